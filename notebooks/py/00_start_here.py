@@ -1,0 +1,106 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # BPTT, interactively
+#
+# **How a simple recurrent neural network computes, and how it learns.**
+#
+# A course in ten short notebooks. You will run a recurrent network by hand, unroll it
+# through time, derive and check every gradient of Backpropagation Through Time (BPTT),
+# train it, and then see with your own sliders why gradients vanish or explode and what
+# clipping and truncation do about it.
+#
+# *This notebook: 5 minutes. It checks that your setup works.*
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## How to use the course
+#
+# * Run `make lab` in the repository: it installs everything into `.venv` the first time
+#   and opens JupyterLab here.
+# * Work through the notebooks in order. Each one starts with what you will learn and how
+#   long it takes, and ends with questions to check your understanding.
+# * **Your turn** cells ask you to write a small function; the checker right after tells
+#   you exactly what is wrong. A reference solution follows in a collapsed cell: try first.
+# * Every notebook also works as a slide deck (see the README).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Notation used everywhere
+#
+# Column vectors, one sequence $x_1, \dots, x_T$, initial state $h_0$:
+#
+# $$z_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h, \qquad h_t = f(z_t), \qquad y_t = W_{hy} h_t + b_y$$
+#
+# | symbol | shape | meaning |
+# |---|---|---|
+# | $x_t$ | $D$ | input at step $t$ |
+# | $h_t$ | $H$ | hidden state (the network's memory) |
+# | $y_t$ | $O$ | output logits; a prediction $\hat y_t$ applies an output activation |
+# | $W_{xh}, W_{hh}, W_{hy}$ | $H\times D,\ H\times H,\ O\times H$ | the three weight matrices, shared by all steps |
+# | $b_h, b_y$ | $H,\ O$ | biases |
+#
+# In code, arrays are *time-major*: `xs` has shape `(T, B, D)` for a batch of `B` sequences.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Check your setup
+#
+# The course library `rnnlib` is installed in the course environment. This cell imports
+# it and runs a tiny network for three steps.
+
+# %% slideshow={"slide_type": "fragment"}
+import numpy as np
+
+import rnnlib
+
+params = rnnlib.init_params(n_in=2, n_hidden=3, n_out=1, seed=0, scale=0.5)
+xs = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # T = 3 steps, D = 2
+trace = rnnlib.forward(params, xs)
+print("hidden states h_0..h_3, shape", trace.hs.shape)
+print(np.round(trace.hs, 4))
+assert trace.hs.shape == (4, 3) and np.allclose(trace.hs[0], 0)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Check the sliders
+#
+# Move the slider: the printed state should change. If you see text such as
+# `interactive(children=...` instead of a slider, the widget extension is not active:
+# restart JupyterLab with `make lab`.
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# nbval-ignore-output: widget output is produced by the front end, not deterministic text
+from ipywidgets import FloatSlider, interact
+
+
+@interact(scale=FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, description="W_hh scale"))
+def _smoke(scale):
+    p = dict(params, W_hh=scale * params["W_hh"])
+    print("h_3 =", np.round(rnnlib.forward(p, xs).hs[-1], 4))
+
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The notebooks
+#
+# | # | notebook | you will learn |
+# |---|---|---|
+# | 01 | [Forward pass and unrolling](01_forward_and_unrolling.ipynb) | the recurrence, shapes, weight sharing, the unrolled graph |
+# | 02 | [Outputs and losses](02_outputs_and_losses.ipynb) | output activations, losses summed over time, $\partial L/\partial y_t$ |
+# | 03 | [BPTT by hand](03_bptt_by_hand.ipynb) | the worked examples with every number |
+# | 04 | [Per-weight gradients](04_per_weight_gradients.ipynb) | each parameter's gradient, summed over time, checked numerically |
+# | 05 | [Training with gradient descent](05_training_with_gradient_descent.ipynb) | the update rule, learning rates, SGD to Adam |
+# | 06 | [Vanishing and exploding gradients](06_vanishing_and_exploding.ipynb) | products of Jacobians, the bound, the explorer |
+# | 07 | [Gradient clipping](07_gradient_clipping.ipynb) | clipping by norm and by value, the cliff |
+# | 08 | [Truncated BPTT](08_truncated_bptt.ipynb) | BPTT($k_2$; $k_1$), detaching, cost, randomized truncation |
+# | 09 | [Long-term dependencies](09_long_term_dependencies.ipynb) | the adding problem, what helps, gated cells |
+#
+# Next: [01 · Forward pass and unrolling](01_forward_and_unrolling.ipynb)

@@ -1,0 +1,34 @@
+"""rnnlib: a small, exact implementation of a simple RNN and Backpropagation Through Time.
+
+Core (numpy only): parameters, forward pass, BPTT (full, truncated, randomized),
+losses, Jacobians, gradient checking, clipping, optimisers, training loops and tasks.
+Plotting lives in ``rnnlib.viz`` and widgets in ``rnnlib.widgets`` (matplotlib and
+ipywidgets), imported only when used.
+"""
+from .activations import ACTIVATIONS, GAMMA, activate, activation_derivative, sigmoid
+from .clip import clip_by_norm, clip_by_value, global_norm
+from .data import ADDING_BASELINE_MSE, adding_problem, delayed_echo, sine_next_step
+from .exercises import CheckResult, check, describe_difference
+from .gradcheck import GradCheck, grad_check, numerical_gradient, rel_error
+from .jacobians import gradient_bound, jacobian_norms, jacobian_product, recurrent_jacobians
+from .losses import LOSSES, log_softmax, mse, sigmoid_bce, softmax, softmax_ce
+from .optim import OPTIMIZERS, SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop, make_optimizer
+from .params import SCHEMES, copy_params, init_params, sigma_max, spectral_radius
+from .rnn import (
+    Gradients,
+    Trace,
+    bptt,
+    bptt_randomized,
+    contributions,
+    forward,
+    parse_truncate,
+    step_backward,
+    step_forward,
+    truncation_blocks,
+)
+from .train import train, train_tbptt, update
+
+PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
+
+__version__ = "0.1.0"
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,120 @@
+"""Input checks shared by every public function.
+
+Every error names the argument, what was expected and what was given, so that a
+student never has to decode a numpy broadcasting message.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+PARAM_SHAPES = {
+    "W_xh": "(H, D)",
+    "W_hh": "(H, H)",
+    "b_h": "(H,)",
+    "W_hy": "(O, H)",
+    "b_y": "(O,)",
+}
+PARAM_NAMES = tuple(PARAM_SHAPES)
+
+
+def describe(value) -> str:
+    """A short description of a value for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"[:120]
+
+
+def as_float_array(value, name: str, dtype=None) -> np.ndarray:
+    """Convert ``value`` to a floating array (integers and booleans are cast)."""
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # pragma: no cover - exotic objects
+        raise TypeError(f"{name} must be array-like, got {describe(value)}") from exc
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
+    ):
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
+    if dtype is None:
+        dtype = arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64
+    return arr.astype(dtype, copy=False)
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(
+            f"{name} must contain only finite numbers, but {name}[{', '.join(map(str, bad))}]"
+            f" = {arr[tuple(bad)]}"
+        )
+
+
+def check_positive_int(value, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {describe(value)}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer (>= 1), got {value}")
+    return int(value)
+
+
+def check_choice(value, name: str, choices) -> str:
+    if value not in choices:
+        raise ValueError(
+            f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}"
+        )
+    return value
+
+
+def check_params(params) -> dict:
+    """Validate a parameter mapping; return a plain dict of float arrays.
+
+    Expected keys and shapes (column-vector convention of the course):
+    W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    """
+    if not hasattr(params, "keys") or not hasattr(params, "__getitem__"):
+        raise TypeError(
+            "params must be a mapping with keys W_xh, W_hh, b_h, W_hy, b_y; "
+            f"got {describe(params)}"
+        )
+    missing = [k for k in PARAM_NAMES if k not in params]
+    if missing:
+        raise ValueError(
+            f"params is missing {', '.join(missing)}; expected the keys "
+            f"{', '.join(PARAM_NAMES)} (got {', '.join(map(str, params.keys())) or 'none'})"
+        )
+    out = {k: as_float_array(params[k], f"params['{k}']") for k in PARAM_NAMES}
+    dtypes = {a.dtype for a in out.values()}
+    dtype = np.result_type(*dtypes)
+    out = {k: v.astype(dtype, copy=False) for k, v in out.items()}
+    ranks = {"W_xh": 2, "W_hh": 2, "b_h": 1, "W_hy": 2, "b_y": 1}
+    for k, r in ranks.items():
+        if out[k].ndim != r:
+            raise ValueError(
+                f"params['{k}'] must have shape {PARAM_SHAPES[k]}, got shape {out[k].shape}"
+            )
+    H = out["W_hh"].shape[0]
+    if out["W_hh"].shape != (H, H):
+        raise ValueError(
+            f"params['W_hh'] must be square (H, H), got shape {out['W_hh'].shape}"
+        )
+    if out["W_xh"].shape[0] != H:
+        raise ValueError(
+            f"params['W_xh'] must have shape (H, D) with H = {H} rows (from W_hh), "
+            f"got shape {out['W_xh'].shape}"
+        )
+    if out["b_h"].shape != (H,):
+        raise ValueError(f"params['b_h'] must have shape (H,) = ({H},), got {out['b_h'].shape}")
+    if out["W_hy"].shape[1] != H:
+        raise ValueError(
+            f"params['W_hy'] must have shape (O, H) with H = {H} columns, "
+            f"got shape {out['W_hy'].shape}"
+        )
+    O = out["W_hy"].shape[0]
+    if out["b_y"].shape != (O,):
+        raise ValueError(f"params['b_y'] must have shape (O,) = ({O},), got {out['b_y'].shape}")
+    for k, v in out.items():
+        check_finite(v, f"params['{k}']")
+    return out

@@ -1,0 +1,97 @@
+"""Hidden-layer activations f and their derivatives f'.
+
+Each derivative is written in terms of z (the pre-activation) *and* h = f(z), so
+that backward passes reuse the stored h_t as the lecture notes do for tanh:
+f'(z) = 1 - h^2.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_choice
+
+
+def sigmoid(z):
+    """Numerically stable logistic function 1 / (1 + exp(-z))."""
+    z = np.asarray(z)
+    out = np.empty_like(z, dtype=np.result_type(z, np.float32))
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def _tanh(z, out=None):
+    return np.tanh(z, out=out)
+
+
+def _relu(z, out=None):
+    return np.maximum(z, 0, out=out)
+
+
+def _sigmoid(z, out=None):
+    s = sigmoid(z)
+    if out is None:
+        return s
+    out[...] = s
+    return out
+
+
+def _linear(z, out=None):
+    if out is None:
+        return np.array(z, copy=True)
+    out[...] = z
+    return out
+
+
+# f'(z) expressed with z and h = f(z)
+def _dtanh(z, h):
+    return 1.0 - h * h
+
+
+def _drelu(z, h):
+    return (z > 0).astype(h.dtype)
+
+
+def _dsigmoid(z, h):
+    return h * (1.0 - h)
+
+
+def _dlinear(z, h):
+    return np.ones_like(h)
+
+
+ACTIVATIONS = {
+    "tanh": (_tanh, _dtanh),
+    "relu": (_relu, _drelu),
+    "sigmoid": (_sigmoid, _dsigmoid),
+    "linear": (_linear, _dlinear),
+}
+
+#: max_z |f'(z)|: the gamma of the vanishing-gradient bound (Pascanu et al. 2013)
+GAMMA = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25, "linear": 1.0}
+
+
+def get_activation(name: str):
+    """Return (f, f') for an activation name; raise a clear error otherwise."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"activation must be a string, one of {', '.join(map(repr, ACTIVATIONS))}; "
+            f"got {name!r}"
+        )
+    check_choice(name, "activation", tuple(ACTIVATIONS))
+    return ACTIVATIONS[name]
+
+
+def activate(z, activation="tanh"):
+    """h = f(z) for a named activation."""
+    f, _ = get_activation(activation)
+    return f(np.asarray(z, dtype=float))
+
+
+def activation_derivative(z, activation="tanh"):
+    """f'(z) for a named activation."""
+    f, df = get_activation(activation)
+    z = np.asarray(z, dtype=float)
+    return df(z, f(z))

@@ -1,0 +1,68 @@
+"""Small tasks generated on the fly (the course needs no downloads).
+
+All return time-major arrays: xs (T, B, D) and targets.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._validate import check_positive_int
+
+#: MSE of always predicting E[a + b] = 1 on the adding problem: Var(a + b) = 2/12
+ADDING_BASELINE_MSE = 1.0 / 6.0
+
+
+def adding_problem(T, n, seed=0):
+    """The adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015).
+
+    Each step has two features: a value u_t ~ U[0, 1] and a marker that is 1 at exactly
+    two steps (one in the first half, one in the second). The target, read at the last
+    step, is the sum of the two marked values. Always answering 1 gives MSE 1/6.
+    Returns xs (T, n, 2), targets (n, 1).
+    """
+    T = check_positive_int(T, "T")
+    n = check_positive_int(n, "n")
+    if T < 2:
+        raise ValueError(f"the adding problem needs T >= 2, got T = {T}")
+    rng = np.random.default_rng(seed)
+    values = rng.random((T, n))
+    markers = np.zeros((T, n))
+    half = T // 2
+    i = rng.integers(0, half, n)
+    j = rng.integers(half, T, n)
+    markers[i, np.arange(n)] = 1.0
+    markers[j, np.arange(n)] = 1.0
+    xs = np.stack([values, markers], axis=-1)
+    targets = (values[i, np.arange(n)] + values[j, np.arange(n)])[:, None]
+    return xs, targets
+
+
+def sine_next_step(T, n, seed=0, noise=0.0):
+    """Predict the next value of sine waves with random phase and frequency.
+
+    Returns xs (T, n, 1) = s_t and targets (T, n, 1) = s_{t+1} (many-to-many).
+    """
+    T = check_positive_int(T, "T")
+    n = check_positive_int(n, "n")
+    rng = np.random.default_rng(seed)
+    phase = rng.uniform(0, 2 * np.pi, n)
+    freq = rng.uniform(0.1, 0.3, n)
+    t = np.arange(T + 1)[:, None]
+    s = np.sin(freq * t + phase) + noise * rng.normal(size=(T + 1, n))
+    return s[:-1, :, None], s[1:, :, None]
+
+
+def delayed_echo(T, n, delay, seed=0):
+    """Output at step t the input bit seen ``delay`` steps earlier (0 before that).
+
+    A dependency of exactly ``delay`` steps: truncation shorter than the delay cannot
+    learn it. Returns xs (T, n, 1) of 0/1 bits and targets (T, n, 1).
+    """
+    T = check_positive_int(T, "T")
+    n = check_positive_int(n, "n")
+    delay = check_positive_int(delay, "delay")
+    rng = np.random.default_rng(seed)
+    bits = rng.integers(0, 2, (T, n, 1)).astype(float)
+    targets = np.zeros_like(bits)
+    targets[delay:] = bits[:-delay]
+    return bits, targets

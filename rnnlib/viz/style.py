@@ -1,0 +1,43 @@
+"""One look for every figure: large fonts readable on a 1280x720 projector,
+one colour per quantity, no chart junk."""
+from __future__ import annotations
+
+import matplotlib as mpl
+
+#: one colour per quantity, used consistently across notebooks
+COLORS = {
+    "x": "#4C72B0",  # inputs
+    "h": "#55A868",  # hidden states
+    "y": "#C44E52",  # outputs
+    "loss": "#8172B2",
+    "grad": "#DD8452",  # gradients flowing backwards
+    "bound": "#777777",  # theoretical bounds / references
+    "W_xh": "#4C72B0",
+    "W_hh": "#55A868",
+    "b_h": "#64B5CD",
+    "W_hy": "#C44E52",
+    "b_y": "#CCB974",
+}
+
+STYLE = {
+    "figure.figsize": (8.0, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 13,
+    "axes.titlesize": 14,
+    "axes.labelsize": 13,
+    "legend.fontsize": 11,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "lines.linewidth": 2.0,
+    "figure.constrained_layout.use": True,
+}
+
+
+def use_course_style():
+    """Apply the course's matplotlib defaults (call once at the top of a notebook)."""
+    mpl.rcParams.update(STYLE)

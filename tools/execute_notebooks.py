@@ -1,0 +1,70 @@
+"""Rebuild notebooks from their paired scripts, execute them and store the outputs.
+
+    python tools/execute_notebooks.py                 # every notebooks/py/*.py
+    python tools/execute_notebooks.py 03_bptt_by_hand # one (name without extension)
+
+The script notebooks/py/NAME.py is the file to edit. This tool turns it into
+notebooks/NAME.ipynb, runs it on a fresh kernel from notebooks/, stores the outputs
+(without timing metadata) and rewrites the script from the notebook, so the pair is
+exactly in sync. It prints how long each notebook took.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NB_DIR = ROOT / "notebooks"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def to_script(notebook: Path) -> str:
+    """The percent script of a notebook, exactly as the sync test computes it."""
+    return subprocess.run(
+        [sys.executable, "-m", "jupytext", "--quiet", "--to", "py:percent", "-o", "-", str(notebook)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    ).stdout
+
+
+def build(name: str) -> float:
+    script = NB_DIR / "py" / f"{name}.py"
+    target = NB_DIR / f"{name}.ipynb"
+    nb = jupytext.read(script)
+    nb.metadata.pop("jupytext", None)  # filters come from jupytext.toml
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NB_DIR)}},
+        record_timing=False,
+    ).execute()
+    elapsed = time.perf_counter() - start
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, target)
+    script.write_text(to_script(target))
+    return elapsed
+
+
+def main(argv):
+    names = argv or sorted(p.stem for p in (NB_DIR / "py").glob("*.py"))
+    total = 0.0
+    for name in names:
+        name = Path(name).stem
+        t = build(name)
+        total += t
+        print(f"{name:<40} {t:6.1f} s")
+    print(f"{'total':<40} {total:6.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
