@@ -1,0 +1,5 @@
+"""Checkers for the notebooks' "your turn" exercises, one module per topic.
+
+They build on ``rnnlib.exercises.check``: run the student's function on a few cases,
+compare with the reference, print precisely what differs, never raise.
+"""
