@@ -45,6 +45,10 @@ def _prepare(ys, targets, mask, *, labels=False):
         t3 = np.zeros(full_shape, dtype=tgt.dtype)
         t3[-1] = tgt
         tgt = t3
+    elif last and labels and tgt.shape == y.shape[1:]:  # last step's class probabilities
+        t3 = np.zeros(y.shape)
+        t3[-1] = as_float_array(tgt, "targets")
+        tgt = t3
     if labels and tgt.shape == y.shape:
         labels = False  # probabilities / one-hot targets
     expected = f"{full_shape}" + (f" or {step_shape} with mask='last'" if last else "")

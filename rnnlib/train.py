@@ -29,6 +29,10 @@ def _check_optimizer(optimizer):
         )
 
 
+def _params_finite(params):
+    return all(np.all(np.isfinite(params[k])) for k in params)
+
+
 def update(params, grads, optimizer, clip_norm=None, clip_value=None):
     """Clip (optionally) and apply one optimizer step; return the norm before clipping."""
     norm = global_norm(grads)
@@ -59,8 +63,8 @@ def train(
     data: (xs, targets), or a function step -> (xs, targets) for fresh batches.
     loss: "mse", "sigmoid_bce", "softmax_ce" or a function (ys, targets, mask) ->
     (loss, dys). params is updated in place. Returns a history dict with lists
-    "loss" and "grad_norm" (before clipping) and "diverged" (True if the loss stopped
-    being finite, which ends training early).
+    "loss" and "grad_norm" (before clipping) and "diverged" (True if the loss, the
+    gradients or the updated parameters stopped being finite, which ends training early).
     """
     params_checked = check_params(params)
     for k in params_checked:  # ensure float arrays in place (ints would not update)
@@ -84,7 +88,14 @@ def train(
             break
         grads = bptt(params, trace, dys, truncate=truncate)
         history["loss"].append(value)
-        history["grad_norm"].append(update(params, grads, optimizer, clip_norm, clip_value))
+        if not grads.finite:  # e.g. inf * 0 in the backward pass of a blown-up network
+            history["diverged"] = True
+            break
+        with np.errstate(over="ignore", invalid="ignore"):
+            history["grad_norm"].append(update(params, grads, optimizer, clip_norm, clip_value))
+        if not _params_finite(params):  # the step itself overflowed
+            history["diverged"] = True
+            break
         if callback is not None:
             callback(step, value, params)
     return history
@@ -138,6 +149,13 @@ def train_tbptt(
             grads = bptt(params, trace, dys)
             hs[w + 1 : t + 1] = trace.hs[1:]
             history["loss"].append(value)
-            history["grad_norm"].append(update(params, grads, optimizer, clip_norm))
+            if not grads.finite:
+                history["diverged"] = True
+                return history
+            with np.errstate(over="ignore", invalid="ignore"):
+                history["grad_norm"].append(update(params, grads, optimizer, clip_norm))
+            if not _params_finite(params):
+                history["diverged"] = True
+                return history
             prev = t
     return history
