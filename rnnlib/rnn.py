@@ -308,12 +308,15 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
         fp = get_activation(trace.activation)[1](trace.zs_b, trace.hs_b[1:])  # f'(z_t)
         dh_out = (dys3.reshape(T * B, O) @ W_hy).reshape(T, B, H)  # W_hy^T dL/dy_t
         overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in zip(blocks, blocks[1:]))
-        dh = np.empty((B, H), dtype=W_hh.dtype)
-        dz = np.empty((B, H), dtype=W_hh.dtype)
+        tmp_dh = np.empty((B, H), dtype=W_hh.dtype)
+        tmp_dz = np.empty((B, H), dtype=W_hh.dtype)
         for t_end, t_loss, t_stop in blocks:
             carry = np.zeros((B, H), dtype=W_hh.dtype)  # dL/dh_t from later steps
             for t in range(t_end, t_stop, -1):
                 i = t - 1
+                # passes that overlap add into dhs/dzs; otherwise write in place
+                dh = tmp_dh if overlap else dhs[t]
+                dz = tmp_dz if overlap else dzs[i]
                 if t > t_loss:
                     np.add(carry, dh_out[i], out=dh)  # dL/dh_t = W_hy^T dy_t + carry
                 else:
@@ -322,9 +325,6 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
                 if overlap:
                     dhs[t] += dh
                     dzs[i] += dz
-                else:
-                    dhs[t] = dh
-                    dzs[i] = dz
                 np.matmul(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
                 if xi is not None:
                     carry *= xi[i]
