@@ -1,0 +1,39 @@
+"""Figures of notebook 04 draw what they claim."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from rnnlib.viz.gradients import plot_contribution_norms, plot_h0_gradient_parts  # noqa: E402
+
+
+def teardown_function():
+    plt.close("all")
+
+
+def test_contribution_norms_one_line_per_loss():
+    norms = {"a": np.arange(1.0, 6.0), "b": np.ones(5)}
+    fig = plot_contribution_norms(norms, param="W_xh")
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 6))
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), norms["a"])
+    assert ax.get_yscale() == "log"
+    assert "W_{xh}" in ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
+
+
+def test_contribution_norms_rejects_bad_input():
+    with pytest.raises(TypeError, match="norms"):
+        plot_contribution_norms([1, 2, 3])
+    with pytest.raises(ValueError, match="1-D"):
+        plot_contribution_norms({"a": np.ones((2, 2))})
+
+
+def test_h0_parts_one_marker_per_step():
+    fig = plot_h0_gradient_parts([0.5, 0.1, 0.01])
+    line = fig.axes[0].lines[0]
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
+    assert "h_0" in fig.axes[0].get_title()
