@@ -1,0 +1,60 @@
+"""Shared by the topic checkers: locate the time step where a sequence goes wrong."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..exercises import describe_difference
+
+RTOL, ATOL = 1e-6, 1e-9
+
+
+def first_wrong_step(label, got, expected, first_t=1, *, backward=False):
+    """None if got matches expected (arrays whose axis 0 is time), else a message.
+
+    Index 0 of the arrays is time step ``first_t``. The message names the first wrong
+    step in the order the computation runs: increasing t for a forward pass, decreasing
+    t (from T down) for a backward pass (``backward=True``), because every later step
+    inherits the error and the first one is where the bug is.
+    """
+    msg = describe_difference(label, got, expected)
+    if msg is None:
+        return None
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return msg
+    e = np.asarray(expected, dtype=float)
+    if g.shape != e.shape or g.ndim == 0:
+        return msg
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isclose(g, e, rtol=RTOL, atol=ATOL) | ~np.isfinite(g)
+    per_step = bad.reshape(len(g), -1).any(axis=1)
+    steps = np.flatnonzero(per_step)
+    i = int(steps[-1] if backward else steps[0])
+    j = int(np.argmax(bad[i].ravel()))
+    t = i + first_t
+    note = ""
+    if backward and i < len(g) - 1:
+        note = f" (BPTT runs from t = T down: the steps after t = {t} are right)"
+    elif not backward and i > 0:
+        note = f" (the steps before t = {t} are right)"
+    return (
+        f"{label}: first wrong at time step t = {t}, entry [{j}]: got "
+        f"{g[i].ravel()[j]:.6g}, expected {e[i].ravel()[j]:.6g}{note}"
+    )
+
+
+def run_student(result, n, fn, *args):
+    """Call fn(*args); on NotImplementedError or any exception record it in result.
+
+    Returns (ok, value)."""
+    try:
+        with np.errstate(all="ignore"):
+            return True, fn(*args)
+    except NotImplementedError:
+        result.passed = False
+        result.messages.append("not implemented yet: replace the `raise NotImplementedError`")
+    except Exception as exc:  # report, never crash the notebook
+        result.passed = False
+        result.messages.append(f"case {n}: raised {type(exc).__name__}: {exc}")
+    return False, None

@@ -1,0 +1,58 @@
+"""Explorer: the unrolled graph for a sequence length T chosen with a slider.
+
+Moving "T" adds or removes steps of the unrolled network; the "outputs" dropdown
+switches between an output at every step (many-to-many) and one at the last step
+(many-to-one). The caption counts the parameters: they do not grow with T, while the
+unrolled graph does (weight sharing).
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ..viz.graph import AXES_BOX, UnrolledGraph
+from .base import Explorer
+
+OUTPUT_CHOICES = (("every step (many-to-many)", "all"), ("last step only (many-to-one)", "last"))
+
+
+def n_parameters(D, H, O):
+    """Number of trainable numbers of the RNN: H*D + H*H + H + O*H + O (independent of T)."""
+    return H * D + H * H + H + O * H + O
+
+
+class UnrollExplorer(Explorer):
+    """Slider "T" (1..T_max) and dropdown "outputs" redraw the unrolled graph.
+
+    D, H, O are only used for the caption's parameter count.
+    """
+
+    figsize = (9.0, 3.5)
+
+    def __init__(self, T=3, T_max=10, outputs="all", D=3, H=4, O=1):
+        self.sizes = (D, H, O)
+        controls = {
+            "T": widgets.IntSlider(
+                value=T, min=1, max=T_max, step=1, description="T",
+                continuous_update=False,
+            ),
+            "outputs": widgets.Dropdown(
+                options=OUTPUT_CHOICES, value=outputs, description="outputs",
+            ),
+        }
+        self.T_max = T_max
+        super().__init__(controls)
+
+    def draw(self):
+        self.fig.set_layout_engine("none")  # fixed layout: nothing to recompute per frame
+        ax = self.fig.add_axes(AXES_BOX)
+        self.graph = UnrolledGraph(ax, T_max=self.T_max)
+        self.title = ax.set_title("", y=1.0)
+
+    def update(self, T, outputs):
+        self.graph.show(T, outputs)
+        D, H, O = self.sizes
+        n_out = T if outputs == "all" else 1
+        self.title.set_text(
+            f"T = {T} steps, {n_out} output{'s' if n_out > 1 else ''}: "
+            f"{n_parameters(D, H, O)} parameters for any T (D={D}, H={H}, O={O})"
+        )
