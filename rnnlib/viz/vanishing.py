@@ -1,0 +1,215 @@
+"""Figures of notebook 06: how the gradient shrinks or grows with the distance T - k.
+
+Quantities (column vectors, loss at the last step T only):
+
+    J_j = dh_j/dh_{j-1} = diag(f'(z_j)) W_hh
+    dh_T/dh_k = J_T J_{T-1} ... J_{k+1}
+    dL/dh_k = (dh_T/dh_k)^T dL/dh_T
+    ||dh_T/dh_k||_2 <= (gamma sigma_max(W_hh))^(T-k)      (Pascanu et al. 2013)
+
+Every ``plot_*`` function draws on an axes and returns a dict of its artists; the
+matching ``update_*`` function changes those artists in place (used by the explorer).
+"""
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from .. import bptt, forward, gradient_bound, jacobian_norms, mse, sigma_max, spectral_radius
+from ..activations import GAMMA
+from .style import COLORS
+
+#: the log-scale window of the decay plot; values outside are drawn on its edges
+FLOOR = 1e-30
+CEILING = float(np.finfo(np.float32).max)  # 3.4e38, the largest float32
+
+
+def decay_curves(params, xs, activation="tanh", target=1.0):
+    """Measure the decay of the gradient for a loss on the last output only.
+
+    L = (y_T - target)^2 (MSE with mask="last"). Returns a dict of arrays indexed by the
+    distance d = T - k, d = 0..T:
+      "distance"  d
+      "jacobian"  ||dh_T/dh_k||_2                   (rnnlib.jacobian_norms)
+      "gradient"  ||dL/dh_k|| / ||dL/dh_T||         (from bptt(...).dhs)
+      "bound"     (gamma sigma_max(W_hh))^d          (rnnlib.gradient_bound)
+    and "overflow_step": the first step t whose h_t / y_t or dL/dh_t is not a finite
+    number in the parameters' dtype (None when everything is finite), "vanish_distance":
+    the first distance at which dL/dh_k is exactly 0 (underflow), or None.
+    """
+    with np.errstate(all="ignore"):
+        trace = forward(params, xs, activation=activation)
+        T = trace.T
+        targets = np.full(trace.ys.shape[1:], target)
+        _, dys = mse(trace.ys, targets, mask="last")
+        grads = bptt(params, trace, dys)
+        # ||dL/dh_k||, k = 0..T, summed in float64 (a float32 sum of squares overflows early)
+        dh = np.linalg.norm(grads.dhs.reshape(T + 1, -1).astype(np.float64), axis=1)
+        gradient = (dh / dh[T])[::-1]  # index d = T - k
+        jacobian = jacobian_norms(params, trace)[::-1]
+    bad = ~np.isfinite(gradient)
+    overflow_step = trace.first_overflow_step
+    if overflow_step is None and bad.any():
+        overflow_step = int(T - np.argmax(bad))  # the latest k whose dL/dh_k overflowed
+    zero = (gradient == 0) & ~bad
+    return {
+        "distance": np.arange(T + 1),
+        "jacobian": jacobian,
+        "gradient": gradient,
+        "bound": gradient_bound(params, activation, np.arange(T + 1)),
+        "overflow_step": overflow_step,
+        "vanish_distance": int(np.argmax(zero)) if zero.any() else None,
+    }
+
+
+def _window(values):
+    """Values for the log plot: overflowed (non-finite or above CEILING) -> CEILING,
+    exact zeros (underflow) -> NaN, which matplotlib leaves out."""
+    v = np.where(np.isfinite(values), values, CEILING)
+    v = np.minimum(v, CEILING)
+    return np.where(v > 0, v, np.nan)
+
+
+def _overflowed(curves):
+    """(distances, CEILING) of the points of the gradient curve that overflowed."""
+    bad = ~np.isfinite(curves["gradient"])
+    return curves["distance"][bad], np.full(int(bad.sum()), CEILING)
+
+
+def _status(curves):
+    if curves["overflow_step"] is not None:
+        return f"overflow at step t = {curves['overflow_step']}: gradient exploded", COLORS["y"]
+    if curves["vanish_distance"] is not None:
+        return (
+            f"underflow: gradient = 0 from T - k = {curves['vanish_distance']} on: vanished",
+            COLORS["x"],
+        )
+    return "", "black"
+
+
+def plot_decay(ax, curves, title=None, xmax=None):
+    """Log-scale norms against the distance T - k, with the bound. Returns the artists.
+
+    xmax: fixed right end of the x axis (default: T)."""
+    d = curves["distance"]
+    art = {
+        "bound": ax.plot(d, np.minimum(curves["bound"], 1e300), "--", color=COLORS["bound"],
+                         label=r"bound $(\gamma\,\sigma_{max})^{T-k}$")[0],
+        "jacobian": ax.plot(d, _window(curves["jacobian"]), color=COLORS["h"],
+                            label=r"$\|\partial h_T/\partial h_k\|$")[0],
+        "gradient": ax.plot(d, _window(curves["gradient"]), ":", color=COLORS["grad"], lw=3,
+                            label=r"$\|\partial L/\partial h_k\| \,/\, \|\partial L/\partial h_T\|$")[0],
+        "overflow": ax.plot(*_overflowed(curves), "x", color=COLORS["y"], ms=6, mew=1.5,
+                            label="overflow (inf)")[0],
+    }
+    ax.axhline(CEILING, color=COLORS["y"], lw=1, alpha=0.6)
+    ax.text(0.01, CEILING * 3, "float32 max", color=COLORS["y"], fontsize=9, ha="left",
+            va="bottom", transform=ax.get_yaxis_transform())
+    ax.set_yscale("log")
+    ax.set_ylim(FLOOR, 1e52)
+    ax.set_yticks([1e-30, 1e-20, 1e-10, 1.0, 1e10, 1e20, 1e30, 1e40])
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_xlim(0, xmax or max(d[-1], 1))
+    ax.set_xlabel("distance T - k (steps back in time)")
+    ax.set_ylabel("norm (log scale)")
+    art["legend"] = ax.legend(loc="lower right", fontsize=10)
+    text, color = _status(curves)
+    art["status"] = ax.text(0.5, 0.98, text, transform=ax.transAxes, va="top", ha="center",
+                            color=color, fontsize=11, fontweight="bold")
+    # the title is an annotation in the title's place, so that it can be redrawn alone
+    ax.set_title(" ")
+    art["title"] = ax.annotate(title or "", xy=(0.5, 1.0), xycoords="axes fraction",
+                               xytext=(0, 6), textcoords="offset points", ha="center",
+                               va="baseline", fontsize=mpl.rcParams["axes.titlesize"])
+    return art
+
+
+def update_decay(art, curves, title=None, rescale=True):
+    """Put new curves into the artists made by ``plot_decay`` (rescale: fit the x axis to T)."""
+    d = curves["distance"]
+    art["bound"].set_data(d, np.minimum(curves["bound"], 1e300))
+    for name in ("jacobian", "gradient"):
+        art[name].set_data(d, _window(curves[name]))
+    art["overflow"].set_data(*_overflowed(curves))
+    if rescale:
+        art["jacobian"].axes.set_xlim(0, max(d[-1], 1))
+    text, color = _status(curves)
+    art["status"].set_text(text)
+    art["status"].set_color(color)
+    if title is not None:
+        art["title"].set_text(title)
+
+
+def _eig_text(W_hh, activation):
+    # plain unicode, no mathtext: this text changes at every update and must be fast
+    return (
+        f"\u03c1 = {spectral_radius(W_hh):.2f}\n"
+        f"\u03c3_max = {sigma_max(W_hh):.2f}\n"
+        f"\u03b3 = {GAMMA[activation]:g}"
+    )
+
+
+def plot_eigenvalues(ax, W_hh, activation="tanh", lim=None):
+    """Eigenvalues of W_hh in the complex plane with the unit circle. Returns the artists."""
+    ev = np.linalg.eigvals(np.asarray(W_hh, dtype=float))
+    theta = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(np.cos(theta), np.sin(theta), color=COLORS["bound"], lw=1.5, label="unit circle")
+    art = {"points": ax.scatter(ev.real, ev.imag, s=22, color=COLORS["W_hh"], zorder=3,
+                                label=r"eigenvalues of $W_{hh}$")}
+    lim = lim or max(1.2, 1.1 * np.abs(ev).max())
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("real part")
+    ax.set_ylabel("imaginary part")
+    art["text"] = ax.text(0.03, 0.97, _eig_text(W_hh, activation), transform=ax.transAxes,
+                          va="top", ha="left", fontsize=10, zorder=4,
+                          bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5))
+    return art
+
+
+def update_eigenvalues(art, W_hh, activation="tanh", eigenvalues=None):
+    """Move the eigenvalue points (pass ``eigenvalues`` to skip recomputing them)."""
+    ev = np.linalg.eigvals(W_hh) if eigenvalues is None else eigenvalues
+    art["points"].set_offsets(np.column_stack([ev.real, ev.imag]))
+    art["text"].set_text(_eig_text(W_hh, activation))
+
+
+def power_norms(W, K):
+    """||W^k||_2 for k = 0..K."""
+    W = np.asarray(W, dtype=float)
+    out, P = np.empty(K + 1), np.eye(W.shape[0])
+    for k in range(K + 1):
+        out[k] = np.linalg.norm(P, 2)
+        P = W @ P
+    return out
+
+
+def plot_power_norms(ax, matrices, K, gradients=None):
+    """||W^k|| against k for each labelled matrix {label: W}; optional measured
+    gradient-norm curves {label: array}. Log y axis. Returns the axes."""
+    colors = [COLORS["y"], COLORS["x"], COLORS["h"]]
+    for (label, W), c in zip(matrices.items(), colors):
+        ax.plot(np.arange(K + 1), power_norms(W, K), color=c, label=rf"$\|W^k\|$, {label}")
+        rho = spectral_radius(W)
+        ax.plot(np.arange(K + 1), rho ** np.arange(K + 1), "--", color=c, lw=1,
+                label=rf"$\rho^k$ = {rho:.2f}$^k$")
+    for (label, g), c in zip((gradients or {}).items(), colors):
+        ax.plot(np.arange(len(g)), g, "o", ms=3, color=c, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("k (number of factors)")
+    ax.set_ylabel("norm (log scale)")
+    ax.legend(fontsize=9, loc="upper right")
+    return ax
+
+
+def plot_contributions(ax, norms, label=r"$\|\partial L/\partial W_{hh}$ at time $t\|$"):
+    """Bar chart of the per-step contribution norms (index t - 1 -> step t), log scale."""
+    t = np.arange(1, len(norms) + 1)
+    ax.bar(t, np.maximum(norms, FLOOR), color=COLORS["W_hh"], label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("norm (log scale)")
+    ax.legend(loc="upper left")
+    return ax

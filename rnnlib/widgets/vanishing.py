@@ -1,0 +1,89 @@
+"""Explorer of notebook 06: how far back does the gradient reach?
+
+Controls: "T" (sequence length), "W_hh scale" (W_hh = scale * W_0 with rho(W_0) = 1,
+so the scale is the spectral radius) and "activation". Left: ||dh_T/dh_k|| and
+||dL/dh_k|| / ||dL/dh_T|| against T - k with the bound (gamma sigma_max)^(T-k);
+right: the eigenvalues of W_hh and the unit circle.
+
+The network runs in float32, the precision of GPU training (largest number 3.4e38),
+so that an exploding ReLU network really overflows at T <= 100; the explorer then
+says so on the figure instead of failing.
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import init_params
+from ..viz import vanishing as viz
+from .blit import BlitExplorer
+
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "linear")
+
+
+class VanishingExplorer(BlitExplorer):
+    """Sliders "T" and "W_hh scale", dropdown "activation"; the figure follows."""
+
+    figsize = (8.0, 4.0)
+
+    def __init__(self, T=50, scale=1.0, activation="tanh", *, n_hidden=16, n_in=2, seed=0,
+                 T_max=100, dtype=np.float32):
+        self.T_max = T_max
+        base = init_params(n_in, n_hidden, 1, seed=seed, scheme="xavier", radius=1.0)
+        self.base = {k: v.astype(dtype) for k, v in base.items()}
+        self.eig0 = np.linalg.eigvals(base["W_hh"])  # eigenvalues scale with W_hh
+        rng = np.random.default_rng(seed + 1)
+        self.xs_all = rng.normal(size=(T_max, n_in)).astype(dtype)
+        style = {"description_width": "initial"}
+        controls = {
+            "T": widgets.IntSlider(value=T, min=5, max=T_max, step=5, description="T",
+                                   continuous_update=False, style=style),
+            "scale": widgets.FloatSlider(value=scale, min=0.1, max=3.0, step=0.1,
+                                         description="W_hh scale", continuous_update=False,
+                                         style=style),
+            "activation": widgets.Dropdown(options=ACTIVATIONS, value=activation,
+                                           description="activation", style=style),
+        }
+        super().__init__(controls)
+
+    def params(self, scale):
+        p = dict(self.base)
+        p["W_hh"] = (scale * self.base["W_hh"]).astype(self.base["W_hh"].dtype)
+        return p
+
+    def curves(self, T, scale, activation):
+        return viz.decay_curves(self.params(scale), self.xs_all[:T], activation)
+
+    def draw(self):
+        gs = self.fig.add_gridspec(1, 2, width_ratios=[1.75, 1])
+        self.ax_decay = self.fig.add_subplot(gs[0])
+        self.ax_eig = self.fig.add_subplot(gs[1])
+        v = self.values()
+        p = self.params(v["scale"])
+        a = self.art_decay = viz.plot_decay(self.ax_decay, self.curves(**v), xmax=self.T_max)
+        e = self.art_eig = viz.plot_eigenvalues(self.ax_eig, p["W_hh"], v["activation"], lim=3.3)
+        self.ax_eig.set_title(r"eigenvalues of $W_{hh}$")
+        self.dynamic = [a["bound"], a["jacobian"], a["gradient"], a["overflow"], a["status"],
+                        a["title"], e["points"], e["text"]]
+        self.overlays = [a["legend"]]
+
+    def update(self, T, scale, activation):
+        self.last_curves = self.curves(T, scale, activation)
+        title = f"{activation}, W_hh scale {scale:.1f}, T = {T}"
+        viz.update_decay(self.art_decay, self.last_curves, title=title, rescale=False)
+        viz.update_eigenvalues(self.art_eig, self.params(scale)["W_hh"], activation,
+                               eigenvalues=scale * self.eig0)
+
+
+#: latency benchmark cases (benchmarks/bench_widgets.py): (label, factory, {control: values})
+BENCH_CASES = [
+    (
+        "vanishing.VanishingExplorer",
+        VanishingExplorer,
+        {
+            "T": [5, 25, 50, 75, 100],
+            "scale": [0.1, 0.5, 1.0, 2.0, 3.0],
+            "activation": list(ACTIVATIONS),
+        },
+    )
+]
