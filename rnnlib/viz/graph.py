@@ -149,7 +149,7 @@ class UnrolledGraph:
                 xy = (dst[1] + 0.07, (ROW[src[0]] + ROW[dst[0]]) / 2)
                 kw = dict(ha="left", va="center")
             label = self.ax.text(
-                *xy, f"$W_{{{sub}}}$", fontsize=10, color=COLORS[matrix], zorder=4, **kw
+                *xy, f"$W_{{{sub}}}$", fontsize=11, color=COLORS[matrix], zorder=4, **kw
             )
         self.edges[(_node_name(*src), _node_name(*dst))] = (arrow, label)
 
