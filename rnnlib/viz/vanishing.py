@@ -88,10 +88,10 @@ def _status(curves):
     return "", "black"
 
 
-def plot_decay(ax, curves, title=None, xmax=None):
+def plot_decay(ax, curves, title=None, xmax=None, ceiling=True, legend=True):
     """Log-scale norms against the distance T - k, with the bound. Returns the artists.
 
-    xmax: fixed right end of the x axis (default: T)."""
+    xmax: fixed right end of the x axis (default: T); ceiling: draw the float32 limit."""
     d = curves["distance"]
     art = {
         "bound": ax.plot(d, np.minimum(curves["bound"], 1e300), "--", color=COLORS["bound"],
@@ -101,11 +101,12 @@ def plot_decay(ax, curves, title=None, xmax=None):
         "gradient": ax.plot(d, _window(curves["gradient"]), ":", color=COLORS["grad"], lw=3,
                             label=r"$\|\partial L/\partial h_k\| \,/\, \|\partial L/\partial h_T\|$")[0],
         "overflow": ax.plot(*_overflowed(curves), "x", color=COLORS["y"], ms=6, mew=1.5,
-                            label="overflow (inf)")[0],
+                            label="overflow (inf)" if ceiling else "_nolegend_")[0],
     }
-    ax.axhline(CEILING, color=COLORS["y"], lw=1, alpha=0.6)
-    ax.text(0.01, CEILING * 3, "float32 max", color=COLORS["y"], fontsize=9, ha="left",
-            va="bottom", transform=ax.get_yaxis_transform())
+    if ceiling:
+        ax.axhline(CEILING, color=COLORS["y"], lw=1, alpha=0.6)
+        ax.text(0.01, CEILING * 3, "float32 max", color=COLORS["y"], fontsize=9, ha="left",
+                va="bottom", transform=ax.get_yaxis_transform())
     ax.set_yscale("log")
     ax.set_ylim(FLOOR, 1e52)
     ax.set_yticks([1e-30, 1e-20, 1e-10, 1.0, 1e10, 1e20, 1e30, 1e40])
@@ -113,7 +114,7 @@ def plot_decay(ax, curves, title=None, xmax=None):
     ax.set_xlim(0, xmax or max(d[-1], 1))
     ax.set_xlabel("distance T - k (steps back in time)")
     ax.set_ylabel("norm (log scale)")
-    art["legend"] = ax.legend(loc="lower right", fontsize=10)
+    art["legend"] = ax.legend(loc="lower right", fontsize=10) if legend else None
     text, color = _status(curves)
     art["status"] = ax.text(0.5, 0.98, text, transform=ax.transAxes, va="top", ha="center",
                             color=color, fontsize=11, fontweight="bold")
@@ -200,15 +201,19 @@ def plot_power_norms(ax, matrices, K, gradients=None):
     ax.set_yscale("log")
     ax.set_xlabel("k (number of factors)")
     ax.set_ylabel("norm (log scale)")
-    ax.legend(fontsize=9, loc="upper right")
+    ax.legend(fontsize=9, loc="lower left")
     return ax
 
 
 def plot_contributions(ax, norms, label=r"$\|\partial L/\partial W_{hh}$ at time $t\|$"):
-    """Bar chart of the per-step contribution norms (index t - 1 -> step t), log scale."""
+    """Bar chart of the per-step contribution norms (index t - 1 -> step t), log scale.
+    Exactly zero terms (e.g. t = 1 when h_0 = 0) get no bar."""
+    norms = np.asarray(norms, dtype=float)
     t = np.arange(1, len(norms) + 1)
-    ax.bar(t, np.maximum(norms, FLOOR), color=COLORS["W_hh"], label=label)
+    keep = norms > 0
+    ax.bar(t[keep], norms[keep], color=COLORS["W_hh"], label=label)
     ax.set_yscale("log")
+    ax.set_xlim(0, len(norms) + 1)
     ax.set_xlabel("time step t")
     ax.set_ylabel("norm (log scale)")
     ax.legend(loc="upper left")
