@@ -97,11 +97,12 @@ def mse(ys, targets, mask=None, form="mean"):
     """
     check_choice(form, "form", ("mean", "half_sum"))
     y3, t3, w, B, out = _prepare(ys, targets, mask)
-    err = (y3 - t3) * w
-    if form == "mean":
-        n = max(w.sum(), 1.0)
-        return float(np.sum(err * (y3 - t3)) / n), out(2.0 * err / n)
-    return float(0.5 * np.sum(err * (y3 - t3)) / B), out(err / B)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflowed logits give inf, not warnings
+        err = (y3 - t3) * w
+        if form == "mean":
+            n = max(w.sum(), 1.0)
+            return float(np.sum(err * (y3 - t3)) / n), out(2.0 * err / n)
+        return float(0.5 * np.sum(err * (y3 - t3)) / B), out(err / B)
 
 
 def sigmoid_bce(ys, targets, mask=None):
@@ -111,8 +112,9 @@ def sigmoid_bce(ys, targets, mask=None):
     computed stably as max(y, 0) - y target + log(1 + exp(-|y|)); dL/dy_t = p_t - target.
     """
     y3, t3, w, B, out = _prepare(ys, targets, mask)
-    per = np.maximum(y3, 0) - y3 * t3 + np.log1p(np.exp(-np.abs(y3)))
-    return float(np.sum(per * w) / B), out((sigmoid(y3) - t3) * w / B)
+    with np.errstate(over="ignore", invalid="ignore"):
+        per = np.maximum(y3, 0) - y3 * t3 + np.log1p(np.exp(-np.abs(y3)))
+        return float(np.sum(per * w) / B), out((sigmoid(y3) - t3) * w / B)
 
 
 def softmax_ce(ys, targets, mask=None):
@@ -122,11 +124,12 @@ def softmax_ce(ys, targets, mask=None):
     L = -sum_t log p_t[target_t] (averaged over the batch); dL/dy_t = p_t - onehot(target_t).
     """
     y3, t3, w, B, out = _prepare(ys, targets, mask, labels=True)
-    logp = log_softmax(y3)
     if t3.shape != y3.shape:  # class indices -> one-hot
         t3 = np.eye(y3.shape[2])[t3]
-    loss = -np.sum(t3 * logp * w) / B
-    return float(loss), out((np.exp(logp) - t3) * w / B)
+    with np.errstate(over="ignore", invalid="ignore"):
+        logp = log_softmax(y3)
+        loss = -np.sum(t3 * logp * w) / B
+        return float(loss), out((np.exp(logp) - t3) * w / B)
 
 
 LOSSES = {"mse": mse, "sigmoid_bce": sigmoid_bce, "softmax_ce": softmax_ce}
