@@ -1,0 +1,127 @@
+"""Checkers for notebook 08 (truncated BPTT).
+
+check_reach:     the student's reach matrix of BPTT(k2; k1) (which losses reach which steps).
+check_detached:  the student's truncated BPTT written by detaching the hidden state every
+                 k steps; the verdict names the wrong gradient and recognises the two
+                 classic mistakes (no cut at all, or a reset state instead of a carried one).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import rnn
+from ..data import sine_next_step
+from ..exercises import CheckResult, describe_difference
+from ..gradcheck import rel_error
+from ..losses import mse
+from ..params import init_params
+from ..viz.truncation import PARAMS, reach_matrix
+
+REACH_CASES = [(8, 4, 4), (10, 2, 5), (7, 3, 3), (9, 1, 4), (6, 6, 6), (5, 2, 9)]
+
+
+def _run(result, fn, args):
+    try:
+        return fn(*args), True
+    except NotImplementedError:
+        result.passed = False
+        result.messages.append("not implemented yet: replace the `raise NotImplementedError`")
+    except Exception as exc:  # report, never crash the notebook
+        result.passed = False
+        result.messages.append(f"{fn.__name__}{args}: raised {type(exc).__name__}: {exc}")
+    return None, False
+
+
+def check_reach(student_fn, quiet=False) -> CheckResult:
+    """student_fn(T, k1, k2) -> (T, T) array, entry [u-1, s-1] = 1 when the loss at step u
+    sends gradient to the parameter use at step s under BPTT(k2; k1)."""
+    result = CheckResult("reach matrix of BPTT(k2; k1)", True)
+    for T, k1, k2 in REACH_CASES:
+        got, ok = _run(result, student_fn, (T, k1, k2))
+        if not ok:
+            break
+        expected = reach_matrix(T, (k1, k2))
+        try:
+            g = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            g = None
+        if g is None or g.shape != expected.shape:
+            shape = None if g is None else g.shape
+            result.passed = False
+            result.messages.append(f"T={T}, k1={k1}, k2={k2}: expected a ({T}, {T}) array, got {shape}")
+            break
+        wrong = np.argwhere((g != 0) != (expected != 0))
+        if len(wrong):
+            u, s = wrong[0] + 1
+            should = "reaches" if expected[u - 1, s - 1] else "does not reach"
+            result.passed = False
+            result.messages.append(
+                f"T={T}, k1={k1}, k2={k2}: the loss at step u = {u} {should} the parameter "
+                f"use at step s = {s}, but your entry [{u - 1}, {s - 1}] is {g[u - 1, s - 1]:g} "
+                f"({len(wrong)} of {T * T} entries wrong)"
+            )
+            break
+    if not quiet:
+        print(result)
+    return result
+
+
+def _case(seed, T, B, k):
+    params = init_params(1, 5, 1, seed=seed, scheme="xavier")
+    xs, targets = sine_next_step(T, B, seed=seed)
+    return params, xs, targets, k
+
+
+DETACH_CASES = [(0, 12, 2, 4), (1, 12, 3, 3), (2, 10, 1, 5)]  # T a multiple of k
+
+
+def _gradients(params, xs, targets, truncate=None, reset=False, k=None):
+    if reset:  # the wrong variant: every chunk starts from h = 0
+        total = {n: 0.0 for n in PARAMS}
+        for s in range(0, xs.shape[0], k):
+            tr = rnn.forward(params, xs[s:s + k])
+            _, dys = mse(tr.ys, targets[s:s + k], form="half_sum")
+            g = rnn.bptt(params, tr, dys)
+            total = {n: total[n] + g[n] for n in PARAMS}
+        return total
+    tr = rnn.forward(params, xs)
+    _, dys = mse(tr.ys, targets, form="half_sum")
+    return rnn.bptt(params, tr, dys, truncate=truncate)
+
+
+def check_detached(student_fn, quiet=False) -> CheckResult:
+    """student_fn(params, xs, targets, k) -> dict of the five gradients of the half-sum
+    MSE under truncated BPTT with the hidden state detached every k steps."""
+    result = CheckResult("truncated BPTT by detaching", True)
+    for n, (seed, T, B, k) in enumerate(DETACH_CASES, start=1):
+        params, xs, targets, k = _case(seed, T, B, k)
+        got, ok = _run(result, student_fn, (params, xs, targets, k))
+        if not ok:
+            break
+        if not isinstance(got, dict):
+            result.passed = False
+            result.messages.append(f"case {n}: expected a dict with keys {list(PARAMS)}, got {type(got).__name__}")
+            break
+        expected = _gradients(params, xs, targets, truncate=k)
+        msgs = [describe_difference(name, got.get(name), expected[name]) for name in PARAMS]
+        msgs = [m for m in msgs if m]
+        if msgs:
+            result.passed = False
+            result.messages.append(f"case {n} (T={T}, k={k}): " + msgs[0])
+            hints = {
+                "these are the full-BPTT gradients: the gradient path was never cut": _gradients(
+                    params, xs, targets),
+                "these are the gradients of chunks that each start from h = 0: the state was "
+                "reset, but detaching keeps its value and cuts only the gradient": _gradients(
+                    params, xs, targets, reset=True, k=k),
+            }
+            for hint, other in hints.items():
+                if all(
+                    name in got and np.shape(got[name]) == np.shape(other[name])
+                    and rel_error(got[name], other[name]) < 1e-9 for name in PARAMS
+                ):
+                    result.messages.append(hint)
+            break
+    if not quiet:
+        print(result)
+    return result

@@ -1,0 +1,78 @@
+"""Truncation explorer: move the truncation length k (k1 = k2 = k, the hidden state is
+detached every k steps) and see which losses still reach which steps, and how far the
+truncated gradient is from the full one."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+from .. import rnn
+from ..data import sine_next_step
+from ..losses import mse
+from ..params import init_params
+from ..viz.style import COLORS
+from ..viz.truncation import reach_matrix, truncation_errors
+from .base import Explorer
+
+
+#: errors below this (0 at k >= T) are drawn at this height of the log axis
+FLOOR = 1e-7
+
+
+class TruncationExplorer(Explorer):
+    """Left: the reach matrix of BPTT(k; k). Right: relative error of the truncated
+    gradient against full BPTT for every k, with the current k marked."""
+
+    def __init__(self, T=40, n_hidden=16, seed=0, k=5):
+        self.T = T
+        self.params = init_params(1, n_hidden, 1, seed=seed, scheme="orthogonal",
+                                  radius=0.95, scale=0.5)
+        xs, targets = sine_next_step(T, 1, seed=seed)
+        trace = rnn.forward(self.params, xs)
+        _, dys = mse(trace.ys, targets)
+        self.ks = np.arange(1, T + 1)
+        self.errors = truncation_errors(self.params, trace, dys, self.ks)
+        slider = widgets.IntSlider(value=k, min=1, max=T, step=1, description="truncation length",
+                                   continuous_update=False,
+                                   style={"description_width": "initial"},
+                                   layout=widgets.Layout(width="420px"))
+        super().__init__({"k": slider})
+        # the layout was computed by the first drawing; freeze it (redraws stay fast)
+        self.fig.set_layout_engine("none")
+
+    def draw(self):
+        ax1, ax2 = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
+        cmap = ListedColormap(["white", COLORS["grad"]])
+        T = self.T
+        self.im = ax1.imshow(reach_matrix(T, T), cmap=cmap, vmin=0, vmax=1,
+                             interpolation="nearest", extent=(0.5, T + 0.5, T + 0.5, 0.5))
+        ax1.set(xlabel="parameter use at step s", ylabel="loss at step u")
+        ax1.grid(False)
+        ticks = [1] + list(range(10, T + 1, 10))
+        ax1.set_xticks(ticks)
+        ax1.set_yticks(ticks)
+        self.ax1 = ax1
+        ax2.semilogy(self.ks, np.maximum(self.errors, FLOOR), "-", color=COLORS["grad"])
+        (self.marker,) = ax2.semilogy([1], [1.0], "o", ms=10, color=COLORS["loss"])
+        ax2.set(xlabel="truncation length k", ylabel="relative error vs full")
+        ax2.set_ylim(FLOOR / 2, 2.0)
+        ax2.text(T, FLOOR, "0 at k = T ", ha="right", va="center", fontsize=11)
+        # plain-text tick labels: mathtext labels would make every redraw slow
+        ax2.yaxis.set_major_locator(FixedLocator([1e-6, 1e-4, 1e-2, 1.0]))
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}".replace("e+00", "")))
+        ax2.yaxis.set_minor_locator(NullLocator())
+        self.text = ax2.text(0.97, 0.95, "", transform=ax2.transAxes, ha="right", va="top")
+
+    def update(self, k):
+        self.im.set_data(reach_matrix(self.T, int(k)))
+        err = self.errors[int(k) - 1]
+        self.marker.set_data([k], [max(err, FLOOR)])
+        self.ax1.set_title(f"detach every {k} steps", fontsize=12)
+        self.text.set_text(f"k = {k}: error {err:.2g}" if err > 0 else f"k = {k}: exact")
+
+
+BENCH_CASES = [
+    ("truncation explorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
+]
