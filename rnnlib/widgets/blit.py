@@ -25,8 +25,12 @@ class BlitExplorer(Explorer):
 
     dynamic: list = []
     overlays: list = []
+    #: "png" (lossless, best for lines and text) or "jpeg" (much faster to encode for
+    #: figures dominated by colour maps)
+    image_format = "png"
 
     def refresh(self):
+        self.image.format = self.image_format
         if not hasattr(self, "_background"):
             self._first_draw()
         self.update(**self.values())
@@ -55,10 +59,13 @@ class BlitExplorer(Explorer):
             artist.set_visible(True)
 
     def png(self) -> bytes:
-        """The current canvas as PNG bytes (fast compression, no alpha channel)."""
+        """The current canvas as image bytes in ``image_format`` (fast settings, no alpha)."""
         canvas = self.fig.canvas
         rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
                                 "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
-        rgba.convert("RGB").save(buf, format="png", compress_level=1)
+        if self.image_format == "jpeg":
+            rgba.convert("RGB").save(buf, format="jpeg", quality=92)
+        else:
+            rgba.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()

@@ -1,0 +1,89 @@
+"""The "cliff" of a one-unit recurrent network (Pascanu, Mikolov & Bengio 2013).
+
+    x_0 = 0.5,   x_t = w sigma(x_{t-1}) + b   (t = 1..T, T = 50),
+    L(w, b) = (sigma(x_T) - 0.7)^2
+
+Two scalars w, b; every function works elementwise on arrays of (w, b), so a whole grid
+of the loss surface is one call. The exact gradient is backpropagation through the T
+steps:
+
+    dL/dx_T     = 2 (sigma(x_T) - 0.7) sigma'(x_T)
+    dL/dx_{t-1} = dL/dx_t * w sigma'(x_{t-1})
+    dL/dw = sum_t dL/dx_t sigma(x_{t-1}),   dL/db = sum_t dL/dx_t
+
+For some (w, b) the state x_T jumps between two fixed points of the map when (w, b)
+moves slightly: the loss has a wall, and its gradient there is huge.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import check_positive_int
+
+T_CLIFF = 50
+X0 = 0.5
+TARGET = 0.7
+
+
+def sigmoid(x):
+    """sigma(x) = 1 / (1 + e^-x) = (1 + tanh(x / 2)) / 2; the second form never overflows."""
+    tanh = math.tanh if isinstance(x, float) else np.tanh  # plain floats: much faster
+    return 0.5 * (1.0 + tanh(0.5 * x))
+
+
+def _as_inputs(w, b):
+    """Plain floats for one (w, b) (fast scalar loop), else broadcast float arrays."""
+    if np.ndim(w) == 0 and np.ndim(b) == 0:
+        return float(w), float(b)
+    return np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
+
+
+def cliff_states(w, b, T=T_CLIFF, x0=X0):
+    """[x_0, ..., x_T] for w, b (floats or arrays broadcast together): a list of T + 1."""
+    T = check_positive_int(T, "T")
+    w, b = _as_inputs(w, b)
+    xs = [x0 + 0.0 * w]
+    for _ in range(T):
+        xs.append(w * sigmoid(xs[-1]) + b)  # x_t = w sigma(x_{t-1}) + b
+    return xs
+
+
+def cliff_loss(w, b, T=T_CLIFF, x0=X0, target=TARGET):
+    """L = (sigma(x_T) - target)^2, elementwise over w, b."""
+    return (sigmoid(cliff_states(w, b, T, x0)[-1]) - target) ** 2
+
+
+def cliff_loss_and_grad(w, b, T=T_CLIFF, x0=X0, target=TARGET):
+    """(L, dL/dw, dL/db) by backpropagation through the T steps, elementwise."""
+    w, b = _as_inputs(w, b)
+    xs = cliff_states(w, b, T, x0)
+    s = [sigmoid(x) for x in xs]  # sigma(x_t), t = 0..T
+    loss = (s[T] - target) ** 2
+    dx = 2 * (s[T] - target) * s[T] * (1 - s[T])  # dL/dx_T
+    dw = db = 0.0 * dx
+    for t in range(T, 0, -1):
+        dw = dw + dx * s[t - 1]  # x_t = w sigma(x_{t-1}) + b
+        db = db + dx
+        dx = dx * w * s[t - 1] * (1 - s[t - 1])  # dL/dx_{t-1} = dL/dx_t w sigma'(x_{t-1})
+    return loss, dw, db
+
+
+def descend(w0, b0, lr, steps, clip=None, T=T_CLIFF):
+    """Gradient descent on L(w, b) from (w0, b0); clip: None or a norm threshold
+    (if ||g|| > clip: g <- clip g / ||g||). Returns (path (steps+1, 2), grad norms (steps,))."""
+    steps = check_positive_int(steps, "steps")
+    if clip is not None and not (np.isfinite(clip) and clip > 0):
+        raise ValueError(f"clip must be None or a positive number, got {clip!r}")
+    path = np.empty((steps + 1, 2))
+    path[0] = w0, b0
+    norms = np.empty(steps)
+    for i in range(steps):
+        _, dw, db = cliff_loss_and_grad(float(path[i, 0]), float(path[i, 1]), T)
+        g = np.array([dw, db])
+        norms[i] = np.linalg.norm(g)
+        if clip is not None and norms[i] > clip:
+            g = clip * g / norms[i]
+        path[i + 1] = path[i] - lr * g
+    return path, norms

@@ -1,0 +1,108 @@
+"""Figures of notebook 07: what clipping does to a gradient, and the cliff.
+
+Clipping by norm keeps the direction: g <- threshold g / ||g|| when ||g|| > threshold.
+Clipping by value clips every component to [-limit, limit] and turns the vector.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from ..cliff import cliff_loss
+from .style import COLORS
+
+#: the window of Pascanu et al.'s figure
+W_RANGE = (3.0, 7.0)
+B_RANGE = (-4.5, -1.0)
+
+
+def plot_clip_2d(ax, g, threshold, limit):
+    """A 2-D gradient g, its norm-clipped version (circle of radius threshold) and its
+    value-clipped version (box [-limit, limit]^2). Returns the three clipped vectors."""
+    g = np.asarray(g, dtype=float)
+    n = np.linalg.norm(g)
+    by_norm = g * (threshold / n if n > threshold else 1.0)
+    by_value = np.clip(g, -limit, limit)
+    theta = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(threshold * np.cos(theta), threshold * np.sin(theta), color=COLORS["bound"], lw=1)
+    ax.plot([-limit, limit, limit, -limit, -limit], [-limit, -limit, limit, limit, -limit],
+            ":", color=COLORS["bound"], lw=1.5)
+    for vec, color, label in [
+        (g, COLORS["grad"], "g (original)"),
+        (by_norm, COLORS["x"], f"clipped by norm (threshold {threshold:g})"),
+        (by_value, COLORS["y"], f"clipped by value (\u00b1{limit:g})"),
+    ]:
+        ax.annotate("", xy=vec, xytext=(0, 0),
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=2.5, mutation_scale=18))
+        ax.plot([], [], color=color, lw=2.5, label=label)
+    m = 1.15 * max(abs(g).max(), limit, threshold)
+    ax.set_xlim(-0.25 * m, m)
+    ax.set_ylim(-0.25 * m, m)
+    ax.set_aspect("equal")
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    ax.legend(loc="upper left", fontsize=10)
+    return by_norm, by_value
+
+
+def cliff_grid(n=200):
+    """(W, B, L) on an n x n grid over Pascanu et al.'s window, in one vectorised call."""
+    W, B = np.meshgrid(np.linspace(*W_RANGE, n), np.linspace(*B_RANGE, n))
+    return W, B, cliff_loss(W, B)
+
+
+def plot_cliff(ax, grid=None, colorbar=True):
+    """The loss surface L(w, b) as a colour map (the wall is the sharp edge)."""
+    W, B, L = grid if grid is not None else cliff_grid()
+    mesh = ax.pcolormesh(W, B, L, shading="auto", cmap="viridis", rasterized=True)
+    if colorbar:
+        ax.figure.colorbar(mesh, ax=ax, label="loss L(w, b)", pad=0.02, fraction=0.06)
+    ax.set_xlim(*W_RANGE)
+    ax.set_ylim(*B_RANGE)
+    ax.set_xlabel("w")
+    ax.set_ylabel("b")
+    return mesh
+
+
+def _inside(p):
+    return W_RANGE[0] <= p[0] <= W_RANGE[1] and B_RANGE[0] <= p[1] <= B_RANGE[1]
+
+
+def _jump_text(path):
+    out = [i for i, p in enumerate(path) if not _inside(p)]
+    if not out:
+        return ""
+    i = out[0]
+    return f"step {i}: jumped off the plot to (w, b) = ({path[i, 0]:.1f}, {path[i, 1]:.1f})"
+
+
+def plot_path(ax, path, color, label, text_y=0.04, text_color=None):
+    """A gradient-descent path on the cliff; a note says where it left the window.
+    Returns {"line", "start", "text"} artists."""
+    art = {
+        "line": ax.plot(path[:, 0], path[:, 1], "o-", color=color, ms=3, lw=1.5, label=label)[0],
+        "start": ax.plot(*path[0], "s", color="white", mec="black", ms=7)[0],
+        "text": ax.text(0.02, text_y, _jump_text(path), transform=ax.transAxes,
+                        color=text_color or color,
+                        fontsize=10, fontweight="bold",
+                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5)),
+    }
+    art["text"].set_visible(bool(art["text"].get_text()))
+    return art
+
+
+def update_path(art, path):
+    art["line"].set_data(path[:, 0], path[:, 1])
+    text = _jump_text(path)
+    art["text"].set_text(text)
+    art["text"].set_visible(bool(text))
+
+
+def plot_grad_norms(ax, norms, color, label, **kw):
+    """||g|| at each gradient-descent step (log scale). Returns the line."""
+    line = ax.plot(np.arange(len(norms)), norms, color=color, label=label, **kw)[0]
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"$\|g\|$ (log scale)")
+    return line

@@ -1,0 +1,25 @@
+"""The cliff explorer of notebook 07 follows its threshold slider."""
+import numpy as np
+
+from rnnlib.widgets.clipping import BENCH_CASES, ClippingExplorer
+
+
+def test_threshold_moves_the_path():
+    e = ClippingExplorer(threshold=0.5)
+    img = e.image.value
+    small = e.path.copy()
+    e.set(threshold=100.0)
+    assert e.image.value != img
+    assert not np.allclose(small, e.path)
+    assert "jumped off the plot" in e.art["text"].get_text()  # no clipping in effect
+    assert e.threshold_line.get_ydata()[0] == 100.0
+    e.set(threshold=0.5)
+    assert np.allclose(small, e.path) and not e.art["text"].get_visible()
+    assert "final loss" in e.title.get_text()
+
+
+def test_control_description_and_bench_cases():
+    e = ClippingExplorer()
+    assert e.controls["threshold"].description == "clipping threshold"
+    label, factory, values = BENCH_CASES[0]
+    assert factory is ClippingExplorer and set(values) == set(e.controls)
