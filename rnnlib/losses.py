@@ -53,8 +53,9 @@ def _prepare(ys, targets, mask, *, labels=False):
         labels = False  # probabilities / one-hot targets
     expected = f"{full_shape}" + (f" or {step_shape} with mask='last'" if last else "")
     if tgt.shape != full_shape and not (labels is False and tgt.shape == y.shape):
-        what = "class indices" if labels else "targets"
-        raise ValueError(f"targets ({what}) must have shape {expected}, got shape {tgt.shape}")
+        if labels:  # class indices, or class probabilities with the shape of ys
+            expected = f"{expected} (class indices) or {y.shape} (class probabilities)"
+        raise ValueError(f"targets must have shape {expected}, got shape {tgt.shape}")
     if labels:
         if not np.issubdtype(tgt.dtype, np.integer):
             raise TypeError(f"class-index targets must be integers, got dtype {tgt.dtype}")
