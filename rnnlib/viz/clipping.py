@@ -45,7 +45,7 @@ def plot_clip_2d(ax, g, threshold, limit):
     return by_norm, by_value
 
 
-def cliff_grid(n=200):
+def cliff_grid(n=300):
     """(W, B, L) on an n x n grid over Pascanu et al.'s window, in one vectorised call."""
     W, B = np.meshgrid(np.linspace(*W_RANGE, n), np.linspace(*B_RANGE, n))
     return W, B, cliff_loss(W, B)
@@ -73,7 +73,7 @@ def _jump_text(path):
     if not out:
         return ""
     i = out[0]
-    return f"step {i}: jumped off the plot to (w, b) = ({path[i, 0]:.1f}, {path[i, 1]:.1f})"
+    return f"update {i}: jumped off the plot to (w, b) = ({path[i, 0]:.1f}, {path[i, 1]:.1f})"
 
 
 def plot_path(ax, path, color, label, text_y=0.04, text_color=None):
@@ -99,10 +99,10 @@ def update_path(art, path):
 
 
 def plot_grad_norms(ax, norms, color, label, **kw):
-    """||g|| at each gradient-descent step (log scale). Returns the line."""
-    line = ax.plot(np.arange(len(norms)), norms, color=color, label=label, **kw)[0]
+    """||g|| used by update 1, 2, ... of gradient descent (log scale). Returns the line."""
+    line = ax.plot(np.arange(1, len(norms) + 1), norms, color=color, label=label, **kw)[0]
     ax.set_yscale("log")
     ax.yaxis.set_minor_locator(NullLocator())
-    ax.set_xlabel("step")
+    ax.set_xlabel("update")
     ax.set_ylabel(r"$\|g\|$ (log scale)")
     return line

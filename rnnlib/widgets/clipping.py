@@ -55,7 +55,7 @@ class ClippingExplorer(BlitExplorer):
         self.threshold_line = self.ax_norm.axhline(1.0, ls="--", color=COLORS["bound"],
                                                    label="threshold")
         self.ax_norm.set_ylim(1e-3, 1e3)
-        self.ax_norm.set_xlim(0, self.steps)
+        self.ax_norm.set_xlim(0, self.steps + 1)
         legend = self.ax_norm.legend(loc="upper left", fontsize=9)
         self.ax_cliff.set_title(" ")  # room for the dynamic title below
         self.title = self.ax_cliff.annotate("", xy=(0.5, 1.0), xycoords="axes fraction",
@@ -71,7 +71,7 @@ class ClippingExplorer(BlitExplorer):
     def update(self, threshold):
         self.path, self.norms = self.compute(threshold)
         viz.update_path(self.art, self.path)
-        self.norm_line.set_data(np.arange(self.steps), self.norms)
+        self.norm_line.set_data(np.arange(1, self.steps + 1), self.norms)
         self.threshold_line.set_ydata([threshold, threshold])
         final = viz.cliff_loss(*self.path[-1])
         self.title.set_text(f"threshold {threshold:g}: final loss {final:.3f}")

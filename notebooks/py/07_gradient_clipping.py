@@ -1,0 +1,279 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 07 · Gradient clipping
+#
+# **What you will learn**
+#
+# * the two clipping rules: by norm (Pascanu, Mikolov & Bengio 2013) and by value (min-char-rnn);
+# * which one keeps the direction of the gradient, measured by a cosine;
+# * the "cliff": a one-unit RNN whose loss surface has a wall with a huge gradient;
+# * how one step off the wall throws gradient descent far away, and how clipping prevents it.
+#
+# *About 35 minutes.*
+
+# %% slideshow={"slide_type": "skip"}
+import matplotlib.pyplot as plt
+import numpy as np
+
+import rnnlib
+from rnnlib.checks.clipping import check_clip_by_norm
+from rnnlib.cliff import cliff_loss, cliff_loss_and_grad, descend
+from rnnlib.viz import COLORS, use_course_style
+from rnnlib.viz import clipping as viz
+from rnnlib.widgets.clipping import LR, START, STEPS, ClippingExplorer
+
+use_course_style()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why clip?
+#
+# Notebook 06 showed that $\partial L/\partial h_k$ can grow geometrically with $T-k$. A
+# gradient-descent step $\theta \leftarrow \theta - \eta\, g$ with a huge $g$ moves the
+# parameters far from where the gradient was measured, into a region it says nothing about.
+#
+# The notes only say "force gradients to stay in a safe range" and "scale down gradients
+# that exceed a threshold". Precisely, there are two different rules, and they do not
+# treat the direction of $g$ the same way.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Two rules
+#
+# $g$ stacks the gradients of all parameters, $\|g\| = \sqrt{\sum_{\text{all entries}} g_i^2}$.
+#
+# * **By norm** (Pascanu et al.): if $\|g\| > \theta$ then $g \leftarrow \dfrac{\theta}{\|g\|}\, g$.
+#   Same direction, length at most $\theta$.
+# * **By value** (min-char-rnn, `np.clip(dparam, -5, 5)`): $g_i \leftarrow \min(\max(g_i, -c), c)$
+#   for every entry. Each entry is bounded, the direction turns.
+
+# %% slideshow={"slide_type": "fragment"}
+g2 = np.array([9.0, 3.0])
+fig, ax = plt.subplots(figsize=(5, 4))
+by_norm, by_value = viz.plot_clip_2d(ax, g2, threshold=5.0, limit=5.0)
+angle = lambda v: np.degrees(np.arctan2(v[1], v[0]))  # noqa: E731
+print(f"angle of g: {angle(g2):.1f} deg, by norm: {angle(by_norm):.1f} deg, "
+      f"by value: {angle(by_value):.1f} deg")
+assert np.isclose(angle(by_norm), angle(g2)) and angle(by_value) - angle(g2) > 10
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### On a real exploding gradient
+#
+# A ReLU RNN with $\rho(W_{hh}) = 2$, $T = 20$, a loss at the last step. We clip with
+# `rnnlib.clip_by_norm` ($\theta = 1$) and `rnnlib.clip_by_value` ($c = 5$) and compare
+# directions with the cosine $\cos(g, \hat g) = g^\top \hat g / (\|g\|\,\|\hat g\|)$.
+
+# %% slideshow={"slide_type": "fragment"}
+params = rnnlib.init_params(2, 16, 1, seed=0, scheme="xavier", radius=2.0)
+xs = np.random.default_rng(1).normal(size=(20, 2))
+trace = rnnlib.forward(params, xs, activation="relu")
+_, dys = rnnlib.mse(trace.ys, np.ones(1), mask="last")
+grads = rnnlib.bptt(params, trace, dys)
+
+
+def flat(g):
+    """All parameter gradients as one vector."""
+    return np.concatenate([g[k].ravel() for k in rnnlib.PARAM_NAMES])
+
+
+def cosine(a, b):
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+g_norm, norm_before = rnnlib.clip_by_norm(grads, 1.0)
+g_value = rnnlib.clip_by_value(grads, 5.0)
+cos_norm, cos_value = cosine(flat(grads), flat(g_norm)), cosine(flat(grads), flat(g_value))
+large = float(np.mean(np.abs(flat(grads)) > 5.0))
+print(f"||g|| before: {norm_before:.2e}; entries with |g_i| > 5: {large:.0%}")
+print(f"by norm : ||g|| = {rnnlib.global_norm(g_norm):.3f}, cosine with g = {cos_norm:.6f}")
+print(f"by value: ||g|| = {rnnlib.global_norm(g_value):.1f}, cosine with g = {cos_value:.3f}")
+assert abs(cos_norm - 1) < 1e-12 and cos_value < 0.9 and large > 0.5
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Value clipping is cheap and per-entry, and it also bounds the norm
+# (by $c\sqrt{n}$ for $n$ entries), but here most entries exceed 5, so the clipped vector
+# points somewhere else entirely. Norm clipping only shortens the step.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The cliff: a one-unit RNN
+#
+# Pascanu et al. illustrate exploding gradients with one hidden unit, no input and
+# $T = 50$ steps:
+#
+# $$x_0 = 0.5, \qquad x_t = w\,\sigma(x_{t-1}) + b, \qquad L(w, b) = \big(\sigma(x_{50}) - 0.7\big)^2$$
+#
+# `rnnlib.cliff` computes $L$ and its exact gradient by backpropagation through the 50
+# steps, elementwise: a whole grid of $(w, b)$ is one call.
+
+# %% slideshow={"slide_type": "fragment"}
+w0, b0 = 5.0, -3.0
+loss, dw, db = cliff_loss_and_grad(w0, b0)
+eps = 1e-6
+num_dw = (cliff_loss(w0 + eps, b0) - cliff_loss(w0 - eps, b0)) / (2 * eps)
+num_db = (cliff_loss(w0, b0 + eps) - cliff_loss(w0, b0 - eps)) / (2 * eps)
+err = rnnlib.rel_error(np.array([dw, db]), np.array([num_dw, num_db]))
+print(f"L(5, -3) = {loss:.4f}; backprop vs finite differences: rel. error {err:.1e}")
+assert err < 1e-6
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The loss surface
+#
+# Over Pascanu et al.'s window $w \in [3, 7]$, $b \in [-4.5, -1]$: a plateau of high loss
+# (bottom), a valley of low loss (top), separated by a **wall** where $x_{50}$ jumps from
+# one fixed point of the map to the other.
+
+# %% slideshow={"slide_type": "fragment"}
+grid = viz.cliff_grid(300)  # 300 x 300 values of L in one vectorised call
+L = grid[2]
+print(f"loss on the grid: from {L.min():.3f} to {L.max():.3f}")
+assert L.max() - L.min() > 0.4
+fig, ax = plt.subplots(figsize=(6, 4))
+viz.plot_cliff(ax, grid)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Gradient descent at the wall
+#
+# Start on the plateau, learning rate $\eta = 1$, 80 steps, once without clipping and once
+# clipped by norm at $\theta = 0.5$ (so no step is longer than $\eta\,\theta$). Both walk
+# up to the wall along the same path; there one gradient is huge.
+
+# %% slideshow={"slide_type": "fragment"}
+free, n_free = descend(*START, LR, STEPS)
+clipped, n_clip = descend(*START, LR, STEPS, clip=0.5)
+i = int(np.argmax(n_free))
+print(f"update {i + 1}: ||g|| = {n_free[i]:.1f}; without clipping it lands at "
+      f"(w, b) = ({free[i + 1, 0]:.1f}, {free[i + 1, 1]:.1f})")
+print(f"final loss: without clipping {cliff_loss(*free[-1]):.3f}, "
+      f"clipped {cliff_loss(*clipped[-1]):.3f}")
+longest = np.linalg.norm(np.diff(clipped, axis=0), axis=1).max()
+assert n_free[i] > 10 and np.abs(free[-1]).max() > 20  # thrown far away
+assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*free[-1])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The two runs on the surface
+#
+# Left: both paths (white square: the start). Right: $\|g\|$ at every update, with the threshold.
+
+# %% slideshow={"slide_type": "fragment"}
+fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), width_ratios=[1.5, 1])
+viz.plot_cliff(ax, grid)
+viz.plot_path(ax, free, COLORS["y"], "no clipping", text_y=0.12)
+viz.plot_path(ax, clipped, "white", "clipped, threshold 0.5", text_color="black")
+ax.legend(loc="upper right", fontsize=9)
+viz.plot_grad_norms(ax2, n_free, COLORS["y"], "no clipping", lw=4, alpha=0.6)
+viz.plot_grad_norms(ax2, n_clip, COLORS["x"], "clipped")
+ax2.axhline(0.5, ls="--", color=COLORS["bound"], label="threshold")
+ax2.set_ylim(1e-3, 1e3)
+ax2.set_xlim(0, STEPS + 1)
+ax2.legend(loc="upper left", fontsize=9)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** The gradient on the wall is not wrong: the loss really changes that
+# fast there. What is wrong is assuming it stays valid over a step of length
+# $\eta\,\|g\|$. After the jump the unclipped run sits on a flat region with a tiny
+# gradient and never comes back. Clipping keeps each step short; the path zig-zags
+# along the wall instead.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Explore: the clipping threshold
+#
+# The red path (no clipping) stays fixed; the white path is clipped by norm at the
+# threshold you choose (log scale). Try a tiny threshold (slow but safe), a moderate one,
+# and a huge one (the same as no clipping).
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# nbval-ignore-output: the explorer is a live widget (its output is front-end state)
+explorer = ClippingExplorer(threshold=0.5)
+explorer
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The extremes, from code
+#
+# A threshold larger than every gradient norm changes nothing: the path jumps off the
+# wall as before. A tiny threshold never jumps, but it also moves very slowly.
+
+# %% slideshow={"slide_type": "fragment"}
+results = {}
+for threshold in [100.0, 0.5, 0.01]:
+    explorer.set(threshold=threshold)
+    jumped = explorer.art["text"].get_visible()
+    results[threshold] = (jumped, cliff_loss(*explorer.path[-1]))
+    print(f"threshold {threshold:>6}: jumped off: {jumped}, final loss {results[threshold][1]:.3f}")
+assert results[100.0][0] and not results[0.5][0] and not results[0.01][0]
+assert results[0.5][1] < results[0.01][1]  # too small a threshold is too slow here
+explorer.set(threshold=0.5)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Which rule, which threshold?
+#
+# * Norm clipping keeps the direction, rescales all parameters together, and needs one
+#   global norm per update; it is the usual choice for RNNs.
+# * Value clipping is per entry and cheap, but turns the gradient when many entries are large.
+# * Pascanu et al. suggest a threshold near the typical gradient norm seen in training:
+#   small enough to stop the rare huge steps, large enough to leave ordinary ones alone.
+# * Clipping treats exploding gradients only. It does nothing for vanishing ones.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn: clip by norm
+#
+# Write `clip_by_norm(grads, threshold)` for a dict of gradient arrays: compute the
+# **global** norm over all arrays; if it exceeds the threshold, return new arrays scaled
+# by `threshold / norm`, otherwise unchanged copies. The checker says whether the norm
+# or the direction of your result is wrong.
+
+# %% slideshow={"slide_type": "fragment"}
+def clip_by_norm(grads, threshold):
+    """g <- threshold g / ||g|| if ||g|| > threshold (||g|| over all arrays together).
+
+    grads: dict name -> array. Returns a new dict; the input is left unchanged.
+    """
+    raise NotImplementedError  # your code here
+
+
+# %% slideshow={"slide_type": "-"}
+result = check_clip_by_norm(clip_by_norm)
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+def clip_by_norm(grads, threshold):
+    """g <- threshold g / ||g|| if ||g|| > threshold (||g|| over all arrays together)."""
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    scale = threshold / norm if norm > threshold else 1.0
+    return {name: g * scale for name, g in grads.items()}
+
+
+result = check_clip_by_norm(clip_by_norm)
+assert result.passed
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary
+#
+# * Clipping by norm: $g \leftarrow \theta\, g/\|g\|$ when $\|g\| > \theta$; the direction is kept (cosine 1).
+# * Clipping by value: each entry into $[-c, c]$; the direction turns (cosine below 1).
+# * Near a wall of the loss surface one gradient can be huge; without clipping a single step throws the parameters away.
+# * Clipped steps are at most $\eta\,\theta$ long: descent stays where the gradient is meaningful.
+# * Clipping fixes exploding gradients only; vanishing gradients need other tools.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Check your understanding
+#
+# 1. Why must the norm be computed over *all* parameters together, not per matrix?
+# 2. Find a 2-D gradient whose direction value clipping does *not* change.
+# 3. On the cliff, what happens with a huge learning rate and clipping? With a tiny one?
+# 4. Does clipping change the gradient of a step whose norm is below the threshold?
+# 5. Why does the unclipped run stay stuck after its jump?
+#
+# [← 06 · Vanishing and exploding gradients](06_vanishing_and_exploding.ipynb) | [Index](00_start_here.ipynb) | [08 · Truncated BPTT →](08_truncated_bptt.ipynb)
