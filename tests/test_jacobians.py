@@ -1,0 +1,117 @@
+"""Recurrent Jacobians dh_t/dh_k, their norms and the (gamma sigma_max)^(t-k) bound."""
+import numpy as np
+import pytest
+from conftest import ACTIVATION_NAMES, DF, fd_grad, make_problem, ref_run, rel_err
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rnnlib
+
+
+def single(activation, T=6, H=4, seed=0, min_abs_z=0.0):
+    p, xs, h0 = make_problem(T, None, 2, H, 2, activation, seed, min_abs_z=min_abs_z)
+    return p, xs, h0, rnnlib.forward(p, xs, h0, activation)
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+def test_recurrent_jacobians_are_diag_fprime_times_W_hh(activation):
+    p, xs, h0, trace = single(activation)
+    J = rnnlib.recurrent_jacobians(p, trace)
+    assert J.shape == (trace.T, 4, 4)
+    for t in range(1, trace.T + 1):
+        expected = np.diag(DF[activation](trace.zs[t - 1])) @ p["W_hh"]
+        np.testing.assert_allclose(J[t - 1], expected, rtol=1e-12, atol=1e-15)
+    # a batch of one sequence is accepted too
+    Jb = rnnlib.recurrent_jacobians(p, rnnlib.forward(p, xs[:, None], h0[None], activation))
+    np.testing.assert_allclose(Jb, J, rtol=1e-13)
+
+
+def brute_product(p, trace, activation, t, k):
+    """dh_t/dh_k by multiplying explicit diag(f'(z_j)) W_hh matrices, j = k+1..t."""
+    P = np.eye(p["W_hh"].shape[0])
+    for j in range(k + 1, t + 1):
+        P = np.diag(DF[activation](trace.zs[j - 1])) @ p["W_hh"] @ P
+    return P
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+def test_jacobian_product_brute_force_and_finite_differences(activation):
+    T, H = 6, 4
+    p, xs, h0, trace = single(activation, T, H, seed=1, min_abs_z=0.1)
+    for t in range(0, T + 1):
+        for k in range(0, t + 1):
+            P = rnnlib.jacobian_product(p, trace, t, k)
+            np.testing.assert_allclose(P, brute_product(p, trace, activation, t, k),
+                                       rtol=1e-11, atol=1e-14)
+    # finite differences: perturb h_k, re-run the recurrence to step t
+    for t, k in [(6, 0), (6, 3), (4, 2), (5, 4), (3, 3)]:
+        h_k = trace.hs[k][None].copy()
+        fd = np.empty((H, H))
+        for i in range(H):
+            fd[i] = fd_grad(lambda i=i: ref_run(p, xs[:, None], h_k, activation, k, t)[0][-1, 0, i],
+                            h_k)[0]
+        P = rnnlib.jacobian_product(p, trace, t, k)
+        if np.linalg.norm(P) > 1e-4:
+            assert rel_err(P, fd) < 1e-7, (t, k)
+        else:
+            assert np.max(np.abs(P - fd)) < 1e-11
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+def test_jacobian_norms_are_spectral_norms_of_the_products(activation):
+    p, xs, h0, trace = single(activation, T=7, seed=2)
+    for t in (None, 7, 4, 1):
+        norms = rnnlib.jacobian_norms(p, trace, t)
+        tt = 7 if t is None else t
+        assert norms.shape == (tt + 1,)
+        expected = [np.linalg.norm(brute_product(p, trace, activation, tt, k), 2)
+                    for k in range(tt + 1)]
+        np.testing.assert_allclose(norms, expected, rtol=1e-10, atol=1e-300)
+        assert norms[tt] == 1.0
+
+
+@settings(max_examples=40)
+@given(
+    activation=st.sampled_from(ACTIVATION_NAMES),
+    radius=st.floats(0.3, 3.0),
+    H=st.integers(1, 6),
+    T=st.integers(1, 12),
+    seed=st.integers(0, 500),
+)
+def test_gradient_bound_bounds_the_measured_norms(activation, radius, H, T, seed):
+    p, xs, h0 = make_problem(T, None, 2, H, 2, activation, seed, min_abs_z=0.0)
+    p["W_hh"] = p["W_hh"] * radius / max(rnnlib.sigma_max(p["W_hh"]), 1e-12)
+    trace = rnnlib.forward(p, xs, h0, activation)
+    norms = rnnlib.jacobian_norms(p, trace)
+    bound = rnnlib.gradient_bound(p, activation, T - np.arange(T + 1))
+    gamma = {"tanh": 1.0, "relu": 1.0, "linear": 1.0, "sigmoid": 0.25}[activation]
+    np.testing.assert_allclose(bound, (gamma * rnnlib.sigma_max(p["W_hh"])) ** (T - np.arange(T + 1)))
+    assert np.all(norms <= bound * (1 + 1e-9) + 1e-300)
+
+
+def test_linear_orthogonal_keeps_norm_one_and_bound_is_tight():
+    """Linear activation with an orthogonal W_hh: every ||dh_t/dh_k|| is exactly 1."""
+    p = rnnlib.init_params(2, 5, 1, scheme="orthogonal", seed=3)
+    trace = rnnlib.forward(p, np.random.default_rng(0).normal(size=(8, 2)), activation="linear")
+    np.testing.assert_allclose(rnnlib.jacobian_norms(p, trace), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(rnnlib.gradient_bound(p, "linear", np.arange(9)), 1.0, rtol=1e-12)
+
+
+def test_gamma_values():
+    assert rnnlib.GAMMA == {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25, "linear": 1.0}
+    z = np.linspace(-8, 8, 4001)
+    for name, gamma in rnnlib.GAMMA.items():
+        assert np.max(np.abs(rnnlib.activation_derivative(z, name))) == pytest.approx(gamma,
+                                                                                       rel=1e-6)
+
+
+def test_vanishing_and_exploding_regimes():
+    """tanh with small sigma_max: norms shrink geometrically; linear with rho > 1: they grow."""
+    p = rnnlib.init_params(1, 4, 1, scheme="orthogonal", seed=0)
+    xs = np.zeros((20, 1))
+    p_small = dict(p, W_hh=0.5 * p["W_hh"])
+    n = rnnlib.jacobian_norms(p_small, rnnlib.forward(p_small, xs, np.full(4, 0.1)))
+    assert n[0] < 0.5**20 * 1.0001 and np.all(np.diff(n) > 0)
+    p_big = dict(p, W_hh=1.5 * p["W_hh"])
+    n = rnnlib.jacobian_norms(p_big, rnnlib.forward(p_big, xs, activation="linear"))
+    np.testing.assert_allclose(n, 1.5 ** (20 - np.arange(21)), rtol=1e-10)

@@ -1,0 +1,181 @@
+"""Losses on logits: values against the formulas, gradients against finite differences,
+masks, equivalent target forms, and stability for huge logits."""
+import numpy as np
+import pytest
+from conftest import fd_grad, rel_err
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import rnnlib
+
+T, B, O = 4, 3, 3
+RNG = np.random.default_rng(0)
+YS = RNG.normal(0, 2, (T, B, O))
+REAL = RNG.normal(0, 1, (T, B, O))
+PROBS = RNG.dirichlet(np.ones(O), (T, B))
+BITS = RNG.uniform(0, 1, (T, B, O))
+LABELS = RNG.integers(0, O, (T, B))
+WEIGHTS = RNG.uniform(0, 1, (T, B)).round(1)
+
+
+def sig(y):
+    return 1 / (1 + np.exp(-y))
+
+
+def test_mse_values_are_the_formulas():
+    # mean: (1/N) sum_t ||y_t - target_t||^2 over the N = T*B (step, sequence) pairs
+    loss, _ = rnnlib.mse(YS, REAL)
+    assert loss == pytest.approx(np.sum((YS - REAL) ** 2) / (T * B), rel=1e-13)
+    # half_sum: (1/2) sum_t ||.||^2 per sequence, averaged over the batch
+    loss, dys = rnnlib.mse(YS, REAL, form="half_sum")
+    assert loss == pytest.approx(0.5 * np.sum((YS - REAL) ** 2) / B, rel=1e-13)
+    np.testing.assert_allclose(dys, (YS - REAL) / B, rtol=1e-13)
+    # one sequence, the notes' 2/T (y_t - target_t) of the mean form
+    loss, dys = rnnlib.mse(YS[:, 0], REAL[:, 0])
+    assert loss == pytest.approx(np.sum((YS[:, 0] - REAL[:, 0]) ** 2) / T, rel=1e-13)
+    np.testing.assert_allclose(dys, 2 / T * (YS[:, 0] - REAL[:, 0]), rtol=1e-13)
+
+
+def test_sigmoid_bce_value_is_the_formula():
+    p = sig(YS)
+    loss, dys = rnnlib.sigmoid_bce(YS, BITS)
+    expected = np.sum(-BITS * np.log(p) - (1 - BITS) * np.log(1 - p)) / B
+    assert loss == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(dys, (p - BITS) / B, rtol=1e-12)
+
+
+def test_softmax_ce_value_is_the_formula():
+    e = np.exp(YS)
+    p = e / e.sum(axis=-1, keepdims=True)
+    loss, dys = rnnlib.softmax_ce(YS, LABELS)
+    picked = np.take_along_axis(p, LABELS[..., None], axis=-1)[..., 0]
+    assert loss == pytest.approx(-np.sum(np.log(picked)) / B, rel=1e-12)
+    np.testing.assert_allclose(dys, (p - np.eye(O)[LABELS]) / B, rtol=1e-12, atol=1e-15)
+    loss_p, _ = rnnlib.softmax_ce(YS, PROBS)
+    assert loss_p == pytest.approx(-np.sum(PROBS * np.log(p)) / B, rel=1e-12)
+
+
+CASES = [
+    ("mse mean", lambda y, m: rnnlib.mse(y, REAL[:, : y.shape[1]] if y.ndim == 3 else REAL[:, 0], m)),
+    ("mse half_sum", lambda y, m: rnnlib.mse(y, REAL if y.ndim == 3 else REAL[:, 0], m, "half_sum")),
+    ("bce", lambda y, m: rnnlib.sigmoid_bce(y, BITS if y.ndim == 3 else BITS[:, 0], m)),
+    ("ce index", lambda y, m: rnnlib.softmax_ce(y, LABELS if y.ndim == 3 else LABELS[:, 0], m)),
+    ("ce probs", lambda y, m: rnnlib.softmax_ce(y, PROBS if y.ndim == 3 else PROBS[:, 0], m)),
+]
+
+
+@pytest.mark.parametrize("name, fn", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("mask", [None, "weights_T", "weights_TB"], ids=str)
+@pytest.mark.parametrize("batched", [True, False])
+def test_loss_gradients_match_finite_differences(name, fn, mask, batched):
+    ys = YS.copy() if batched else YS[:, 0].copy()
+    m = {None: None, "weights_T": WEIGHTS[:, 0], "weights_TB": WEIGHTS}[mask]
+    if mask == "weights_TB" and not batched:
+        m = WEIGHTS[:, 0]
+    loss, dys = fn(ys, m)
+    assert np.isfinite(loss) and dys.shape == ys.shape
+    num = fd_grad(lambda: fn(ys, m)[0], ys)
+    assert rel_err(dys, num) < 1e-9, name
+
+
+def test_many_to_one_targets_of_the_last_step_only():
+    for fn, full, last in [
+        (rnnlib.mse, REAL, REAL[-1]),
+        (rnnlib.sigmoid_bce, BITS, BITS[-1]),
+        (rnnlib.softmax_ce, LABELS, LABELS[-1]),
+        (rnnlib.softmax_ce, PROBS, PROBS[-1]),
+    ]:
+        a_loss, a_d = fn(YS, last, mask="last")
+        b_loss, b_d = fn(YS, full, mask="last")
+        c_loss, c_d = fn(YS[-1:], full[-1:])  # a sequence of just the last step
+        assert a_loss == pytest.approx(b_loss, rel=1e-14) == c_loss
+        np.testing.assert_array_equal(a_d, b_d)
+        np.testing.assert_array_equal(a_d[:-1], 0.0)
+        np.testing.assert_allclose(a_d[-1:], c_d, rtol=1e-14)
+        # single sequence
+        s_loss, s_d = fn(YS[:, 0], last[0], mask="last")
+        assert s_d.shape == (T, O) and np.all(s_d[:-1] == 0)
+
+
+def test_weight_mask_of_ones_and_zeros_selects_steps():
+    m = np.array([0, 1, 0, 1.0])
+    for fn, tg in [(rnnlib.sigmoid_bce, BITS), (rnnlib.softmax_ce, LABELS),
+                   (lambda y, t, mask=None: rnnlib.mse(y, t, mask, "half_sum"), REAL)]:
+        loss, dys = fn(YS, tg, mask=m)
+        sub_loss, sub_d = fn(YS[[1, 3]], tg[[1, 3]])
+        assert loss == pytest.approx(sub_loss, rel=1e-13)
+        np.testing.assert_allclose(dys[[1, 3]], sub_d, rtol=1e-13)
+        np.testing.assert_array_equal(dys[[0, 2]], 0)
+    # the mean form divides by the number of selected (step, sequence) pairs
+    loss, _ = rnnlib.mse(YS, REAL, mask=m)
+    assert loss == pytest.approx(np.sum((YS[[1, 3]] - REAL[[1, 3]]) ** 2) / (2 * B), rel=1e-13)
+
+
+def test_class_indices_equal_one_hot_probabilities():
+    a = rnnlib.softmax_ce(YS, LABELS)
+    b = rnnlib.softmax_ce(YS, np.eye(O)[LABELS])
+    assert a[0] == pytest.approx(b[0], rel=1e-14)
+    np.testing.assert_allclose(a[1], b[1], rtol=1e-14)
+    c = rnnlib.softmax_ce(YS[:, 1], LABELS[:, 1])
+    d = rnnlib.softmax_ce(YS[:, 1], np.eye(O)[LABELS[:, 1]])
+    np.testing.assert_allclose(c[1], d[1], rtol=1e-14)
+
+
+def test_integer_targets_work_for_mse_and_bce():
+    ints = (BITS > 0.5).astype(int)
+    for fn in (rnnlib.mse, rnnlib.sigmoid_bce):
+        a, b = fn(YS, ints), fn(YS, ints.astype(float))
+        assert a[0] == b[0]
+        np.testing.assert_array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("big", [1e4, 1e6])
+def test_huge_logits_are_stable(big):
+    """Finite loss and a gradient of the right sign (no warnings: pytest errors on them)."""
+    y = np.array([[big], [-big]])
+    loss, d = rnnlib.sigmoid_bce(y, np.array([[0.0], [1.0]]))  # both confidently wrong
+    assert np.isfinite(loss) and loss == pytest.approx(2 * big, rel=1e-9)
+    assert d[0, 0] > 0 and d[1, 0] < 0
+    loss, d = rnnlib.sigmoid_bce(y, np.array([[1.0], [0.0]]))  # both confidently right
+    assert np.isfinite(loss) and 0 <= loss < 1e-12 and np.all(np.abs(d) < 1e-12)
+    logits = np.array([[big, -big, 0.0]])
+    loss, d = rnnlib.softmax_ce(logits, np.array([1]))
+    assert np.isfinite(loss) and loss == pytest.approx(2 * big, rel=1e-9)
+    assert d[0, 1] < 0 and d[0, 0] > 0  # raise the target logit, lower the winner
+    loss, d = rnnlib.softmax_ce(logits, np.array([0]))
+    assert np.isfinite(loss) and loss < 1e-12 and np.all(np.isfinite(d))
+    loss, d = rnnlib.mse(np.array([[big]]), np.array([[0.0]]))
+    assert np.isfinite(loss) and d[0, 0] > 0
+    np.testing.assert_array_equal(rnnlib.sigmoid(np.array([big, -big])), [1.0, 0.0])
+    np.testing.assert_allclose(rnnlib.softmax(logits), [[1.0, 0.0, 0.0]])
+    assert np.all(np.isfinite(rnnlib.log_softmax(logits)))
+
+
+@settings(max_examples=60)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=5),
+                  elements=st.floats(-1e4, 1e4, allow_nan=False)))
+def test_softmax_sums_to_one_and_matches_log_softmax(y):
+    p = rnnlib.softmax(y)
+    assert np.all(p >= 0) and np.all(p <= 1)
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-12)
+    logp = rnnlib.log_softmax(y)
+    assert np.all(np.isfinite(logp)) and np.all(logp <= 1e-12)
+    np.testing.assert_allclose(np.exp(logp), p, rtol=1e-9, atol=1e-300)
+    # softmax is shift invariant
+    np.testing.assert_allclose(rnnlib.softmax(y + 3.0), p, rtol=1e-9, atol=1e-300)
+
+
+@settings(max_examples=60)
+@given(hnp.arrays(np.float64, st.integers(1, 20), elements=st.floats(-800, 800)))
+def test_sigmoid_is_stable_and_symmetric(z):
+    s = rnnlib.sigmoid(z)
+    assert np.all((s >= 0) & (s <= 1))
+    np.testing.assert_allclose(s + rnnlib.sigmoid(-z), 1.0, rtol=1e-12)
+    small = np.abs(z) < 30
+    np.testing.assert_allclose(s[small], 1 / (1 + np.exp(-z[small])), rtol=1e-12)
+
+
+def test_losses_registry():
+    assert rnnlib.LOSSES == {"mse": rnnlib.mse, "sigmoid_bce": rnnlib.sigmoid_bce,
+                             "softmax_ce": rnnlib.softmax_ce}
