@@ -89,3 +89,11 @@ def test_T_beyond_T_max_is_rejected():
         UnrolledGraph(ax, T_max=4).show(5)
     with pytest.raises(TypeError, match="T must be a positive integer"):
         draw_unrolled(2.5)
+
+
+def test_backward_highlight_reverses_arrowheads():
+    graph = draw_unrolled(3, edge_values={"W_hh": [1, 2, 3]}, backward=True).axes[0].graph
+    assert graph.edges[("h_1", "h_2")][0].get_arrowstyle().__class__.__name__ == "CurveFilledA"
+    assert graph.edges[("x_1", "h_1")][0].get_arrowstyle().__class__.__name__ == "CurveFilledB"
+    graph.highlight()
+    assert graph.edges[("h_1", "h_2")][0].get_arrowstyle().__class__.__name__ == "CurveFilledB"

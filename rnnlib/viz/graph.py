@@ -198,8 +198,12 @@ class UnrolledGraph:
             step = gap * d / np.linalg.norm(d) * per_pt
             arrow.set_positions(tuple(pa + step), tuple(pb - step))
 
-    def highlight(self, node_values=None, edge_values=None, vmax=None, color=None):
-        """Shade nodes and thicken edges by |value| / vmax (vmax: the largest |value|)."""
+    def highlight(self, node_values=None, edge_values=None, vmax=None, color=None, backward=False):
+        """Shade nodes and thicken edges by |value| / vmax (vmax: the largest |value|).
+
+        backward=True turns the arrowheads of the highlighted edges around, for
+        quantities that flow backwards in time (gradients).
+        """
         nodes = _parse_node_values(node_values, self.T)
         edges = _parse_edge_values(edge_values, self.T)
         for name in nodes:
@@ -227,7 +231,9 @@ class UnrolledGraph:
                 arrow.set_color(tuple(rgb))
                 arrow.set_linewidth(0.8 + 6.0 * s)
                 arrow.set_alpha(0.35 + 0.65 * s)
+                arrow.set_arrowstyle("<|-" if backward else "-|>")
             else:
+                arrow.set_arrowstyle("-|>")
                 arrow.set_color(COLORS[matrix])
                 arrow.set_linewidth(1.6)
                 arrow.set_alpha(1.0)
@@ -241,6 +247,7 @@ def draw_unrolled(
     node_values=None,
     edge_values=None,
     vmax=None,
+    backward=False,
     title=None,
     ax=None,
     figsize=(9, 3.5),
@@ -249,7 +256,8 @@ def draw_unrolled(
 
     outputs: "all" (y_t at every step) or "last" (only y_T). node_values /
     edge_values (optional) shade nodes and thicken edges, e.g. gradient norms:
-    node_values={"h": norms_of_dL_dh (T+1,)}, edge_values={"W_hh": (T,)}.
+    node_values={"h": norms_of_dL_dh (T+1,)}, edge_values={"W_hh": (T,)};
+    backward=True points the highlighted arrows backwards in time.
     """
     T = check_positive_int(T, "T")
     if ax is None:
@@ -261,7 +269,7 @@ def draw_unrolled(
     graph = UnrolledGraph(ax, T_max=T)
     graph.show(T, outputs)
     if node_values is not None or edge_values is not None:
-        graph.highlight(node_values, edge_values, vmax)
+        graph.highlight(node_values, edge_values, vmax, backward=backward)
     if title is None:
         title = f"RNN unrolled over T = {T} steps: the same weights at every step"
     ax.set_title(title, y=1.0)  # fixed y: no automatic title placement at each draw
