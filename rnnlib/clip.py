@@ -27,14 +27,24 @@ def _check_threshold(value, name):
         raise ValueError(f"{name} must be a positive finite number, got {describe(value)}")
 
 
+def _norm_parts(grads, keys):
+    """(m, s) with ||g|| = m * s and m = max |entry|: scaling by m first keeps the norm
+    of a huge but finite gradient (entries of 1e200) from overflowing."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        m = float(np.max([np.max(np.abs(grads[k]), initial=0.0) for k in keys]))
+        if not np.isfinite(m) or m == 0.0:
+            return m, 1.0
+        return m, float(np.sqrt(sum(np.sum(np.square(np.asarray(grads[k]) / m)) for k in keys)))
+
+
 def global_norm(grads, keys=None) -> float:
     """||g|| = sqrt(sum over the parameters of the squared entries of their gradients).
 
     keys: which entries count; by default the five parameters present in grads.
     """
-    keys = _keys(grads, keys)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return float(np.sqrt(sum(np.sum(np.square(grads[k])) for k in keys)))
+    m, s = _norm_parts(grads, _keys(grads, keys))
+    with np.errstate(over="ignore"):
+        return float(m * s)
 
 
 def clip_by_norm(grads, threshold, keys=None):
@@ -46,8 +56,10 @@ def clip_by_norm(grads, threshold, keys=None):
     """
     _check_threshold(threshold, "threshold")
     keys = _keys(grads, keys)
-    norm = global_norm(grads, keys)
-    scale = threshold / norm if np.isfinite(norm) and norm > threshold else 1.0
+    m, s = _norm_parts(grads, keys)
+    with np.errstate(over="ignore"):
+        norm = float(m * s)
+    scale = threshold / m / s if np.isfinite(m) and norm > threshold else 1.0
     out = {k: np.array(v, copy=True) for k, v in grads.items()}
     for k in keys:
         out[k] = out[k] * scale

@@ -1,0 +1,113 @@
+"""Gradient clipping by global norm and by value."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import rnnlib
+
+SHAPES = {"W_xh": (3, 2), "W_hh": (3, 3), "b_h": (3,), "W_hy": (2, 3), "b_y": (2,)}
+
+
+def norm_of(grads, keys=tuple(SHAPES)):
+    """Independent global norm: one long vector, numpy's (overflow-safe) 2-norm."""
+    v = np.concatenate([np.ravel(grads[k]) for k in keys])
+    scale = np.max(np.abs(v)) if v.size and np.max(np.abs(v)) > 0 else 1.0
+    return float(scale * np.linalg.norm(v / scale))
+
+
+def cosine(a, b):
+    va = np.concatenate([np.ravel(a[k]) for k in SHAPES])
+    vb = np.concatenate([np.ravel(b[k]) for k in SHAPES])
+    sa, sb = np.max(np.abs(va)), np.max(np.abs(vb))
+    va, vb = va / sa, vb / sb
+    return float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb)))
+
+
+@st.composite
+def gradient_dicts(draw, max_magnitude=1e300):
+    exponent = draw(st.integers(-150, int(np.log10(max_magnitude))))
+    out = {}
+    for k, shape in SHAPES.items():
+        out[k] = draw(hnp.arrays(np.float64, shape, elements=st.floats(-1, 1))) * 10.0**exponent
+    return out
+
+
+thresholds = st.floats(1e-3, 1e3)
+
+
+@settings(max_examples=200)
+@given(gradient_dicts(), thresholds)
+def test_clip_by_norm_properties(grads, threshold):
+    originals = {k: v.copy() for k, v in grads.items()}
+    clipped, norm = rnnlib.clip_by_norm(grads, threshold)
+    for k in SHAPES:  # the input is not modified
+        np.testing.assert_array_equal(grads[k], originals[k])
+    before = norm_of(grads)
+    after = norm_of(clipped)
+    assert norm == pytest.approx(before, rel=1e-12, abs=1e-300)
+    assert after <= before * (1 + 1e-12)  # never increases the norm
+    if before <= threshold:  # small gradients are left exactly as they are
+        for k in SHAPES:
+            np.testing.assert_array_equal(clipped[k], grads[k])
+    else:
+        assert after == pytest.approx(threshold, rel=1e-12)  # clipped to the threshold
+        assert cosine(clipped, grads) == pytest.approx(1.0, abs=1e-12)  # same direction
+        for k in SHAPES:  # every parameter is scaled by the same factor
+            np.testing.assert_allclose(clipped[k], grads[k] * (threshold / before),
+                                       rtol=1e-12, atol=1e-300)
+
+
+@settings(max_examples=150)
+@given(gradient_dicts(), thresholds)
+def test_clip_by_value_bounds_every_entry(grads, limit):
+    clipped = rnnlib.clip_by_value(grads, limit)
+    for k in SHAPES:
+        assert np.all(np.abs(clipped[k]) <= limit)
+        inside = np.abs(grads[k]) <= limit
+        np.testing.assert_array_equal(clipped[k][inside], grads[k][inside])
+        np.testing.assert_array_equal(np.sign(clipped[k]), np.sign(grads[k]))
+        np.testing.assert_array_equal(clipped[k][~inside], limit * np.sign(grads[k][~inside]))
+
+
+def test_global_norm_matches_the_definition():
+    g = {k: np.full(s, 2.0) for k, s in SHAPES.items()}
+    n = sum(np.prod(s) for s in SHAPES.values())
+    assert rnnlib.global_norm(g) == pytest.approx(2.0 * np.sqrt(n), rel=1e-14)
+    assert rnnlib.global_norm(g, keys=["b_y"]) == pytest.approx(2.0 * np.sqrt(2), rel=1e-14)
+
+
+def test_huge_but_finite_gradients_are_clipped():
+    """An exploding gradient of 1e200 per entry still has a finite direction to keep."""
+    g = {k: np.full(s, 1e200) for k, s in SHAPES.items()}
+    g["W_hh"][0, 0] = -3e200
+    clipped, norm = rnnlib.clip_by_norm(g, 5.0)
+    assert np.isfinite(norm) and norm == pytest.approx(norm_of(g), rel=1e-12)
+    assert norm_of(clipped) == pytest.approx(5.0, rel=1e-12)
+    assert cosine(clipped, g) == pytest.approx(1.0, abs=1e-12)
+    tiny = {k: np.full(s, 1e-200) for k, s in SHAPES.items()}
+    assert rnnlib.global_norm(tiny) == pytest.approx(norm_of(tiny), rel=1e-12)
+
+
+def test_non_finite_gradients_are_returned_unchanged_with_their_norm():
+    g = {k: np.ones(s) for k, s in SHAPES.items()}
+    g["b_h"][0] = np.inf
+    clipped, norm = rnnlib.clip_by_norm(g, 1.0)
+    assert norm == np.inf
+    for k in SHAPES:
+        np.testing.assert_array_equal(clipped[k], g[k])
+    g["b_h"][0] = np.nan
+    assert np.isnan(rnnlib.clip_by_norm(g, 1.0)[1])
+
+
+def test_clipping_a_gradients_object_keeps_h0_and_reports_norm_of_parameters():
+    p = rnnlib.init_params(2, 3, 2, scheme="xavier")
+    trace = rnnlib.forward(p, np.random.default_rng(0).normal(size=(5, 2)))
+    g = rnnlib.bptt(p, trace, np.ones_like(trace.ys) * 10)
+    clipped, norm = rnnlib.clip_by_norm(g, 0.1)
+    assert norm == pytest.approx(norm_of(g), rel=1e-12)
+    assert norm_of(clipped) == pytest.approx(0.1, rel=1e-12)
+    np.testing.assert_array_equal(clipped["h0"], g["h0"])  # h0 is not a parameter
+    by_value = rnnlib.clip_by_value(g, 0.01)
+    assert all(np.all(np.abs(by_value[k]) <= 0.01) for k in SHAPES)
