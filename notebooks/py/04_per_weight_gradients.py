@@ -140,6 +140,13 @@ n_one = norms["many-to-one (loss at T only)"]
 print("many-to-one: largest term at k =", int(np.argmax(n_one)) + 1,
       "| term at k = 1 / term at k = T:", f"{n_one[0] / n_one[-1]:.1e}")
 assert np.argmax(n_one) + 1 == T and n_one[0] < 0.01 * n_one[-1]
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The terms, step by step
+#
+# A log scale: the many-to-one terms shrink steadily towards $k = 1$.
+
+# %% slideshow={"slide_type": "fragment"}
 fig = plot_contribution_norms(norms, param="W_hh")
 plt.show()
 
@@ -205,17 +212,16 @@ assert rnnlib.rel_error(J, J_num) < 1e-8 and rnnlib.rel_error(cols, J_num) > 1e-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Every term carries the whole product
 #
-# The intuitive notes write, for three steps,
-# $\frac{\partial L}{\partial \hat y_2}\frac{\partial \hat y_2}{\partial h_2}\frac{\partial h_2}{\partial W}
-# + \frac{\partial h_2}{\partial h_1}\frac{\partial h_1}{\partial W} + \frac{\partial h_1}{\partial h_0}\frac{\partial h_0}{\partial W}$.
-# Precisely, with steps $1..3$, $h_0$ the initial state and $\partial^+ h_k/\partial W$ the use of $W$ at step $k$ only:
+# For three steps the intuitive notes write
 #
-# $$\frac{\partial L_3}{\partial W} = \frac{\partial L_3}{\partial h_3}\Big[\frac{\partial^+ h_3}{\partial W}
-# + \frac{\partial h_3}{\partial h_2}\frac{\partial^+ h_2}{\partial W}
-# + \frac{\partial h_3}{\partial h_2}\frac{\partial h_2}{\partial h_1}\frac{\partial^+ h_1}{\partial W}\Big]$$
+# $$\frac{\partial L}{\partial W} = \frac{\partial L}{\partial \hat y_2}\frac{\partial \hat y_2}{\partial h_2}\frac{\partial h_2}{\partial W} + \frac{\partial h_2}{\partial h_1}\frac{\partial h_1}{\partial W} + \frac{\partial h_1}{\partial h_0}\frac{\partial h_0}{\partial W}$$
 #
-# Each term carries the *whole* product back to its step $k$, $W$ contributes at every step,
-# and with a loss at every step, $L_1$ and $L_2$ add sums of their own.
+# Precisely, with steps $1..3$, $h_0$ the initial state and $\partial^+ h_k/\partial W$ the use of $W$ at step $k$ alone:
+#
+# $$\frac{\partial L_3}{\partial W} = \frac{\partial L_3}{\partial h_3}\Big[\frac{\partial^+ h_3}{\partial W} + \frac{\partial h_3}{\partial h_2}\frac{\partial^+ h_2}{\partial W} + \frac{\partial h_3}{\partial h_2}\frac{\partial h_2}{\partial h_1}\frac{\partial^+ h_1}{\partial W}\Big]$$
+#
+# Every term carries the *whole* product back to its step $k$. With a loss at every step,
+# $L_1$ and $L_2$ add sums of their own.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gradient with respect to $h_0$
@@ -241,13 +247,12 @@ assert err < 1e-12
 # ### Which losses reach $h_0$?
 #
 # The size of $\partial L_t/\partial h_0$ for every step's loss. The loss of step $t$ reaches $h_0$
-# through $t$ Jacobians, so the losses of late steps usually arrive weakened (notebook 06
-# explains when and why).
+# through $t$ Jacobians, so late losses usually arrive weakened (notebook 06 explains
+# when and why).
 
 # %% slideshow={"slide_type": "fragment"}
 part_norms = np.linalg.norm(parts, axis=1)
-print("the largest part comes from the loss of step t =", int(np.argmax(part_norms)) + 1)
-assert np.argmax(part_norms) == 0
+assert np.argmax(part_norms) == 0  # here the loss of step 1 reaches h_0 most strongly
 fig = plot_h0_gradient_parts(part_norms)
 plt.show()
 
