@@ -37,7 +37,7 @@ def gradient_dicts(draw, max_magnitude=1e300):
 thresholds = st.floats(1e-3, 1e3)
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(gradient_dicts(), thresholds)
 def test_clip_by_norm_properties(grads, threshold):
     originals = {k: v.copy() for k, v in grads.items()}
@@ -59,7 +59,7 @@ def test_clip_by_norm_properties(grads, threshold):
                                        rtol=1e-12, atol=1e-300)
 
 
-@settings(max_examples=150)
+@settings(max_examples=80)
 @given(gradient_dicts(), thresholds)
 def test_clip_by_value_bounds_every_entry(grads, limit):
     clipped = rnnlib.clip_by_value(grads, limit)
