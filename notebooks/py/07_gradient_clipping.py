@@ -159,7 +159,9 @@ print(f"update {i + 1}: ||g|| = {n_free[i]:.1f}; without clipping it lands at "
 print(f"final loss: without clipping {cliff_loss(*free[-1]):.3f}, "
       f"clipped {cliff_loss(*clipped[-1]):.3f}")
 longest = np.linalg.norm(np.diff(clipped, axis=0), axis=1).max()
+assert np.allclose(free[: i + 1], clipped[: i + 1])  # the same path up to the wall
 assert n_free[i] > 10 and np.abs(free[-1]).max() > 20  # thrown far away
+assert n_free[i + 1:].max() < 1e-2  # ... onto a flat region: it never comes back
 assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*free[-1])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
