@@ -1,0 +1,208 @@
+"""A minimal gated recurrent cell: the vanilla RNN plus one update gate (numpy only).
+
+Column vectors, one sequence (the batch code uses rows, as in ``rnnlib.rnn``):
+
+    u_t = sigmoid(W_xu x_t + W_hu h_{t-1} + b_u)        update gate, in (0, 1)^H
+    c_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)           candidate: the vanilla RNN's h_t
+    h_t = (1 - u_t) * h_{t-1} + u_t * c_t               (elementwise) leaky update
+    y_t = W_hy h_t + b_y
+
+Where u_t is near 0 the unit keeps its value: h_t ~ h_{t-1}. Its Jacobian
+
+    dh_t/dh_{t-1} = diag(1 - u_t) + diag(u_t * (1 - c_t^2)) W_hh
+                    + diag((c_t - h_{t-1}) * u_t * (1 - u_t)) W_hu
+
+has the additive term diag(1 - u_t): close to the identity when the gate is shut,
+whatever W_hh does. That is the idea GRU and LSTM cells build on (an additive path
+for the state), reduced to one gate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_float_array, check_finite, check_positive_int, describe
+from .activations import sigmoid
+from .clip import clip_by_norm, global_norm
+from .losses import mse
+from .optim import Optimizer
+from .rnn import check_xs
+
+#: parameter names of the gated cell
+GATED_NAMES = ("W_xh", "W_hh", "b_h", "W_xu", "W_hu", "b_u", "W_hy", "b_y")
+
+
+def init_gated_params(n_in, n_hidden, n_out, *, seed=0, gate_bias=-2.0):
+    """Xavier-style weights N(0, 1/fan_in); b_u = gate_bias (negative: the gate starts
+    mostly shut, u_t ~ sigmoid(gate_bias), so the state starts by remembering);
+    other biases zero. Returns a dict with the keys GATED_NAMES."""
+    D = check_positive_int(n_in, "n_in")
+    H = check_positive_int(n_hidden, "n_hidden")
+    O = check_positive_int(n_out, "n_out")
+    if isinstance(gate_bias, bool) or not isinstance(gate_bias, (int, float)) or not np.isfinite(
+        gate_bias
+    ):
+        raise ValueError(f"gate_bias must be a finite number, got {describe(gate_bias)}")
+    rng = np.random.default_rng(seed)
+    return {
+        "W_xh": rng.normal(0.0, 1.0 / np.sqrt(D), (H, D)),
+        "W_hh": rng.normal(0.0, 1.0 / np.sqrt(H), (H, H)),
+        "b_h": np.zeros(H),
+        "W_xu": rng.normal(0.0, 1.0 / np.sqrt(D), (H, D)),
+        "W_hu": rng.normal(0.0, 1.0 / np.sqrt(H), (H, H)),
+        "b_u": np.full(H, float(gate_bias)),
+        "W_hy": rng.normal(0.0, 1.0 / np.sqrt(H), (O, H)),
+        "b_y": np.zeros(O),
+    }
+
+
+def _check_gated(params):
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of the gated cell's arrays, got {describe(params)}")
+    missing = [k for k in GATED_NAMES if k not in params]
+    if missing:
+        raise ValueError(
+            f"params is missing {missing}; the gated cell needs {list(GATED_NAMES)} "
+            "(make them with init_gated_params)"
+        )
+    p = {k: np.asarray(params[k], dtype=float) for k in GATED_NAMES}
+    H, D = p["W_xh"].shape
+    shapes = {"W_hh": (H, H), "b_h": (H,), "W_xu": (H, D), "W_hu": (H, H), "b_u": (H,),
+              "W_hy": (p["W_hy"].shape[0], H), "b_y": (p["W_hy"].shape[0],)}
+    for k, s in shapes.items():
+        if p[k].shape != s:
+            raise ValueError(f"params[{k!r}] must have shape {s} (H = {H}, D = {D}), got {p[k].shape}")
+    return p
+
+
+@dataclass
+class GatedTrace:
+    """Stored forward pass: xs (T, B, D), hs (T+1, B, H) with hs[0] = h_0, us and cs
+    (T, B, H) for u_t and c_t (index t - 1), ys (T, B, O)."""
+
+    xs: np.ndarray
+    hs: np.ndarray
+    us: np.ndarray
+    cs: np.ndarray
+    ys: np.ndarray
+
+    @property
+    def T(self) -> int:
+        return self.xs.shape[0]
+
+
+def gated_forward(params, xs, h0=None) -> GatedTrace:
+    """Run the gated cell over xs (T, B, D) or (T, D); h0 (B, H) / (H,) or zeros.
+    Always returns batched arrays (B = 1 for a single sequence)."""
+    p = _check_gated(params)
+    H, D = p["W_xh"].shape
+    xs3, _ = check_xs(xs, D, np.float64)
+    T, B, _ = xs3.shape
+    hs = np.empty((T + 1, B, H))
+    if h0 is None:
+        hs[0] = 0.0
+    else:
+        h = as_float_array(h0, "h0")
+        if h.shape not in ((H,), (B, H)):
+            raise ValueError(f"h0 must have shape ({H},) or ({B}, {H}), got {h.shape}")
+        check_finite(h, "h0")
+        hs[0] = h
+    us = np.empty((T, B, H))
+    cs = np.empty((T, B, H))
+    for t in range(1, T + 1):
+        x, h_prev = xs3[t - 1], hs[t - 1]
+        us[t - 1] = sigmoid(x @ p["W_xu"].T + h_prev @ p["W_hu"].T + p["b_u"])  # u_t
+        cs[t - 1] = np.tanh(x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"])  # c_t
+        hs[t] = (1.0 - us[t - 1]) * h_prev + us[t - 1] * cs[t - 1]  # h_t
+    ys = hs[1:] @ p["W_hy"].T + p["b_y"]  # y_t = W_hy h_t + b_y
+    return GatedTrace(xs3, hs, us, cs, ys)
+
+
+def gated_backward(params, trace, dys) -> dict:
+    """Exact BPTT through the gated cell. dys (T, B, O) = dL/dy_t.
+
+    dL/dh_t = W_hy^T dy_t + (dL/dh_{t+1} through step t+1); per step, with g = dL/dh_t:
+    da_c = g * u_t * (1 - c_t^2)                     (into tanh's argument)
+    da_u = g * (c_t - h_{t-1}) * u_t * (1 - u_t)      (into sigmoid's argument)
+    dL/dh_{t-1} (via step t) = g * (1 - u_t) + W_hh^T da_c + W_hu^T da_u.
+    Returns a dict of gradients for GATED_NAMES plus "h0".
+    """
+    p = _check_gated(params)
+    if not isinstance(trace, GatedTrace):
+        raise TypeError(f"trace must be the GatedTrace of gated_forward, got {describe(trace)}")
+    dys = as_float_array(dys, "dys")
+    if dys.shape != trace.ys.shape:
+        raise ValueError(f"dys must have the shape of trace.ys {trace.ys.shape}, got {dys.shape}")
+    g = {k: np.zeros_like(v) for k, v in p.items()}
+    carry = np.zeros_like(trace.hs[0])
+    for t in range(trace.T, 0, -1):
+        x, h_prev, u, c = trace.xs[t - 1], trace.hs[t - 1], trace.us[t - 1], trace.cs[t - 1]
+        dh = dys[t - 1] @ p["W_hy"] + carry  # dL/dh_t
+        da_c = dh * u * (1.0 - c**2)
+        da_u = dh * (c - h_prev) * u * (1.0 - u)
+        g["W_xh"] += da_c.T @ x
+        g["W_hh"] += da_c.T @ h_prev
+        g["b_h"] += da_c.sum(axis=0)
+        g["W_xu"] += da_u.T @ x
+        g["W_hu"] += da_u.T @ h_prev
+        g["b_u"] += da_u.sum(axis=0)
+        carry = dh * (1.0 - u) + da_c @ p["W_hh"] + da_u @ p["W_hu"]  # dL/dh_{t-1}
+    T, B, O = dys.shape
+    g["W_hy"] = dys.reshape(T * B, O).T @ trace.hs[1:].reshape(T * B, -1)
+    g["b_y"] = dys.sum(axis=(0, 1))
+    g["h0"] = carry
+    return g
+
+
+def gated_jacobians(params, trace, b=0):
+    """J[t-1] = dh_t/dh_{t-1} for t = 1..T of sequence b of the batch; shape (T, H, H)."""
+    p = _check_gated(params)
+    us, cs, hs = trace.us[:, b], trace.cs[:, b], trace.hs[:-1, b]
+    H = hs.shape[1]
+    leak = (1.0 - us)[:, :, None] * np.eye(H)  # diag(1 - u_t)
+    cand = (us * (1.0 - cs**2))[:, :, None] * p["W_hh"]  # diag(u_t (1 - c_t^2)) W_hh
+    gate = ((cs - hs) * us * (1.0 - us))[:, :, None] * p["W_hu"]  # diag(...) W_hu
+    return leak + cand + gate
+
+
+def product_norms(J, t=None):
+    """||J_t J_{t-1} ... J_{k+1}||_2 = ||dh_t/dh_k||_2 for k = 0..t, from Jacobians J (T, H, H)."""
+    T = J.shape[0]
+    t = T if t is None else t
+    norms = np.empty(t + 1)
+    P = np.eye(J.shape[1])
+    norms[t] = 1.0
+    for k in range(t - 1, -1, -1):
+        P = P @ J[k]
+        norms[k] = np.linalg.norm(P, 2)
+    return norms
+
+
+def gated_jacobian_norms(params, trace, t=None, b=0):
+    """||dh_t/dh_k||_2 for k = 0..t (sequence b), like rnnlib.jacobian_norms."""
+    return product_norms(gated_jacobians(params, trace, b), t)
+
+
+def train_gated(params, data, optimizer, steps, *, mask="last", clip_norm=None):
+    """Adam/SGD/... on the MSE loss (form "mean") with exact gated BPTT; params in place.
+
+    data: (xs, targets) or a function step -> (xs, targets). Returns {"loss", "grad_norm"}.
+    """
+    _check_gated(params)
+    steps = check_positive_int(steps, "steps")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be an rnnlib optimizer, got {describe(optimizer)}")
+    history = {"loss": [], "grad_norm": []}
+    for step in range(steps):
+        xs, targets = data(step) if callable(data) else data
+        trace = gated_forward(params, xs)
+        value, dys = mse(trace.ys, targets, mask)
+        grads = gated_backward(params, trace, dys)
+        norm = global_norm(grads, keys=GATED_NAMES)
+        if clip_norm is not None:
+            grads, _ = clip_by_norm(grads, clip_norm, keys=GATED_NAMES)
+        optimizer.step(params, {k: grads[k] for k in GATED_NAMES})
+        history["loss"].append(value)
+        history["grad_norm"].append(norm)
+    return history

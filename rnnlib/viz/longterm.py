@@ -1,0 +1,154 @@
+"""Long-term dependencies: the adding-problem experiments and their figures.
+
+``run_adding`` trains one model (vanilla tanh RNN, IRNN or the gated cell of
+rnnlib.gated) on fresh batches of the adding problem and measures its test MSE;
+the plot functions draw what the notebook discusses.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .. import gated
+from ..data import ADDING_BASELINE_MSE, adding_problem
+from ..jacobians import jacobian_norms
+from ..losses import mse
+from ..optim import Adam
+from ..params import init_params
+from ..rnn import forward
+from ..train import train
+from .style import COLORS, use_course_style
+
+#: the models run_adding knows: (activation, init scheme) or "gated"
+MODELS = {
+    "tanh": ("tanh", "xavier"),
+    "irnn": ("relu", "identity"),
+    "gated": None,
+}
+
+
+def run_adding(T, model="tanh", *, steps=300, n_hidden=16, batch=64, lr=1e-2, clip_norm=None,
+               seed=0, n_test=1000):
+    """Train ``model`` on the adding problem of length T with Adam on fresh batches
+    (MSE at the last step). Returns dict(params, history, test_mse, model, T)."""
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {list(MODELS)}, got {model!r}")
+    data = lambda step: adding_problem(T, batch, seed=10_000 + step)  # noqa: E731
+    if model == "gated":
+        params = gated.init_gated_params(2, n_hidden, 1, seed=seed)
+        history = gated.train_gated(params, data, Adam(lr), steps, clip_norm=clip_norm)
+    else:
+        activation, scheme = MODELS[model]
+        params = init_params(2, n_hidden, 1, seed=seed, scheme=scheme, scale=0.1)
+        history = train(params, data, "mse", Adam(lr), steps, activation=activation,
+                        mask="last", clip_norm=clip_norm)
+    xs, targets = adding_problem(T, n_test, seed=1)
+    return {"params": params, "history": history, "model": model, "T": T,
+            "test_mse": test_mse(params, model, xs, targets)}
+
+
+def predict(params, model, xs):
+    """y_T for a batch xs (T, B, 2) of adding-problem inputs."""
+    if model == "gated":
+        return gated.gated_forward(params, xs).ys[-1]
+    return forward(params, xs, activation=MODELS[model][0]).ys[-1]
+
+
+def test_mse(params, model, xs, targets):
+    """MSE of the prediction at the last step (nan if the network overflowed)."""
+    with np.errstate(all="ignore"):
+        y = predict(params, model, xs)
+        value = float(np.mean((y - targets) ** 2))
+    return value if np.isfinite(value) else float("nan")
+
+
+def gradient_flow(params, model, xs):
+    """||dh_T/dh_k||_2 for k = 0..T on one adding sequence xs (T, 2)."""
+    if model == "gated":
+        return gated.gated_jacobian_norms(params, gated.gated_forward(params, xs))
+    return jacobian_norms(params, forward(params, xs, activation=MODELS[model][0]))
+
+
+# ---------------------------------------------------------------------------
+# figures
+# ---------------------------------------------------------------------------
+def plot_adding_example(xs, target):
+    """One sequence of the adding problem: values u_t as bars, the two marked steps
+    highlighted, and the target (their sum)."""
+    use_course_style()
+    T = xs.shape[0]
+    t = np.arange(1, T + 1)
+    marked = xs[:, 1] > 0
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.bar(t, xs[:, 0], color=COLORS["x"], alpha=0.35, label="value $u_t$")
+    ax.bar(t[marked], xs[marked, 0], color=COLORS["x"], label="marked ($m_t = 1$)")
+    ax.axvline(T / 2 + 0.5, color=COLORS["bound"], ls=":", lw=1.5)
+    ax.set(xlabel="time step t", ylabel="$u_t$", ylim=(0, 1.15))
+    ax.xaxis.set_major_locator(MaxNLocator(10, integer=True))
+    ax.set_title(f"target = sum of the two marked values = {float(target):.3f}", fontsize=13)
+    ax.legend(loc="upper right", ncols=2)
+    ax.grid(False)
+    return fig
+
+
+def _smooth(values, width=20):
+    """(steps, moving average over the last ``width`` values ending at each step)."""
+    v = np.asarray(values, dtype=float)
+    width = min(width, len(v))
+    avg = np.convolve(v, np.ones(width) / width, mode="valid")
+    return np.arange(width, len(v) + 1), avg
+
+
+def plot_learning_curves(runs, title=None, baseline=ADDING_BASELINE_MSE):
+    """Training loss (moving average over 20 steps) of several runs {label: run}, with
+    the always-predict-1 baseline."""
+    use_course_style()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(runs)))
+    for (label, run), c in zip(runs.items(), colors):
+        ax.semilogy(*_smooth(run["history"]["loss"]), color=c, label=label)
+    ax.axhline(baseline, color=COLORS["bound"], ls="--", label="baseline 1/6")
+    ax.set(xlabel="training step", ylabel="training MSE (last 20 steps)")
+    if title:
+        ax.set_title(title, fontsize=13)
+    ax.legend(loc="lower left", ncols=2, fontsize=10)
+    return fig
+
+
+def plot_test_mse(results, title=None, baseline=ADDING_BASELINE_MSE):
+    """Horizontal bars: test MSE / baseline for each labelled run {label: test mse},
+    with the baseline at 1."""
+    use_course_style()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    labels = list(results)
+    vals = np.array([results[k] for k in labels]) / baseline
+    colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(labels)))
+    y = np.arange(len(labels))
+    ax.barh(y, vals, color=colors, height=0.65)
+    for yi, v in zip(y, vals):
+        x = 1.02 if 0.85 < v < 1.0 else v + 0.02  # keep the label off the dashed line
+        ax.text(x, yi, f"{v:.2f}", va="center", fontsize=11)
+    ax.axvline(1.0, color=COLORS["bound"], ls="--", lw=1.5)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.3, vals.max() + 0.15))
+    ax.set_xlabel("test MSE / baseline (dashed: always answer 1)")
+    if title:
+        ax.set_title(title, fontsize=13)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_gradient_flow(curves):
+    """||dh_T/dh_k|| against the distance T - k (log scale), one line per {label: norms}."""
+    use_course_style()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    colors = [COLORS["W_hh"], COLORS["loss"], COLORS["grad"], COLORS["x"]]
+    for (label, norms), c in zip(curves.items(), colors):
+        norms = np.asarray(norms)
+        d = np.arange(len(norms))[::-1]  # k = 0..T -> distance T - k
+        ax.semilogy(d, np.maximum(norms, 1e-300), color=c, label=label)
+    ax.set(xlabel="distance T - k (steps back)", ylabel=r"$\|\partial h_T / \partial h_k\|_2$")
+    ax.legend(loc="lower left")
+    return fig

@@ -1,0 +1,54 @@
+"""Tests for rnnlib.viz.longterm: the adding-problem runs and their figures."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import rnnlib  # noqa: E402
+from rnnlib.viz import longterm as lt  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("model", ["tanh", "irnn", "gated"])
+def test_run_adding_trains_and_measures(model):
+    run = lt.run_adding(5, model, steps=30, n_hidden=6, batch=16, lr=1e-2, clip_norm=1.0, n_test=50)
+    assert run["model"] == model and run["T"] == 5
+    assert len(run["history"]["loss"]) == 30
+    assert np.isfinite(run["test_mse"]) and run["test_mse"] > 0
+    xs, targets = rnnlib.adding_problem(5, 50, seed=1)
+    assert run["test_mse"] == pytest.approx(lt.test_mse(run["params"], model, xs, targets))
+    flow = lt.gradient_flow(run["params"], model, xs[:, 0])
+    assert flow.shape == (6,) and flow[-1] == 1.0
+
+
+def test_run_adding_learns_short_sequences():
+    run = lt.run_adding(5, "tanh", n_test=200)
+    assert run["test_mse"] < 0.3 * rnnlib.ADDING_BASELINE_MSE
+
+
+def test_unknown_model_is_named():
+    with pytest.raises(ValueError, match="model"):
+        lt.run_adding(5, "lstm")
+
+
+def test_figures_have_expected_artists():
+    xs, targets = rnnlib.adding_problem(10, 1, seed=0)
+    fig = lt.plot_adding_example(xs[:, 0], targets[0, 0])
+    assert len(fig.axes[0].patches) == 12  # 10 values + the 2 marked bars
+    run = {"history": {"loss": list(np.linspace(0.3, 0.1, 50))}}
+    fig = lt.plot_learning_curves({"a": run, "b": run}, title="t")
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 3 and lines[0].get_xdata()[-1] == 50
+    fig = lt.plot_test_mse({"a": 0.01, "b": 0.1, "c": 0.2}, title="t")
+    assert len(fig.axes[0].patches) == 3
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b", "c"]
+    fig = lt.plot_gradient_flow({"a": np.array([1e-5, 1e-2, 1.0]), "b": np.ones(3)})
+    assert len(fig.axes[0].get_lines()) == 2
+    assert fig.axes[0].get_yscale() == "log"
