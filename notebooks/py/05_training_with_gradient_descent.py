@@ -50,8 +50,15 @@ use_course_style()
 # %% slideshow={"slide_type": "fragment"}
 xs, targets = rnnlib.sine_next_step(T=30, n=16, seed=0)  # (T, B, 1) each
 params0 = rnnlib.init_params(1, 8, 1, seed=0, scheme="xavier")
-trace = rnnlib.forward(params0, xs)
 print("xs", xs.shape, "targets", targets.shape)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Before training
+#
+# The first sequence of the batch: input, target and the untrained network's outputs.
+
+# %% slideshow={"slide_type": "fragment"}
+trace = rnnlib.forward(params0, xs)
 fig = plot_predictions(xs[:, 0], targets[:, 0], trace.ys[:, 0], title="Before training")
 plt.show()
 
@@ -163,11 +170,6 @@ rates = [0.01, 0.1, 0.5, 1.0]
 runs = {}
 for lr in rates:
     runs[lr] = rnnlib.train(rnnlib.copy_params(params0), (xs, targets), "mse", rnnlib.SGD(lr), 200)
-fig = plot_loss_curves({f"learning rate {lr:g}": h for lr, h in runs.items()},
-                       title="SGD with four learning rates")
-plt.show()
-
-# %% slideshow={"slide_type": "fragment"}
 print(table([[lr, "yes" if h["diverged"] else "no", len(h["loss"]), h["loss"][-1]]
              for lr, h in runs.items()], ["learning rate", "diverged", "steps run", "last loss"]))
 assert [h["diverged"] for h in runs.values()] == [False, False, False, True]
@@ -175,16 +177,25 @@ assert runs[0.01]["loss"][-1] > runs[0.1]["loss"][-1] > runs[0.5]["loss"][-1]
 assert max(runs[0.5]["loss"][:20]) > runs[0.5]["loss"][0]  # a jump on the way down
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Four learning rates, four behaviours
+#
+# Slow, good, jumpy, divergent. The cross marks where the divergent run leaves the plot.
+
+# %% slideshow={"slide_type": "fragment"}
+fig = plot_loss_curves({f"learning rate {lr:g}": h for lr, h in runs.items()},
+                       title="SGD with four learning rates")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Explore the learning rate
 #
-# Move the slider: a smaller RNN is trained for 100 steps of SGD at each rate (all rates on the
-# slider's grid are trained once, when the explorer is built). The dotted curve is the rate
-# 0.1 for reference; a cross marks where a curve leaves the plot.
+# A smaller RNN, 100 steps of SGD at the slider's rate (every rate of the slider is trained
+# once, when the explorer is built). Dotted: the rate 0.1, for reference.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 # nbval-ignore-output: the widget is drawn by the front end
 xs_small, targets_small = rnnlib.sine_next_step(T=20, n=8, seed=0)
-explorer = LearningRateExplorer(xs_small, targets_small, n_hidden=6, steps=100, lr=0.1)
+explorer = LearningRateExplorer(xs_small, targets_small, steps=100, lr=0.1)
 explorer
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
@@ -220,6 +231,15 @@ compare = {}
 for name in names:
     compare[name] = rnnlib.train(rnnlib.copy_params(params0), (xs, targets), "mse",
                                  rnnlib.make_optimizer(name, 0.03), 200)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The five loss curves
+#
+# SGD and Adagrad never go up here; momentum, RMSprop and Adam have steps where the loss rises.
+
+# %% slideshow={"slide_type": "fragment"}
+rises = {n: int(np.sum(np.diff(h["loss"]) > 0)) for n, h in compare.items()}
+assert rises["sgd"] == rises["adagrad"] == 0 and min(rises[n] for n in ("momentum", "rmsprop", "adam")) > 0
 fig = plot_loss_curves({names[n]: h for n, h in compare.items()},
                        title="Five optimisers, learning rate 0.03, 200 steps")
 plt.show()
@@ -280,6 +300,13 @@ alphas = np.linspace(0, 1, 21)
 slice_losses = [loss_at({k: (1 - a) * A[k] + a * B[k] for k in A}) for a in alphas]
 assert abs(loss_at(A) - loss_at(B)) < 1e-12 and max(slice_losses) > 5 * loss_at(A)
 print(f"loss at both ends {loss_at(A):.5f}, highest on the line {max(slice_losses):.5f}")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The loss between the two solutions
+#
+# Both ends are equally good; the straight path between them climbs a hill.
+
+# %% slideshow={"slide_type": "fragment"}
 fig = plot_loss_slice(alphas, slice_losses)
 plt.show()
 

@@ -49,6 +49,7 @@ class LearningRateExplorer(BlitExplorer):
             style={"description_width": "initial"}, layout=widgets.Layout(width="480px"),
         )
         super().__init__({"lr": slider})
+        self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"  # native size
 
     def _train(self, lr):
         params = copy_params(self.params0)
