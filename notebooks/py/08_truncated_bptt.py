@@ -228,7 +228,8 @@ plt.show()
 # Memory of full BPTT grows in proportion to $T$; the window's stays flat. Time grows
 # with $T$ for both: every step is still computed forward and backward, once for
 # $k_1 = k_2$, and $k_2/k_1$ times for $k_1 < k_2$ (counted below from the passes).
-# Truncation buys memory and earlier updates, not speed.
+# The notes say truncation "helps save memory and time"; precisely, it buys memory and
+# earlier (more frequent) updates, not time per pass over the data.
 
 # %% slideshow={"slide_type": "fragment"}
 full_mem, win_mem = np.array(cost["full BPTT"][1]), np.array(cost["window k2 = 50"][1])

@@ -14,14 +14,14 @@ from ..losses import mse
 from ..params import init_params
 from ..viz.style import COLORS
 from ..viz.truncation import reach_matrix, truncation_errors
-from .base import Explorer
+from .blit import BlitExplorer
 
 
 #: errors below this (0 at k >= T) are drawn at this height of the log axis
 FLOOR = 1e-7
 
 
-class TruncationExplorer(Explorer):
+class TruncationExplorer(BlitExplorer):
     """Left: the reach matrix of BPTT(k; k). Right: relative error of the truncated
     gradient against full BPTT for every k, with the current k marked."""
 
@@ -39,8 +39,6 @@ class TruncationExplorer(Explorer):
                                    style={"description_width": "initial"},
                                    layout=widgets.Layout(width="420px"))
         super().__init__({"k": slider})
-        # the layout was computed by the first drawing; freeze it (redraws stay fast)
-        self.fig.set_layout_engine("none")
 
     def draw(self):
         ax1, ax2 = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
@@ -49,11 +47,11 @@ class TruncationExplorer(Explorer):
         self.im = ax1.imshow(reach_matrix(T, T), cmap=cmap, vmin=0, vmax=1,
                              interpolation="nearest", extent=(0.5, T + 0.5, T + 0.5, 0.5))
         ax1.set(xlabel="parameter use at step s", ylabel="loss at step u")
+        ax1.set_title("who reaches whom", fontsize=12)
         ax1.grid(False)
         ticks = [1] + list(range(10, T + 1, 10))
         ax1.set_xticks(ticks)
         ax1.set_yticks(ticks)
-        self.ax1 = ax1
         ax2.semilogy(self.ks, np.maximum(self.errors, FLOOR), "-", color=COLORS["grad"])
         (self.marker,) = ax2.semilogy([1], [1.0], "o", ms=10, color=COLORS["loss"])
         ax2.set(xlabel="truncation length k", ylabel="relative error vs full")
@@ -64,15 +62,16 @@ class TruncationExplorer(Explorer):
         ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}".replace("e+00", "")))
         ax2.yaxis.set_minor_locator(NullLocator())
         self.text = ax2.text(0.97, 0.95, "", transform=ax2.transAxes, ha="right", va="top")
+        self.dynamic = [self.im, self.marker, self.text]  # redrawn on each change (blitting)
 
     def update(self, k):
         self.im.set_data(reach_matrix(self.T, int(k)))
         err = self.errors[int(k) - 1]
         self.marker.set_data([k], [max(err, FLOOR)])
-        self.ax1.set_title(f"detach every {k} steps", fontsize=12)
-        self.text.set_text(f"k = {k}: error {err:.2g}" if err > 0 else f"k = {k}: exact")
+        self.text.set_text(f"detach every {k} steps: error {err:.2g}" if err > 0
+                           else f"k = {k} >= T: exact")
 
 
 BENCH_CASES = [
-    ("truncation explorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
+    ("truncation.TruncationExplorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
 ]
