@@ -84,25 +84,18 @@ assert trace.hs.shape[0] == xs.shape[0] + 1 and np.all(trace.hs[0] == 0)
 #
 # Sizes: $D$ inputs, $H$ hidden units, $O$ outputs, $T$ steps, $B$ sequences in a batch.
 # In the mathematics every vector is a column; in code a batch stacks one sequence per
-# **row**, and arrays are *time-major* (time first).
+# **row**, and arrays are *time-major* (time first): `xs` is $T \times B \times D$.
+# Weights have neither a time nor a batch axis.
 
 # %% slideshow={"slide_type": "fragment"}
 D, H, O, T, B = 3, 4, 2, 5, 8
 params = rnnlib.init_params(D, H, O, seed=1, scheme="xavier")
 xs = np.random.default_rng(1).normal(size=(T, B, D))
 trace = rnnlib.forward(params, xs)
-rows = [
-    ["x_t", "D", (D,), xs.shape],
-    ["h_t", "H", (H,), trace.hs.shape],
-    ["y_t", "O", (O,), trace.ys.shape],
-    ["W_xh", "H x D", params["W_xh"].shape, "same"],
-    ["W_hh", "H x H", params["W_hh"].shape, "same"],
-    ["W_hy", "O x H", params["W_hy"].shape, "same"],
-    ["b_h", "H", params["b_h"].shape, "same"],
-    ["b_y", "O", params["b_y"].shape, "same"],
-]
-print(table([[r[0], r[1], str(r[2]), str(r[3])] for r in rows],
-            ["tensor", "math", "numpy, one step", "numpy, whole batch"]))
+rows = [["x_t", "D", xs.shape], ["h_t", "H", trace.hs.shape], ["y_t", "O", trace.ys.shape]]
+rows += [[name, math, params[name].shape] for name, math in
+         [("W_xh", "H x D"), ("W_hh", "H x H"), ("W_hy", "O x H"), ("b_h", "H"), ("b_y", "O")]]
+print(table([[name, math, str(shape)] for name, math, shape in rows], ["tensor", "math", "numpy shape"]))
 assert trace.hs.shape == (T + 1, B, H) and trace.ys.shape == (T, B, O)
 
 # %% [markdown] slideshow={"slide_type": "notes"}

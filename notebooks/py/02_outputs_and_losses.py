@@ -192,21 +192,17 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Every gradient, checked numerically
 #
-# For each loss: the formula derived above, evaluated by hand, against central finite
-# differences $\frac{L(y + \epsilon e_i) - L(y - \epsilon e_i)}{2\epsilon}$, and against rnnlib.
-# A relative error below $10^{-7}$ means the derivation is right.
+# Each formula derived above against central finite differences
+# $\frac{L(y + \epsilon e_i) - L(y - \epsilon e_i)}{2\epsilon}$ (a relative error below $10^{-7}$
+# means the derivation is right), and against rnnlib.
 
 # %% slideshow={"slide_type": "fragment"}
-def one_hot(c, O):
-    return np.eye(O)[c]
-
-
 cases = [  # (name, loss function of the logits, logits, formula for dL/dy)
     ("MSE mean", lambda y: rnnlib.mse(y, targets, form="mean"), ys, 2 / T * (ys - targets)),
     ("MSE 1/2 sum", lambda y: rnnlib.mse(y, targets, form="half_sum"), ys, ys - targets),
     ("sigmoid + BCE", lambda y: rnnlib.sigmoid_bce(y, labels01), ys, rnnlib.sigmoid(ys) - labels01),
     ("softmax + CE", lambda y: rnnlib.softmax_ce(y, classes), ys3,
-     rnnlib.softmax(ys3) - one_hot(classes, 3)),
+     rnnlib.softmax(ys3) - np.eye(3)[classes]),  # minus one-hot(c_t)
 ]
 rows = []
 for name, fn, y, formula in cases:

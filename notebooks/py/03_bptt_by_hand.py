@@ -170,18 +170,20 @@ print(table([[name, by_t[2], by_t[1], grads[name]] for name, by_t in terms.items
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Erratum: where the factor $(1 - h_t^2)$ goes
 #
-# The detailed notes write $\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial h_t}\, h_{t-1}^\top\, (1 - h_t^2)$
+# The detailed notes write $\;\frac{\partial L}{\partial W_{hh}} = \sum_t \frac{\partial L}{\partial h_t}\, h_{t-1}^\top\, (1 - h_t^2)\;$
 # (and the same with $x_t^\top$ for $W_{xh}$). Precisely, the factor multiplies
-# $\frac{\partial L}{\partial h_t}$ elementwise before the outer product:
-# $\sum_t \big[\frac{\partial L}{\partial h_t} \circ (1 - h_t^2)\big]\, h_{t-1}^\top$. It scales **row** $i$
-# (hidden unit $i$), not the columns, as a literal reading would.
+# $\frac{\partial L}{\partial h_t}$ elementwise **before** the outer product:
+#
+# $$\frac{\partial L}{\partial W_{hh}} = \sum_t \Big[\frac{\partial L}{\partial h_t} \circ (1 - h_t^2)\Big]\, h_{t-1}^\top$$
+#
+# It scales row $i$ (hidden unit $i$); applied after the outer product it would scale the columns.
 
 # %% slideshow={"slide_type": "fragment"}
 literal = sum(np.outer(dh[t], h[t - 1]) * (1 - h[t] ** 2) for t in (1, 2))  # scales columns
 literal_xh = sum(np.outer(dh[t], x[t]) * (1 - h[t] ** 2) for t in (1, 2))
 print(table([["W_hh", grads["W_hh"], literal, rnnlib.rel_error(literal, grads["W_hh"])],
              ["W_xh", grads["W_xh"], literal_xh, rnnlib.rel_error(literal_xh, grads["W_xh"])]],
-            ["gradient", "correct", "factor after the outer product", "rel. error"]))
+            ["gradient", "correct (row by row)", "factor after the outer product", "rel. error"]))
 assert rnnlib.rel_error(literal, grads["W_hh"]) > 0.01 and rnnlib.rel_error(literal_xh, grads["W_xh"]) > 0.01
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -241,24 +243,24 @@ for t in (3, 2, 1):
     ds[t] = (V_hy.T @ dy3 if t == 3 else 0) + carry
     dd[t] = ds[t] * (1 - s[t] ** 2)
     carry = V_hh.T @ dd[t]
+ds[0] = carry  # dL/dh_0
 terms_hh = {t: np.outer(dd[t], s[t - 1]) for t in (1, 2, 3)}
 rows = [[f"t = {t}", dy3 if t == 3 else np.zeros(1), ds[t], dd[t], terms_hh[t]] for t in (3, 2, 1)]
 print(table(rows, ["step", "dL/dy_t", "dL/dh_t", "delta_t", "W_hh term (delta_t h_{t-1}^T)"]))
+assert np.linalg.norm(ds[3]) > np.linalg.norm(ds[2]) > np.linalg.norm(ds[1])  # weakens going back
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient flow on the unrolled graph
 #
-# Shading shows $\lVert \partial L/\partial h_t \rVert$ and arrow width $\lVert W_{hh}^\top \delta_t\rVert$, the
-# gradient sent from $h_t$ back to $h_{t-1}$. The loss enters at $y_3$ and weakens as it travels back.
+# Shading: $\lVert \partial L/\partial h_t \rVert$. Arrow width: $\lVert W_{hh}^\top \delta_t\rVert$, sent from $h_t$ back to $h_{t-1}$.
 
 # %% slideshow={"slide_type": "fragment"}
-norms_h = [np.linalg.norm(carry)] + [np.linalg.norm(ds[t]) for t in (1, 2, 3)]  # h_0..h_3
+norms_h = [np.linalg.norm(ds[t]) for t in (0, 1, 2, 3)]  # ||dL/dh_t||, t = 0..3
 norms_back = [np.linalg.norm(V_hh.T @ dd[t]) for t in (1, 2, 3)]  # into h_{t-1}, t = 1..3
 draw_unrolled(3, outputs="last", node_values={"h": norms_h, "y": [0, 0, abs(dy3[0])]},
               edge_values={"W_hh": norms_back, "W_hy": [0, 0, abs(dy3[0])]}, backward=True,
               title="Many-to-one: the gradient enters at $y_3$ and flows back")
 plt.show()
-assert norms_h[3] > norms_h[2] > norms_h[1]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checked against rnnlib

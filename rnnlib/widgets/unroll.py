@@ -37,10 +37,13 @@ class UnrollExplorer(Explorer):
             ),
             "outputs": widgets.Dropdown(
                 options=OUTPUT_CHOICES, value=outputs, description="outputs",
+                layout=widgets.Layout(width="320px"),
             ),
         }
         self.T_max = T_max
         super().__init__(controls)
+        # natural size (900 x 350 px): stretched to a slide's width it would not fit 720 px
+        self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
 
     def draw(self):
         self.fig.set_layout_engine("none")  # fixed layout: nothing to recompute per frame
