@@ -223,6 +223,12 @@ assert rnnlib.rel_error(J, J_num) < 1e-8 and rnnlib.rel_error(cols, J_num) > 1e-
 # Every term carries the *whole* product back to its step $k$. With a loss at every step,
 # $L_1$ and $L_2$ add sums of their own.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Three differences to point out: the notes drop the common factor
+# $\partial L/\partial h_3$ from the second and third terms, they stop each product after one
+# Jacobian, and they use $h_0$ both for the first computed state and for the initial state.
+# The two code cells before this slide are the numerical proof of the correct form.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gradient with respect to $h_0$
 #
@@ -282,12 +288,24 @@ assert losses[-1] < losses[0]
 # above $10^{-7}$ means a bug.
 
 # %% slideshow={"slide_type": "fragment"}
-checks = {}
-for activation in ("tanh", "sigmoid", "relu"):
-    checks[activation] = rnnlib.grad_check(
-        params, xs, lambda ys: rnnlib.mse(ys, targets), h0=h0, activation=activation)
-    assert checks[activation].passed, activation
-print(table([[name] + [checks[a][name] for a in checks] for name in checks["tanh"]],
+def loss_fn(ys):
+    return rnnlib.mse(ys, targets)  # many-to-many MSE: (loss, dL/dy_t)
+
+
+check_tanh = rnnlib.grad_check(params, xs, loss_fn, h0=h0, activation="tanh")
+print(check_tanh.table())
+assert check_tanh.passed  # every relative error < 1e-7
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Other activations
+#
+# The same check with sigmoid and ReLU hidden units: only $f'$ changes in BPTT.
+
+# %% slideshow={"slide_type": "fragment"}
+checks = {a: rnnlib.grad_check(params, xs, loss_fn, h0=h0, activation=a) for a in ("sigmoid", "relu")}
+for activation, result in checks.items():
+    assert result.passed, activation
+print(table([[name] + [checks[a][name] for a in checks] for name in check_tanh],
             ["gradient"] + [f"{a} rel. error" for a in checks], digits=2))
 
 # %% [markdown] slideshow={"slide_type": "slide"}

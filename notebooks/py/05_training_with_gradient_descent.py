@@ -277,6 +277,11 @@ assert max(final[0.1], key=final[0.1].get) == "rmsprop"  # the worst at 0.1
 # saddle point or flat region, in a *low-loss region*. For a non-convex loss nothing
 # guarantees that this is the global minimum. The RNN's loss is not convex, as a symmetry shows.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** A convex loss would make every local minimum global; an RNN's loss is
+# not convex. The next slide proves it without any search: relabelling hidden units gives a
+# second, equally good solution, and the loss is higher in between.
+
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Two solutions with exactly the same loss
 #
