@@ -241,6 +241,7 @@ assert np.all(dys_last[:-1] == 0) and rnnlib.rel_error(dys_last, numeric) < 1e-7
 # %% slideshow={"slide_type": "fragment"}
 big = np.array([1000.0, 0.0, -1000.0])
 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the overflow is the point
+    assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))  # the float64 limit
     naive_softmax = np.exp(big) / np.exp(big).sum()
     naive_log_sigmoid = np.log(1 / (1 + np.exp(-big)))
 stable_log_sigmoid = -(np.maximum(-big, 0) + np.log1p(np.exp(-np.abs(big)))) + 0.0  # + 0.0: no "-0."

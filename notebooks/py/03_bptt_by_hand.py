@@ -159,6 +159,7 @@ terms = {  # parameter -> {t: term of step t}
     "b_h": {t: dz[t] for t in (1, 2)},
 }
 grads = {name: by_t[1] + by_t[2] for name, by_t in terms.items()}
+assert np.all(terms["W_hh"][1] == 0)  # h_0 = 0: nothing for W_hh to multiply at t = 1
 print(table([[name, by_t[2], by_t[1], grads[name]] for name, by_t in terms.items()],
             ["gradient", "from t = 2", "from t = 1", "total"]))
 
