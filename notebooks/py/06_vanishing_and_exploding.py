@@ -158,22 +158,17 @@ assert jac[0] < 1e-6 and grad[0] < 1e-6  # vanished over 50 steps
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Vanishing and exploding, side by side
 #
-# `viz.decay_curves` runs exactly these calls; the dashed line is the bound of the next slide.
+# `viz.decay_curves` runs exactly these calls (checked below); the dashed line is the
+# bound of the next slide. Left: $\tanh$, $s = 0.9$; right: ReLU, $s = 2.5$.
 
 # %% slideshow={"slide_type": "fragment"}
 c = viz.decay_curves(network(0.9), xs50, "tanh")
 assert np.allclose(c["jacobian"][::-1], jac) and np.allclose(c["gradient"][::-1], grad)
-cases = [("tanh", 0.9), ("relu", 2.5)]
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharey=True)
-lines = []
-for ax, (act, s) in zip(axes, cases):
-    c = viz.decay_curves(network(s), xs50, act)
-    viz.plot_decay(ax, c, title=f"{act}, s = {s}", ceiling=False, legend=ax is axes[0])
-    ax.set_ylim(1e-30, 1e30)
+panels = {f"{a}, s = {s}": viz.decay_curves(network(s), xs50, a)
+          for a, s in [("tanh", 0.9), ("relu", 2.5)]}
+for c in panels.values():
     assert np.all(c["jacobian"] <= c["bound"]) and np.all(c["gradient"] <= c["bound"])
-    lines.append(f"{act}, s = {s}: ||dh_T/dh_0|| = {c['jacobian'][-1]:.1e}")
-axes[1].set_ylabel("")
-print("\n".join(lines))
+fig = viz.plot_decay_panels(panels)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -208,33 +203,34 @@ assert all(r[3] < 1e-6 for r in rows if r[0] == "sigmoid")  # gamma = 1/4: vanis
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Eigenvalues of $W_{hh}$
 #
-# For a *linear* RNN, $\partial h_T/\partial h_k = W_{hh}^{T-k}$, which for large $T-k$
-# grows or shrinks like $\rho(W_{hh})^{T-k}$, $\rho$ the largest eigenvalue modulus.
-# Eigenvalues inside the unit circle: the powers eventually shrink; outside: they grow.
+# For a *linear* RNN, $\partial h_T/\partial h_k = W_{hh}^{T-k}$: for large $T-k$ it shrinks
+# or grows like $\rho(W_{hh})^{T-k}$, $\rho$ the largest eigenvalue modulus (inside or outside the unit circle).
 
 # %% slideshow={"slide_type": "fragment"}
-fig, axes = plt.subplots(1, 2, figsize=(8, 4))
-for ax, s in zip(axes, [0.8, 1.3]):
-    W = network(s)["W_hh"]
-    viz.plot_eigenvalues(ax, W, lim=1.5)
-    ax.set_title(f"s = {s}")
-    assert np.isclose(rnnlib.spectral_radius(W), s)
-axes[0].legend(loc="lower right", fontsize=9)
-print("rho(s W_0) = s for s = 0.8 and 1.3")
+Ws = {f"s = {s}": network(s)["W_hh"] for s in [0.8, 1.3]}
+assert np.allclose([rnnlib.spectral_radius(W) for W in Ws.values()], [0.8, 1.3])
+fig = viz.plot_eigenvalue_panels(Ws)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Explore: length, scale and activation
 #
-# Move **T**, **W_hh scale** and **activation**. Try: $\tanh$ at scales 0.5, 1 and 2; the
-# sigmoid at scale 3 (still vanishing); ReLU at scale 3 with $T = 100$. The explorer runs
-# in float32, the precision of GPU training; when a number exceeds its largest value the
-# figure says where the gradient overflowed.
+# Move **T**, **W_hh scale** and **activation** (what to try: next slide).
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 # nbval-ignore-output: the explorer is a live widget (its output is front-end state)
 explorer = VanishingExplorer(T=50, scale=1.0, activation="tanh")
 explorer
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What to try
+#
+# * $\tanh$ at scales 0.5, 1 and 2; the sigmoid at scale 3 (still vanishing);
+# * ReLU at scale 3 with $T = 100$;
+# * the same scale with a growing $T$: the curves only get longer.
+#
+# The explorer runs in float32, the precision of GPU training; when a number exceeds its
+# largest value, the figure says where the gradient overflowed.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The extremes, from code
@@ -289,13 +285,20 @@ tr = rnnlib.forward(lin, np.zeros((K, 1)), h0=np.array([0.0, 1.0]), activation="
 _, d_ys = rnnlib.mse(tr.ys, np.ones(1), mask="last")
 dh = np.linalg.norm(rnnlib.bptt(lin, tr, d_ys).dhs, axis=1)[::-1]  # index: distance T - k
 g_lin = dh / dh[0]
+print(f"gradient at distance {int(np.argmax(g_lin))}: {g_lin.max():.1f} x its value at T")
+assert g_lin.max() > 10 and 5 <= np.argmax(g_lin) <= 15 and g_lin[-1] < g_lin.max() / 10
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Growth, then decay
+#
+# $\|W^k\|$ for both matrices (lines), $\rho^k$ (dashed) and the measured gradient (dots).
+
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(8, 3.5))
 viz.plot_power_norms(ax, {"W_big": W_big, "W_small": W_small}, K,
                      gradients={r"linear RNN $\|\partial L/\partial h_k\|$ (rel.)": g_lin})
 ax.set_xlabel("k = number of factors = distance T - k")
 plt.show()
-print(f"gradient at distance {int(np.argmax(g_lin))}: {g_lin.max():.1f} x its value at T")
-assert g_lin.max() > 10 and 5 <= np.argmax(g_lin) <= 15 and g_lin[-1] < g_lin.max() / 10
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** $W^k = \begin{pmatrix}0.9^k & 4k\,0.9^{k-1}\\ 0 & 0.9^k\end{pmatrix}$:
@@ -321,6 +324,13 @@ norms = np.linalg.norm(terms, axis=(1, 2))
 ratio = norms[-1] / norms[1]
 print(f"||term at t = 1|| = {norms[0]:.1f} (h_0 = 0), term at t = {T} / term at t = 2: {ratio:.1e}")
 assert norms[0] == 0 and ratio > 1e6
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Contributions fade with the distance to the loss
+#
+# One bar per step $t$ (log scale); step 1 has none, since $h_0 = 0$.
+
+# %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(8, 3.5))
 viz.plot_contributions(ax, norms)
 plt.show()

@@ -31,7 +31,7 @@ import numpy as np
 import rnnlib
 from rnnlib.checks.clipping import check_clip_by_norm
 from rnnlib.cliff import cliff_loss, cliff_loss_and_grad, descend
-from rnnlib.viz import COLORS, use_course_style
+from rnnlib.viz import use_course_style
 from rnnlib.viz import clipping as viz
 from rnnlib.widgets.clipping import LR, START, STEPS, ClippingExplorer
 
@@ -59,13 +59,23 @@ use_course_style()
 #   for every entry. Each entry is bounded, the direction turns.
 
 # %% slideshow={"slide_type": "fragment"}
-g2 = np.array([9.0, 3.0])
-fig, ax = plt.subplots(figsize=(5, 4))
-by_norm, by_value = viz.plot_clip_2d(ax, g2, threshold=5.0, limit=5.0)
+g2 = {"g": np.array([9.0, 3.0])}  # a 2-D gradient, clipped both ways at 5
+by_norm = rnnlib.clip_by_norm(g2, 5.0)[0]["g"]
+by_value = rnnlib.clip_by_value(g2, 5.0)["g"]
 angle = lambda v: np.degrees(np.arctan2(v[1], v[0]))  # noqa: E731
-print(f"angle of g: {angle(g2):.1f} deg, by norm: {angle(by_norm):.1f} deg, "
+print(f"angle of g: {angle(g2['g']):.1f} deg, by norm: {angle(by_norm):.1f} deg, "
       f"by value: {angle(by_value):.1f} deg")
-assert np.isclose(angle(by_norm), angle(g2)) and angle(by_value) - angle(g2) > 10
+assert np.isclose(angle(by_norm), angle(g2["g"])) and angle(by_value) - angle(g2["g"]) > 10
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### In two dimensions
+#
+# Norm clipping moves $g$ onto the circle of radius $\theta$ along its own direction;
+# value clipping moves it into the box $[-c, c]^2$, and turns it.
+
+# %% slideshow={"slide_type": "fragment"}
+fig, ax = plt.subplots(figsize=(5, 4))
+viz.plot_clip_2d(ax, g2["g"], threshold=5.0, limit=5.0)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -75,21 +85,23 @@ plt.show()
 # `rnnlib.clip_by_norm` ($\theta = 1$) and `rnnlib.clip_by_value` ($c = 5$) and compare
 # directions with the cosine $\cos(g, \hat g) = g^\top \hat g / (\|g\|\,\|\hat g\|)$.
 
-# %% slideshow={"slide_type": "fragment"}
-params = rnnlib.init_params(2, 16, 1, seed=0, scheme="xavier", radius=2.0)
-xs = np.random.default_rng(1).normal(size=(20, 2))
-trace = rnnlib.forward(params, xs, activation="relu")
-_, dys = rnnlib.mse(trace.ys, np.ones(1), mask="last")
-grads = rnnlib.bptt(params, trace, dys)
-
-
+# %% slideshow={"slide_type": "skip"}
 def flat(g):
     """All parameter gradients as one vector."""
     return np.concatenate([g[k].ravel() for k in rnnlib.PARAM_NAMES])
 
 
 def cosine(a, b):
+    """cos(a, b) = a.b / (|a| |b|)."""
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+# %% slideshow={"slide_type": "fragment"}
+params = rnnlib.init_params(2, 16, 1, seed=0, scheme="xavier", radius=2.0)
+xs = np.random.default_rng(1).normal(size=(20, 2))
+trace = rnnlib.forward(params, xs, activation="relu")
+_, dys = rnnlib.mse(trace.ys, np.ones(1), mask="last")
+grads = rnnlib.bptt(params, trace, dys)
 
 
 g_norm, norm_before = rnnlib.clip_by_norm(grads, 1.0)
@@ -126,6 +138,10 @@ num_db = (cliff_loss(w0, b0 + eps) - cliff_loss(w0, b0 - eps)) / (2 * eps)
 err = rnnlib.rel_error(np.array([dw, db]), np.array([num_dw, num_db]))
 print(f"L(5, -3) = {loss:.4f}; backprop vs finite differences: rel. error {err:.1e}")
 assert err < 1e-6
+grid = viz.cliff_grid(300)  # 300 x 300 values of L in one vectorised call
+L = grid[2]
+print(f"loss on the grid w in [3, 7], b in [-4.5, -1]: from {L.min():.3f} to {L.max():.3f}")
+assert L.max() - L.min() > 0.4
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The loss surface
@@ -135,10 +151,6 @@ assert err < 1e-6
 # one fixed point of the map to the other.
 
 # %% slideshow={"slide_type": "fragment"}
-grid = viz.cliff_grid(300)  # 300 x 300 values of L in one vectorised call
-L = grid[2]
-print(f"loss on the grid: from {L.min():.3f} to {L.max():.3f}")
-assert L.max() - L.min() > 0.4
 fig, ax = plt.subplots(figsize=(6, 4))
 viz.plot_cliff(ax, grid)
 plt.show()
@@ -170,17 +182,7 @@ assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*fr
 # Left: both paths (white square: the start). Right: $\|g\|$ at every update, with the threshold.
 
 # %% slideshow={"slide_type": "fragment"}
-fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), width_ratios=[1.5, 1])
-viz.plot_cliff(ax, grid)
-viz.plot_path(ax, free, COLORS["y"], "no clipping", text_y=0.12)
-viz.plot_path(ax, clipped, "white", "clipped, threshold 0.5", text_color="black")
-ax.legend(loc="upper right", fontsize=9)
-viz.plot_grad_norms(ax2, n_free, COLORS["y"], "no clipping", lw=4, alpha=0.6)
-viz.plot_grad_norms(ax2, n_clip, COLORS["x"], "clipped")
-ax2.axhline(0.5, ls="--", color=COLORS["bound"], label="threshold")
-ax2.set_ylim(1e-3, 1e3)
-ax2.set_xlim(0, STEPS + 1)
-ax2.legend(loc="upper left", fontsize=9)
+fig = viz.plot_descent(grid, free, clipped, n_free, n_clip, threshold=0.5)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}

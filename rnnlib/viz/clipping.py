@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from .. import clip_by_norm, clip_by_value
 from ..cliff import cliff_loss
 from .style import COLORS
 
@@ -20,9 +21,8 @@ def plot_clip_2d(ax, g, threshold, limit):
     """A 2-D gradient g, its norm-clipped version (circle of radius threshold) and its
     value-clipped version (box [-limit, limit]^2). Returns the three clipped vectors."""
     g = np.asarray(g, dtype=float)
-    n = np.linalg.norm(g)
-    by_norm = g * (threshold / n if n > threshold else 1.0)
-    by_value = np.clip(g, -limit, limit)
+    by_norm = clip_by_norm({"g": g}, threshold)[0]["g"]
+    by_value = clip_by_value({"g": g}, limit)["g"]
     theta = np.linspace(0, 2 * np.pi, 200)
     ax.plot(threshold * np.cos(theta), threshold * np.sin(theta), color=COLORS["bound"], lw=1)
     ax.plot([-limit, limit, limit, -limit, -limit], [-limit, -limit, limit, limit, -limit],
@@ -73,10 +73,10 @@ def _jump_text(path):
     if not out:
         return ""
     i = out[0]
-    return f"update {i}: jumped off the plot to (w, b) = ({path[i, 0]:.1f}, {path[i, 1]:.1f})"
+    return f"update {i}: jumped off the plot\nto (w, b) = ({path[i, 0]:.1f}, {path[i, 1]:.1f})"
 
 
-def plot_path(ax, path, color, label, text_y=0.04, text_color=None):
+def plot_path(ax, path, color, label, text_y=0.03, text_color=None):
     """A gradient-descent path on the cliff; a note says where it left the window.
     Returns {"line", "start", "text"} artists."""
     art = {
@@ -88,6 +88,7 @@ def plot_path(ax, path, color, label, text_y=0.04, text_color=None):
                         bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5)),
     }
     art["text"].set_visible(bool(art["text"].get_text()))
+    art["text"].set_in_layout(False)  # a note inside the axes: no room reserved for it
     return art
 
 
@@ -106,3 +107,21 @@ def plot_grad_norms(ax, norms, color, label, **kw):
     ax.set_xlabel("update")
     ax.set_ylabel(r"$\|g\|$ (log scale)")
     return line
+
+
+def plot_descent(grid, free, clipped, n_free, n_clip, threshold):
+    """The cliff with both descent paths (left) and ||g|| per update (right). Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), width_ratios=[1.5, 1])
+    plot_cliff(ax, grid)
+    plot_path(ax, free, COLORS["y"], "no clipping", text_y=0.18)
+    plot_path(ax, clipped, "white", f"clipped, threshold {threshold:g}", text_color="black")
+    ax.legend(loc="upper right", fontsize=9)
+    plot_grad_norms(ax2, n_free, COLORS["y"], "no clipping", lw=4, alpha=0.6)
+    plot_grad_norms(ax2, n_clip, COLORS["x"], "clipped")
+    ax2.axhline(threshold, ls="--", color=COLORS["bound"], label="threshold")
+    ax2.set_ylim(1e-3, 1e3)
+    ax2.set_xlim(0, len(n_free) + 1)
+    ax2.legend(loc="upper left", fontsize=9)
+    return fig

@@ -43,6 +43,10 @@ class BlitExplorer(Explorer):
         self.image.value = self.png()
 
     def _first_draw(self):
+        # show the image at its own pixel size (never stretched wider, e.g. on slides)
+        width = int(round(self.fig.get_figwidth() * self.dpi))
+        self.image.layout.width = f"{width}px"
+        self.image.layout.max_width = "100%"
         canvas = FigureCanvasAgg(self.fig)
         self.update(**self.values())  # so that the layout sees representative data
         for artist in self.dynamic:

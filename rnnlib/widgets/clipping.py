@@ -44,9 +44,9 @@ class ClippingExplorer(BlitExplorer):
         self.ax_norm = self.fig.add_subplot(gs[1])
         viz.plot_cliff(self.ax_cliff)
         free = viz.plot_path(self.ax_cliff, self.free_path, COLORS["y"], "no clipping",
-                             text_y=0.12)
+                             text_y=0.18)
         path, norms = self.compute(self.controls["threshold"].value)
-        self.art = viz.plot_path(self.ax_cliff, path, "white", "clipped by norm", text_y=0.04,
+        self.art = viz.plot_path(self.ax_cliff, path, "white", "clipped by norm",
                                  text_color="black")
         self.ax_cliff.legend(loc="upper right", fontsize=9)
         viz.plot_grad_norms(self.ax_norm, self.free_norms, COLORS["y"], "no clipping", lw=4,
