@@ -72,7 +72,7 @@ print("many-to-one loss:", round(loss_one, 4), "  many-to-many loss:", round(los
 # \frac{\partial L}{\partial b_y} = \sum_{t=1}^{T} \frac{\partial L}{\partial y_t}$$
 #
 # With a many-to-one loss, $\partial L/\partial y_t = 0$ for $t < T$: only the last term is left.
-# This is the case the detailed lecture notes write out.
+# This is the case the lecture notes write out.
 
 # %% slideshow={"slide_type": "fragment"}
 dW_hy_last = np.outer(dys_one[-1], trace.hs[-1])  # dL/dy_T h_T^T
@@ -88,7 +88,7 @@ assert rnnlib.rel_error(dys_one[-1], g_one["b_y"]) < 1e-12
 # ## Shared weights: one term per time step
 #
 # $W_{xh}$, $W_{hh}$ and $b_h$ are used at **every** step. With $\delta_t = \partial L/\partial z_t$
-# (the notes' $dh_\text{raw}$), each use adds one term:
+# (the implementation notes' $dh_\text{raw}$), each use adds one term:
 #
 # $$\frac{\partial L}{\partial W_{hh}} = \sum_{k=1}^{T} \underbrace{\delta_k\, h_{k-1}^\top}_{W_{hh}\text{ at time }k}, \qquad
 # \frac{\partial L}{\partial W_{xh}} = \sum_{k=1}^{T} \delta_k\, x_k^\top, \qquad
@@ -193,7 +193,7 @@ assert err < 1e-12
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The Jacobian needs a diagonal
 #
-# The detailed notes write $\partial h_j/\partial h_{j-1} = \text{Activation}'(z_j) \cdot W_{hh}$.
+# The lecture notes write $\partial h_j/\partial h_{j-1} = \text{Activation}'(z_j) \cdot W_{hh}$.
 # Precisely it is $\operatorname{diag}(f'(z_j))\, W_{hh}$: row $i$ of $W_{hh}$ is scaled by $f'(z_j)_i$.
 # Scaling the columns instead, $W_{hh} \operatorname{diag}(f'(z_j))$, is a different matrix.
 # Finite differences of $h_j$ with respect to $h_{j-1}$ decide.
@@ -227,7 +227,7 @@ assert rnnlib.rel_error(J, J_num) < 1e-8 and rnnlib.rel_error(cols, J_num) > 1e-
 # **Speaker notes.** Three differences to point out: the notes drop the common factor
 # $\partial L/\partial h_3$ from the second and third terms, they stop each product after one
 # Jacobian, and they use $h_0$ both for the first computed state and for the initial state.
-# The two code cells before this slide are the numerical proof of the correct form.
+# The path-product cells above (one loss, then a loss at every step) check the correct form numerically.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gradient with respect to $h_0$

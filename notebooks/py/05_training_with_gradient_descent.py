@@ -67,7 +67,7 @@ plt.show()
 #
 # $$W \leftarrow W - \eta\, \frac{\partial L}{\partial W}$$
 #
-# for each of $W_{xh}, W_{hh}, b_h, W_{hy}, b_y$, with the learning rate $\eta > 0$. The notes write
+# for each of $W_{xh}, W_{hh}, b_h, W_{hy}, b_y$, with the learning rate $\eta > 0$. The lecture notes write
 # $W_\text{new} = W_\text{old} - \eta\, \partial L / \partial W_\text{old}$: precisely, the gradient is
 # $\partial L/\partial W$ *evaluated at* the current weights $W_\text{old}$, and all five parameters are
 # updated together, with gradients from the same forward and backward pass.
@@ -113,7 +113,7 @@ assert losses[-1] < 0.01 * losses[0]
 # ### Which $\partial L/\partial y_t$?
 #
 # The loss here is the mean over all $N = T \cdot B$ outputs, $L = \frac{1}{N}\sum (y_t - s_{t+1})^2$,
-# whose gradient is $\frac{2}{N}(y_t - s_{t+1})$. The notes pair the mean form with
+# whose gradient is $\frac{2}{N}(y_t - s_{t+1})$. The implementation notes pair the mean form with
 # $\partial L/\partial y_t = \hat y_t - y_t$: that is the gradient of $\frac12 \sum_t (\hat y_t - y_t)^2$ instead.
 # The two differ by the factor $2/N$, which simply rescales the learning rate.
 
@@ -272,7 +272,7 @@ assert max(final[0.1], key=final[0.1].get) == "rmsprop"  # the worst at 0.1
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Does gradient descent find *the* minimum?
 #
-# The notes say training reaches a global minimum. Precisely: each small step lowers the
+# The lecture notes say training reaches a global minimum. Precisely: each small step lowers the
 # loss, so gradient descent settles where the gradient is (nearly) zero, a local minimum,
 # saddle point or flat region, in a *low-loss region*. For a non-convex loss nothing
 # guarantees that this is the global minimum. The RNN's loss is not convex, as a symmetry shows.
