@@ -111,3 +111,13 @@ def test_clipping_a_gradients_object_keeps_h0_and_reports_norm_of_parameters():
     np.testing.assert_array_equal(clipped["h0"], g["h0"])  # h0 is not a parameter
     by_value = rnnlib.clip_by_value(g, 0.01)
     assert all(np.all(np.abs(by_value[k]) <= 0.01) for k in SHAPES)
+
+
+def test_a_norm_just_above_the_threshold_is_clipped_and_at_it_is_not():
+    g = {"W_hh": np.array([[3.0, 4.0]])}  # norm 5
+    clipped, norm = rnnlib.clip_by_norm(g, 5.0 / (1 + 1e-9))
+    assert norm == 5.0
+    assert np.linalg.norm(clipped["W_hh"]) == pytest.approx(5.0 / (1 + 1e-9), rel=1e-15)
+    assert np.linalg.norm(clipped["W_hh"]) < 5.0
+    clipped, _ = rnnlib.clip_by_norm(g, 5.0)
+    np.testing.assert_array_equal(clipped["W_hh"], g["W_hh"])

@@ -218,3 +218,12 @@ def test_init_params_shapes_schemes_and_rescaling():
     c["W_hh"][0, 0] += 1
     assert a["W_hh"][0, 0] != c["W_hh"][0, 0]
     assert rel_err(a["W_hh"], c["W_hh"]) > 0
+
+
+def test_activation_derivatives_on_a_grid_including_zero():
+    z = np.array([-3.0, -1e-12, 0.0, 1e-12, 2.0])
+    for name in ACTIVATION_NAMES:
+        np.testing.assert_allclose(rnnlib.activation_derivative(z, name), DF[name](z),
+                                   rtol=1e-12, atol=1e-15)
+    assert rnnlib.activation_derivative(0.0, "relu") == 0.0  # the subgradient convention at 0
+    np.testing.assert_allclose(rnnlib.activate(z, "sigmoid"), 1 / (1 + np.exp(-z)), rtol=1e-15)
