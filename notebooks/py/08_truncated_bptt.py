@@ -151,7 +151,9 @@ fig = vt.plot_errors(ks, {"$k_1 = k_2$ (detach every $k_2$)": err_kk,
                           "$k_1 = 1$ (a pass at every step)": err_1k}, T)
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### From $k_2 = T$ on: exactly full BPTT
+#
 # The error falls as $k_2$ grows, faster with $k_1 = 1$ (every loss gets its full window of
 # $k_2$ steps), and from $k_2 \ge T$ on the truncated gradient **is** the full gradient,
 # up to rounding:
@@ -224,7 +226,9 @@ print(table(rows, ["T", "full ms", "window ms", "full MiB", "window MiB"], digit
 fig = vt.plot_cost(Ts, {n: c[0] for n, c in cost.items()}, {n: c[1] for n, c in cost.items()})
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Memory flat in $T$, time not
+#
 # Memory of full BPTT grows in proportion to $T$; the window's stays flat. Time grows
 # with $T$ for both: every step is still computed forward and backward, once for
 # $k_1 = k_2$, and $k_2/k_1$ times for $k_1 < k_2$ (counted below from the passes).
