@@ -180,8 +180,9 @@ plt.show()
 # $$\|J_j\|_2 \le \|\operatorname{diag}(f'(z_j))\|_2\,\|W_{hh}\|_2 \le \gamma\,\sigma_{max}
 # \quad\Longrightarrow\quad \Big\|\frac{\partial h_T}{\partial h_k}\Big\|_2 \le (\gamma\,\sigma_{max})^{T-k}$$
 #
-# $\gamma\,\sigma_{max} < 1$ is *sufficient* for vanishing; $\gamma\,\sigma_{max} > 1$ is
-# *necessary* (not sufficient) for exploding.
+# The notes say the gradient vanishes when the "magnitude" of this factor stays below 1 and
+# explodes when it stays above. Precisely: $\gamma\,\sigma_{max} < 1$ is *sufficient* for
+# vanishing; $\gamma\,\sigma_{max} > 1$ is only *necessary* for exploding.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Measured against the bound
