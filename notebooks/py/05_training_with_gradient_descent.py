@@ -26,8 +26,6 @@
 # *About 40 minutes.*
 
 # %% slideshow={"slide_type": "skip"}
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -197,17 +195,6 @@ plt.show()
 xs_small, targets_small = rnnlib.sine_next_step(T=20, n=8, seed=0)
 explorer = LearningRateExplorer(xs_small, targets_small, steps=100, lr=0.1)
 explorer
-
-# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
-# nbval-ignore-output: prints timings, which vary from run to run
-times = []
-for lr in explorer.rates:
-    start = time.perf_counter()
-    explorer.set(lr=lr)
-    times.append(time.perf_counter() - start)
-explorer.set(lr=0.1)
-print(f"update + redraw: median {1000 * np.median(times):.0f} ms over {len(times)} rates")
-assert np.median(times) < 0.1
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond plain gradient descent
