@@ -17,12 +17,16 @@ one-call version that returns a figure.
 """
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
 from matplotlib.colors import to_rgb
 import matplotlib.pyplot as plt
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from .._validate import check_choice, check_positive_int
 from .style import COLORS, use_course_style
@@ -33,7 +37,35 @@ OUTPUTS = ("all", "last")
 AXES_BOX = (0.0, 0.0, 1.0, 0.9)  # axes position in a figure of its own (title above)
 NODE_SIZE = 30  # marker diameter in points
 _WHITE = np.ones(3)
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@functools.lru_cache(maxsize=256)
+def _centred_text_path(text):
+    """The outline of ``text`` at font size 1, centred on (0, 0), with its width and height."""
+    path = TextPath((0, 0), text, size=1)
+    (x0, y0), (x1, y1) = path.get_extents().get_points()
+    path = path.transformed(Affine2D().translate(-(x0 + x1) / 2, -(y0 + y1) / 2))
+    return path, x1 - x0, y1 - y0
+
+
+def _text_label(ax, xy, text, fontsize, color, offset=("center", 0)):
+    """Draw ``text`` (mathtext allowed) centred at data point xy as a path marker.
+
+    A marker's path is laid out once, here; matplotlib Text objects are laid out and
+    rasterised again at every draw, which would make the explorer's redraws slow.
+    offset: ("center", dy) moves the label up by dy points; ("right", gap) puts its
+    left edge gap points right of xy.
+    """
+    path, w, h = _centred_text_path(text)
+    kind, amount = offset
+    dx, dy = (fontsize * w / 2 + amount, 0) if kind == "right" else (0, amount)
+    shift = ScaledTranslation(dx / 72, dy / 72, ax.figure.dpi_scale_trans)
+    (label,) = ax.plot(
+        [xy[0]], [xy[1]], ls="none", marker=MarkerStyle(path), ms=fontsize * max(w, h),
+        mfc=color, mec="none", zorder=4, transform=ax.transData + shift,
+    )
+    label.text = text  # what it says (for tests and readers of the figure)
+    return label
 
 
 def _node_name(kind, t):
@@ -100,8 +132,8 @@ class UnrolledGraph:
     def __init__(self, ax, T_max=10, *, edge_labels=True):
         self.ax = ax
         self.T_max = check_positive_int(T_max, "T_max")
-        self.nodes = {}  # name -> (marker Line2D, label Text)
-        self.edges = {}  # (from, to) -> (FancyArrowPatch, label Text or None)
+        self.nodes = {}  # name -> (circle Line2D, label Line2D)
+        self.edges = {}  # (from, to) -> (FancyArrowPatch, label Line2D or None)
         self.T, self.outputs = T_max, "all"
         ax.set_axis_off()
         ax.set_autoscale_on(False)
@@ -123,12 +155,7 @@ class UnrolledGraph:
             [t], [ROW[kind]], "o", ms=NODE_SIZE, mfc="white", mec=COLORS[kind], mew=2.5,
             zorder=3,
         )
-        # Unicode subscripts instead of mathtext: dozens of distinct "$h_{t}$" strings
-        # would overflow matplotlib's mathtext cache and make every redraw slow
-        label = self.ax.text(
-            t, ROW[kind], kind + str(t).translate(_SUBSCRIPT), ha="center", va="center",
-            fontsize=15, fontstyle="italic", zorder=4,
-        )
+        label = _text_label(self.ax, (t, ROW[kind]), f"${kind}_{{{t}}}$", 15, "black")
         self.nodes[name] = (marker, label)
 
     def _add_edge(self, src, dst, with_label):
@@ -142,15 +169,12 @@ class UnrolledGraph:
         self.ax.add_patch(arrow)
         label = None
         if with_label:
-            sub = matrix[2:]
-            if matrix == "W_hh":  # above the horizontal arrow
-                xy, kw = ((src[1] + dst[1]) / 2, ROW["h"] + 0.16), dict(ha="center", va="bottom")
-            else:  # right of the vertical arrow
-                xy = (dst[1] + 0.07, (ROW[src[0]] + ROW[dst[0]]) / 2)
-                kw = dict(ha="left", va="center")
-            label = self.ax.text(
-                *xy, f"$W_{{{sub}}}$", fontsize=11, color=COLORS[matrix], zorder=4, **kw
-            )
+            text = f"$W_{{{matrix[2:]}}}$"
+            if matrix == "W_hh":  # above the middle of the horizontal arrow
+                xy, offset = ((src[1] + dst[1]) / 2, ROW["h"]), ("center", 13)
+            else:  # right of the middle of the vertical arrow
+                xy, offset = (dst[1], (ROW[src[0]] + ROW[dst[0]]) / 2), ("right", 5)
+            label = _text_label(self.ax, xy, text, 13, COLORS[matrix], offset)
         self.edges[(_node_name(*src), _node_name(*dst))] = (arrow, label)
 
     # display --------------------------------------------------------------------

@@ -7,7 +7,11 @@ unrolled graph does (weight sharing).
 """
 from __future__ import annotations
 
+import io
+
 import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from ..viz.graph import AXES_BOX, UnrolledGraph
 from .base import Explorer
@@ -51,6 +55,19 @@ class UnrollExplorer(Explorer):
         self.graph = UnrolledGraph(ax, T_max=self.T_max)
         self.title = ax.set_title("", y=1.0)
 
+    def refresh(self):
+        """Redraw once on an Agg canvas and encode fast (savefig would draw twice)."""
+        self.update(**self.values())
+        canvas = self.fig.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(self.fig)
+        canvas.draw()
+        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                                "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        rgba.convert("RGB").save(buf, format="png", compress_level=1)
+        self.image.value = buf.getvalue()
+
     def update(self, T, outputs):
         self.graph.show(T, outputs)
         D, H, O = self.sizes
@@ -59,3 +76,13 @@ class UnrollExplorer(Explorer):
             f"T = {T} steps, {n_out} output{'s' if n_out > 1 else ''}: "
             f"{n_parameters(D, H, O)} parameters for any T (D={D}, H={H}, O={O})"
         )
+
+
+#: latency benchmark (benchmarks/bench_widgets.py): every T, both output modes
+BENCH_CASES = [
+    (
+        "unrolled graph",
+        lambda: UnrollExplorer(T=3, T_max=10),
+        {"T": [1, 4, 7, 10, 2, 9, 5], "outputs": ["last", "all"]},
+    ),
+]
