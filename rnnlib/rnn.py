@@ -375,7 +375,9 @@ def bptt_randomized(params, trace, dys, p_continue=0.5, seed=None) -> Gradients:
     prm = check_params(params)
     _check_trace(trace, prm)
     dys3 = _check_dys(dys, trace)
-    if isinstance(p_continue, bool) or not isinstance(p_continue, (int, float)) or not (
+    if isinstance(p_continue, (bool, np.bool_)) or not isinstance(
+        p_continue, (int, float, np.integer, np.floating)
+    ) or not (
         0 < p_continue <= 1
     ):
         raise ValueError(f"p_continue must be a probability in (0, 1], got {p_continue!r}")

@@ -197,7 +197,14 @@ def test_randomized_truncation_is_unbiased():
     assert np.max(np.abs(biased["W_hh"] - full["W_hh"]) / se) > 10
 
 
-@pytest.mark.parametrize("bad", [0, -0.5, 1.5, "0.5", True, None])
+def test_randomized_accepts_numpy_probabilities():
+    p, xs, h0, trace, dys = setup(T=5)
+    a = rnnlib.bptt_randomized(p, trace, dys, np.float32(0.5), seed=3)
+    b = rnnlib.bptt_randomized(p, trace, dys, 0.5, seed=3)
+    np.testing.assert_array_equal(a["W_hh"], b["W_hh"])
+
+
+@pytest.mark.parametrize("bad", [0, -0.5, 1.5, "0.5", True, None, np.nan, np.True_])
 def test_randomized_rejects_bad_probability(bad):
     p, xs, h0, trace, dys = setup(T=3)
     with pytest.raises(ValueError, match="p_continue must be a probability in"):
