@@ -74,7 +74,7 @@ class ClippingExplorer(BlitExplorer):
         self.norm_line.set_data(np.arange(1, self.steps + 1), self.norms)
         self.threshold_line.set_ydata([threshold, threshold])
         final = viz.cliff_loss(*self.path[-1])
-        self.title.set_text(f"threshold {threshold:g}: final loss {final:.3f}")
+        self.title.set_text(f"threshold {threshold:.3g}: final loss {final:.3f}")
 
 
 #: latency benchmark cases (benchmarks/bench_widgets.py): (label, factory, {control: values})
