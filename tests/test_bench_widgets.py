@@ -38,7 +38,7 @@ class Rebuilding(Explorer):
 
 
 def test_bench_case_measures_and_flags_a_rebuilt_figure():
-    _, rows, ok = bench.bench_case("clip", ClippingExplorer, {"threshold": [0.1, 1.0]}, 1)
-    assert rows[0][:3] == ["clip", "threshold", 2] and rows[0][3] > 0
-    _, rows, ok = bench.bench_case("bad", Rebuilding, {"n": [2, 3]}, 1)
+    _, rows, ok, cls = bench.bench_case("clip", ClippingExplorer, {"threshold": [0.1, 1.0]}, 1)
+    assert rows[0][:3] == ["clip", "threshold", 2] and rows[0][3] > 0 and cls is ClippingExplorer
+    _, rows, ok, _ = bench.bench_case("bad", lambda: Rebuilding(), {"n": [2, 3]}, 1)
     assert not ok and "figure rebuilt" in rows[0][-1]
