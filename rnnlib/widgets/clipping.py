@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..cliff import descend
+from ..cliff import cliff_loss, descend
 from ..viz import clipping as viz
 from ..viz.style import COLORS
 from .blit import BlitExplorer
@@ -73,7 +73,7 @@ class ClippingExplorer(BlitExplorer):
         viz.update_path(self.art, self.path)
         self.norm_line.set_data(np.arange(1, self.steps + 1), self.norms)
         self.threshold_line.set_ydata([threshold, threshold])
-        final = viz.cliff_loss(*self.path[-1])
+        final = cliff_loss(*self.path[-1])
         self.title.set_text(f"threshold {threshold:.3g}: final loss {final:.3f}")
 
 
