@@ -146,7 +146,10 @@ err_1k = vt.truncation_errors(params, trace, dys, ks, k1=1)  # a pass at every s
 print(table([[k, err_kk[k - 1], err_1k[k - 1]] for k in (1, 5, 10, 20, 39)],
             ["k2", "k1 = k2", "k1 = 1"], digits=2))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The error against $k_2$
+
+# %% slideshow={"slide_type": "fragment"}
 fig = vt.plot_errors(ks, {"$k_1 = k_2$ (detach every $k_2$)": err_kk,
                           "$k_1 = 1$ (a pass at every step)": err_1k}, T)
 plt.show()
@@ -222,7 +225,10 @@ rows = [[str(T_cost)] + [1e3 * cost[n][0][i] for n in cost] + [cost[n][1][i] / 2
         for i, T_cost in enumerate(Ts)]
 print(table(rows, ["T", "full ms", "window ms", "full MiB", "window MiB"], digits=3))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The cost, plotted
+
+# %% slideshow={"slide_type": "fragment"}
 fig = vt.plot_cost(Ts, {n: c[0] for n, c in cost.items()}, {n: c[1] for n, c in cost.items()})
 plt.show()
 
@@ -331,7 +337,10 @@ print(f"fitted slope of log(error) vs log(n): {slope:.2f}; fixed k = 5: {err_fix
 assert -0.6 < slope < -0.4  # error ~ 1/sqrt(n): the mean converges to the full gradient
 assert err_rand[-1] < err_fixed / 5
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Randomized against fixed truncation
+
+# %% slideshow={"slide_type": "fragment"}
 fig = vt.plot_randomized(ns, err_rand, err_fixed, "fixed truncation k = 5 (bias)")
 plt.show()
 
@@ -418,7 +427,7 @@ assert result.passed
 # * Detaching carries the state's value and cuts its gradient path; it is not a reset.
 # * Randomized truncation ($\xi_t \in \{0, 1/p\}$) is unbiased, at the price of variance.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check your understanding
 #
 # 1. Under BPTT(6; 3) with $T = 12$, which steps does the loss at step 8 reach? And the loss at step 7?

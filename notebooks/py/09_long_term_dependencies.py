@@ -82,7 +82,10 @@ vanilla = {T: lt.run_adding(T, "tanh", lr=1e-2) for T in Ts}
 print(table([[T, r["test_mse"], r["test_mse"] / BASELINE] for T, r in vanilla.items()],
             ["T", "test MSE", "/ baseline"], digits=3))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training curves
+
+# %% slideshow={"slide_type": "fragment"}
 fig = lt.plot_learning_curves({f"T = {T}": r for T, r in vanilla.items()},
                               title="vanilla tanh RNN on the adding problem")
 plt.show()
@@ -207,12 +210,18 @@ print(f"gated cell: test MSE {run_gated['test_mse']:.4f} = "
       f"{run_gated['test_mse'] / BASELINE:.3f} x baseline")
 assert run_gated["test_mse"] < 0.1 * BASELINE
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### All runs at $T = 40$
+
+# %% slideshow={"slide_type": "fragment"}
 fig = lt.plot_test_mse({name: run["test_mse"] for name, run in results.items()},
                        title="adding problem, T = 40, same budget")
 plt.show()
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Training curves at $T = 40$
+
+# %% slideshow={"slide_type": "fragment"}
 fig = lt.plot_learning_curves({k: results[k] for k in ["tanh, lr 1e-2", "IRNN + clip, lr 3e-3",
                                                         "gated cell, lr 1e-2"]},
                               title="adding problem, T = 40")
@@ -361,7 +370,7 @@ assert rnnlib.spectral_radius(W) < 1 and max(powers) > 5 and powers[-1] < powers
 # * A gate adds the path $\mathrm{diag}(1 - u_t)$ to the Jacobian: the state can be kept, and
 #   the gradient with it. LSTM and GRU are refinements of this idea.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Check your understanding
 #
 # 1. Why is $1/6$ the right baseline, and how can a network reach it without using its recurrent weights at all?
