@@ -67,9 +67,9 @@ use_course_style()
 # ### Indexing: $x_1 \dots x_T$, and $h_0$ is the initial state
 #
 # The intuitive notes number the inputs $x_0, x_1, x_2$ and call the state computed from
-# $x_0$ "$h_0$"; elsewhere $h_0$ is the state *before* any input. Precisely, as in the
-# other notes and here: inputs $x_1, \dots, x_T$, initial state $h_0$, and $h_t$ is the state
-# **after** reading $x_t$. So there are $T$ inputs but $T + 1$ states.
+# $x_0$ "$h_0$"; the other notes use $h_0$ for the initial state, before any input. The
+# course does the latter: inputs $x_1, \dots, x_T$, initial state $h_0$, and $h_t$ is the state
+# **after** reading $x_t$ (the intuitive notes' $h_0$ is our $h_1$). $T$ inputs, $T + 1$ states.
 
 # %% slideshow={"slide_type": "fragment"}
 params = rnnlib.init_params(n_in=2, n_hidden=3, n_out=1, seed=0, scheme="xavier")
