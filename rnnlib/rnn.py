@@ -352,7 +352,10 @@ def bptt(params, trace, dys, truncate=None) -> Gradients:
     truncate: None (full BPTT); k (detach the hidden state every k steps, = (k, k));
     (k1, k2) with k2 >= k1 >= 1: BPTT(k2; k1) of Williams & Peng: every k1 steps (and
     at T) the losses of the last k1 steps are backpropagated through the last k2 steps;
-    the gradients of these passes are summed. k2 >= T gives full BPTT.
+    the gradients of these passes are summed. k2 >= T gives full BPTT. truncate=k
+    detaches the hidden state every k steps; when k does not divide T, the last pass
+    (at T) still covers the last k steps, as the definition says, so it reaches back
+    past the last detach point.
 
     Recursion (column vectors): dL/dh_t = W_hy^T dy_t + W_hh^T dz_{t+1},
     dz_t = dL/dh_t * f'(z_t); dW_hh = sum_t dz_t h_{t-1}^T, dW_xh = sum_t dz_t x_t^T,
