@@ -311,8 +311,8 @@ assert len(loss) == 100 and loss[-5:].mean() < loss[:5].mean() / 10
 # ## Randomized truncation
 #
 # Fixed truncation is **biased**: it drops the long-range terms every time. Tallec and
-# Ollivier (2017) (also in d2l, §9.7) cut at random instead: the gradient passed from step
-# $t$ back to $h_{t-1}$ is multiplied by
+# Ollivier (2017), and the BPTT chapter of d2l.ai, cut at random instead: the gradient
+# passed from step $t$ back to $h_{t-1}$ is multiplied by
 #
 # $$\xi_t = \begin{cases} 0 & \text{with probability } 1-p \\ 1/p & \text{with probability } p \end{cases},
 # \qquad \mathbb{E}[\xi_t] = 1 .$$
