@@ -148,7 +148,8 @@ assert rnnlib.rel_error(dh[2], from_later) > 0.1 and rnnlib.rel_error(J21 @ dh[2
 # ## Adding up the weight gradients
 #
 # Every shared weight collects one term per step. Note where $1 - h_t^2$ sits: inside
-# $\delta_t$, **before** the outer product.
+# $\delta_t$, **before** the outer product. (Matrices print row by row: `[a, b, c, d]` is
+# $\begin{pmatrix} a & b\\ c & d\end{pmatrix}$.)
 
 # %% slideshow={"slide_type": "fragment"}
 terms = {  # parameter -> {t: term of step t}
@@ -165,8 +166,7 @@ print(table([[name, by_t[2], by_t[1], grads[name]] for name, by_t in terms.items
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** The $W_{hh}$ term of step 1 is zero because $h_0 = 0$: the recurrent
-# weights had nothing to multiply at the first step. Matrices are printed row by row
-# (`[a, b, c, d]` is $\begin{smallmatrix} a & b\\ c & d\end{smallmatrix}$).
+# weights had nothing to multiply at the first step.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Erratum: where the factor $(1 - h_t^2)$ goes
