@@ -190,16 +190,17 @@ def forward(params, xs, h0=None, activation="tanh") -> Trace:
     hs = np.empty((T + 1, B, H), dtype=dtype)
     hs[0] = _check_h0(h0, B, H, batched, dtype)
     zs = np.empty((T, B, H), dtype=dtype)
-    W_hh_T = p["W_hh"].T
+    W_hh_T = np.ascontiguousarray(p["W_hh"].T)  # row form: h_{t-1}^T W_hh^T
     rec = np.empty((B, H), dtype=dtype)
+    h_t, z_t = list(hs), list(zs)  # per-step views, made once
     with np.errstate(all="ignore"):
         # W_xh x_t + b_h for every t in one matrix product
         np.matmul(xs3.reshape(T * B, D), p["W_xh"].T, out=zs.reshape(T * B, H))
         zs += p["b_h"]
         for t in range(T):
-            np.matmul(hs[t], W_hh_T, out=rec)  # W_hh h_{t-1}
-            zs[t] += rec  # z_t
-            f(zs[t], out=hs[t + 1])  # h_t = f(z_t)
+            np.dot(h_t[t], W_hh_T, out=rec)  # W_hh h_{t-1}
+            np.add(z_t[t], rec, out=z_t[t])  # z_t
+            f(z_t[t], out=h_t[t + 1])  # h_t = f(z_t)
         ys = hs[1:].reshape(T * B, H) @ p["W_hy"].T  # W_hy h_t
         ys += p["b_y"]  # y_t
     return Trace(xs3, zs, hs, ys.reshape(T, B, -1), activation, batched)
@@ -310,22 +311,23 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
         overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in zip(blocks, blocks[1:]))
         tmp_dh = np.empty((B, H), dtype=W_hh.dtype)
         tmp_dz = np.empty((B, H), dtype=W_hh.dtype)
+        dh_t, dz_t, fp_t, out_t = list(dhs), list(dzs), list(fp), list(dh_out)  # views
         for t_end, t_loss, t_stop in blocks:
             carry = np.zeros((B, H), dtype=W_hh.dtype)  # dL/dh_t from later steps
             for t in range(t_end, t_stop, -1):
                 i = t - 1
                 # passes that overlap add into dhs/dzs; otherwise write in place
-                dh = tmp_dh if overlap else dhs[t]
-                dz = tmp_dz if overlap else dzs[i]
+                dh = tmp_dh if overlap else dh_t[t]
+                dz = tmp_dz if overlap else dz_t[i]
                 if t > t_loss:
-                    np.add(carry, dh_out[i], out=dh)  # dL/dh_t = W_hy^T dy_t + carry
+                    np.add(carry, out_t[i], out=dh)  # dL/dh_t = W_hy^T dy_t + carry
                 else:
                     dh[...] = carry
-                np.multiply(dh, fp[i], out=dz)  # dz_t = dL/dh_t * f'(z_t)
+                np.multiply(dh, fp_t[i], out=dz)  # dz_t = dL/dh_t * f'(z_t)
                 if overlap:
-                    dhs[t] += dh
-                    dzs[i] += dz
-                np.matmul(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
+                    dh_t[t] += dh
+                    dz_t[i] += dz
+                np.dot(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
                 if xi is not None:
                     carry *= xi[i]
             if t_stop == 0:
