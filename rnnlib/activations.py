@@ -45,21 +45,29 @@ def _linear(z, out=None):
     return out
 
 
-# f'(z) expressed with z and h = f(z)
-def _dtanh(z, h):
-    return 1.0 - h * h
+# f'(z) expressed with z and h = f(z); ``out`` (optional) receives the result in place
+def _dtanh(z, h, out=None):
+    out = np.multiply(h, h, out=out)  # h^2
+    return np.subtract(1.0, out, out=out)  # 1 - h^2
 
 
-def _drelu(z, h):
-    return (z > 0).astype(h.dtype)
+def _drelu(z, h, out=None):
+    if out is None:
+        out = np.empty_like(h)
+    out[...] = z > 0
+    return out
 
 
-def _dsigmoid(z, h):
-    return h * (1.0 - h)
+def _dsigmoid(z, h, out=None):
+    out = np.subtract(1.0, h, out=out)  # 1 - h
+    return np.multiply(out, h, out=out)  # h (1 - h)
 
 
-def _dlinear(z, h):
-    return np.ones_like(h)
+def _dlinear(z, h, out=None):
+    if out is None:
+        out = np.empty_like(h)
+    out.fill(1.0)
+    return out
 
 
 ACTIVATIONS = {

@@ -299,50 +299,75 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
     xi[t-1] (randomized truncation). Returns Gradients.
     """
     T, B, H = trace.zs_b.shape
-    D = trace.xs_b.shape[2]
     O = dys3.shape[2]
     W_hh, W_hy = p["W_hh"], p["W_hy"]
-    dzs = np.zeros((T, B, H), dtype=W_hh.dtype)
-    dhs = np.zeros((T + 1, B, H), dtype=W_hh.dtype)
-    dh_prev = np.zeros((B, H), dtype=W_hh.dtype)
+    dtype = W_hh.dtype
+    df = get_activation(trace.activation)[1]
+    dh_prev = np.zeros((B, H), dtype=dtype)
+    overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in zip(blocks, blocks[1:]))
     with np.errstate(all="ignore"):
-        fp = get_activation(trace.activation)[1](trace.zs_b, trace.hs_b[1:])  # f'(z_t)
+        if not overlap and all(t_stop >= t_loss for _, t_loss, t_stop in blocks):
+            # Fast path (full BPTT, or detaching every k steps with k | T): every step
+            # is visited once and carries its own loss. dhs starts as W_hy^T dy_t and
+            # dzs as f'(z_t); the loop then completes both in place (no temporaries).
+            dhs = np.empty((T + 1, B, H), dtype=dtype)
+            dzs = np.empty((T, B, H), dtype=dtype)
+            np.matmul(dys3.reshape(T * B, O), W_hy, out=dhs[1:].reshape(T * B, H))
+            df(trace.zs_b, trace.hs_b[1:], out=dzs)
+            dh_t, dz_t = list(dhs), list(dzs)  # per-step views, made once
+            for t_end, _, t_stop in blocks:
+                carry = np.zeros((B, H), dtype=dtype)  # dL/dh_t from later steps
+                for t in range(t_end, t_stop, -1):
+                    dh, dz = dh_t[t], dz_t[t - 1]
+                    np.add(dh, carry, out=dh)  # dL/dh_t = W_hy^T dy_t + W_hh^T dz_{t+1}
+                    np.multiply(dh, dz, out=dz)  # dz_t = dL/dh_t * f'(z_t)
+                    np.dot(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
+                    if xi is not None:
+                        carry *= xi[t - 1]
+                if t_stop == 0:
+                    dh_prev += carry
+            return _gradients(trace, dys3, dzs, dhs, dh_prev)
+        # General path (overlapping windows of BPTT(k2; k1)): passes add up.
+        dzs = np.zeros((T, B, H), dtype=dtype)
+        dhs = np.zeros((T + 1, B, H), dtype=dtype)
+        fp = df(trace.zs_b, trace.hs_b[1:])  # f'(z_t)
         dh_out = (dys3.reshape(T * B, O) @ W_hy).reshape(T, B, H)  # W_hy^T dL/dy_t
-        overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in zip(blocks, blocks[1:]))
-        tmp_dh = np.empty((B, H), dtype=W_hh.dtype)
-        tmp_dz = np.empty((B, H), dtype=W_hh.dtype)
-        dh_t, dz_t, fp_t, out_t = list(dhs), list(dzs), list(fp), list(dh_out)  # views
+        dh = np.empty((B, H), dtype=dtype)
+        dz = np.empty((B, H), dtype=dtype)
         for t_end, t_loss, t_stop in blocks:
-            carry = np.zeros((B, H), dtype=W_hh.dtype)  # dL/dh_t from later steps
+            carry = np.zeros((B, H), dtype=dtype)  # dL/dh_t from later steps
             for t in range(t_end, t_stop, -1):
                 i = t - 1
-                # passes that overlap add into dhs/dzs; otherwise write in place
-                dh = tmp_dh if overlap else dh_t[t]
-                dz = tmp_dz if overlap else dz_t[i]
                 if t > t_loss:
-                    np.add(carry, out_t[i], out=dh)  # dL/dh_t = W_hy^T dy_t + carry
+                    np.add(carry, dh_out[i], out=dh)  # dL/dh_t = W_hy^T dy_t + carry
                 else:
                     dh[...] = carry
-                np.multiply(dh, fp_t[i], out=dz)  # dz_t = dL/dh_t * f'(z_t)
-                if overlap:
-                    dh_t[t] += dh
-                    dz_t[i] += dz
+                np.multiply(dh, fp[i], out=dz)  # dz_t = dL/dh_t * f'(z_t)
+                dhs[t] += dh
+                dzs[i] += dz
                 np.dot(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
                 if xi is not None:
                     carry *= xi[i]
             if t_stop == 0:
                 dh_prev += carry
-        dhs[0] = dh_prev
-        dz2 = dzs.reshape(T * B, H)
-        dy2 = dys3.reshape(T * B, O)
-        g = Gradients(
-            W_xh=dz2.T @ trace.xs_b.reshape(T * B, D),  # sum_t dz_t x_t^T
-            W_hh=dz2.T @ trace.hs_b[:-1].reshape(T * B, H),  # sum_t dz_t h_{t-1}^T
-            b_h=dz2.sum(axis=0),  # sum_t dz_t
-            W_hy=dy2.T @ trace.hs_b[1:].reshape(T * B, H),  # sum_t dy_t h_t^T
-            b_y=dy2.sum(axis=0),  # sum_t dy_t
-            h0=dh_prev if trace.batched else dh_prev[0],
-        )
+        return _gradients(trace, dys3, dzs, dhs, dh_prev)
+
+
+def _gradients(trace, dys3, dzs, dhs, dh_prev) -> Gradients:
+    """Weight gradients as one matrix product each over the stacked time steps."""
+    T, B, H = dzs.shape
+    D, O = trace.xs_b.shape[2], dys3.shape[2]
+    dhs[0] = dh_prev
+    dz2 = dzs.reshape(T * B, H)
+    dy2 = dys3.reshape(T * B, O)
+    g = Gradients(
+        W_xh=dz2.T @ trace.xs_b.reshape(T * B, D),  # sum_t dz_t x_t^T
+        W_hh=dz2.T @ trace.hs_b[:-1].reshape(T * B, H),  # sum_t dz_t h_{t-1}^T
+        b_h=dz2.sum(axis=0),  # sum_t dz_t
+        W_hy=dy2.T @ trace.hs_b[1:].reshape(T * B, H),  # sum_t dy_t h_t^T
+        b_y=dy2.sum(axis=0),  # sum_t dy_t
+        h0=dh_prev if trace.batched else dh_prev[0],
+    )
     g.dhs, g.dzs, g.dys = trace._view(dhs), trace._view(dzs), trace._view(dys3)
     return g
 
