@@ -19,6 +19,20 @@ class CheckResult:
     passed: bool
     messages: list = field(default_factory=list)
 
+    def fail(self, messages) -> bool:
+        """Record the non-empty messages as failures; True if there was any."""
+        messages = [m for m in messages if m]
+        if messages:
+            self.passed = False
+            self.messages.extend(messages)
+        return bool(messages)
+
+    def report(self, quiet=False):
+        """Print the verdict (unless quiet) and return self."""
+        if not quiet:
+            print(self)
+        return self
+
     def __str__(self):
         head = f"{self.name}: " + ("correct" if self.passed else "not correct yet")
         return "\n".join([head] + ["  - " + m for m in self.messages])
@@ -70,15 +84,8 @@ def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
     """
     result = CheckResult(name, True)
     for n, (args, expected) in enumerate(cases, start=1):
-        try:
-            got = student_fn(*args)
-        except NotImplementedError:
-            result.passed = False
-            result.messages.append("not implemented yet: replace the `raise NotImplementedError`")
-            break
-        except Exception as exc:  # report, do not crash the notebook
-            result.passed = False
-            result.messages.append(f"case {n}: raised {type(exc).__name__}: {exc}")
+        ok, got = run_student(result, n, student_fn, *args)
+        if not ok:
             break
         if isinstance(expected, dict):
             if not isinstance(got, dict):
@@ -98,11 +105,19 @@ def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
                 ]
         else:
             msgs = [describe_difference("result", got, expected, time_axis="result" in time_axis)]
-        msgs = [f"case {n}: {m}" for m in msgs if m]
-        if msgs:
-            result.passed = False
-            result.messages.extend(msgs)
+        if result.fail(f"case {n}: {m}" for m in msgs if m):
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
+
+
+def run_student(result, n, fn, *args):
+    """Call fn(*args) for case n; record NotImplementedError or any exception in result
+    instead of raising (a notebook must run top to bottom). Returns (ok, value)."""
+    try:
+        with np.errstate(all="ignore"):
+            return True, fn(*args)
+    except NotImplementedError:
+        result.fail(["not implemented yet: replace the `raise NotImplementedError`"])
+    except Exception as exc:  # report, never crash the notebook
+        result.fail([f"case {n}: raised {type(exc).__name__}: {exc}"])
+    return False, None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import describe_difference
+from ..exercises import describe_difference, run_student  # noqa: F401  (re-exported)
 
 RTOL, ATOL = 1e-6, 1e-9
 
@@ -42,19 +42,3 @@ def first_wrong_step(label, got, expected, first_t=1, *, backward=False):
         f"{label}: first wrong at time step t = {t}, entry [{j}]: got "
         f"{g[i].ravel()[j]:.6g}, expected {e[i].ravel()[j]:.6g}{note}"
     )
-
-
-def run_student(result, n, fn, *args):
-    """Call fn(*args); on NotImplementedError or any exception record it in result.
-
-    Returns (ok, value)."""
-    try:
-        with np.errstate(all="ignore"):
-            return True, fn(*args)
-    except NotImplementedError:
-        result.passed = False
-        result.messages.append("not implemented yet: replace the `raise NotImplementedError`")
-    except Exception as exc:  # report, never crash the notebook
-        result.passed = False
-        result.messages.append(f"case {n}: raised {type(exc).__name__}: {exc}")
-    return False, None

@@ -40,11 +40,7 @@ def make_cache(x, h_prev, params):
 
 
 def _explain(result, n, msgs):
-    msgs = [f"case {n}: {m}" for m in msgs if m]
-    if msgs:
-        result.passed = False
-        result.messages.extend(msgs)
-    return bool(msgs)
+    return result.fail(f"case {n}: {m}" for m in msgs if m)
 
 
 def check_step_backward(rnn_step_backward, quiet=False) -> CheckResult:
@@ -72,9 +68,7 @@ def check_step_backward(rnn_step_backward, quiet=False) -> CheckResult:
         msgs = [describe_difference(k, got.get(k), expected[k]) for k in STEP_KEYS]
         if _explain(result, n, msgs):
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
 
 
 def check_backward_loop(rnn_backward, quiet=False) -> CheckResult:
@@ -106,6 +100,4 @@ def check_backward_loop(rnn_backward, quiet=False) -> CheckResult:
             msgs = [describe_difference(f"d{k}", got.get(k), g[k]) for k in GRAD_KEYS]
         if _explain(result, n, msgs):
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

@@ -98,6 +98,4 @@ def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
             fail(head + f"the direction is right but the norm is wrong: got {got_norm:.4g}, "
                  f"expected {want_norm:.4g} = the threshold" + hint)
         break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

@@ -42,9 +42,7 @@ def check_step_forward(rnn_step, quiet=False) -> CheckResult:
             result.passed = False
             result.messages.append(f"case {n} (D = {len(x)}, H = {len(h_prev)}): {msg}")
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
 
 
 def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
@@ -69,11 +67,6 @@ def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
             msgs = [first_wrong_step("hs (h_t)", hs, trace.hs, 0)]
             if msgs[0] is None:
                 msgs = [first_wrong_step("ys (y_t)", ys, trace.ys, 1)]
-        msgs = [f"case {n} (T = {T}): {m}" for m in msgs if m]
-        if msgs:
-            result.passed = False
-            result.messages.extend(msgs)
+        if result.fail(f"case {n} (T = {T}): {m}" for m in msgs if m):
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

@@ -88,9 +88,7 @@ def _check_sum(name, label, student_fn, symbol, pick, index_of, quiet):
                 break
         break
     result.passed = not result.messages
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
 
 
 def check_dW_hh(student_fn, quiet=False) -> CheckResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult
+from ..exercises import CheckResult, run_student
 
 
 def _parts(u, c, h_prev, W_hh, W_hu):
@@ -43,30 +43,20 @@ def check_gated_jacobian(student_fn, quiet=False) -> CheckResult:
     result = CheckResult("Jacobian dh_t/dh_{t-1} of the gated cell", True)
     for n, args in enumerate(_cases(), start=1):
         H = args[0].shape[0]
-        try:
-            got = student_fn(*(np.array(a, copy=True) for a in args))
-        except NotImplementedError:
-            result.passed = False
-            result.messages.append("not implemented yet: replace the `raise NotImplementedError`")
-            break
-        except Exception as exc:  # report, never crash the notebook
-            result.passed = False
-            result.messages.append(f"case {n}: raised {type(exc).__name__}: {exc}")
+        ok, got = run_student(result, n, student_fn, *(np.array(a, copy=True) for a in args))
+        if not ok:
             break
         expected = reference_jacobian(*args)
         g = np.asarray(got, dtype=float) if got is not None else None
         if g is None or g.shape != (H, H):
-            result.passed = False
-            result.messages.append(
-                f"case {n}: expected an ({H}, {H}) array, got {None if g is None else g.shape}")
+            result.fail([f"case {n}: expected an ({H}, {H}) array, got {None if g is None else g.shape}"])
             break
         if np.allclose(g, expected, rtol=1e-6, atol=1e-9):
             continue
-        result.passed = False
         i, j = np.unravel_index(np.argmax(np.abs(g - expected)), g.shape)
-        result.messages.append(
+        result.fail([
             f"case {n}: entry [{i}, {j}] (d h_t[{i}] / d h_(t-1)[{j}]) is {g[i, j]:.6g}, "
-            f"expected {expected[i, j]:.6g}")
+            f"expected {expected[i, j]:.6g}"])
         leak, cand, gate = _parts(*args)
         hints = [
             (expected.T, "your matrix is the transpose: row i must be the unit i of h_t "
@@ -80,6 +70,4 @@ def check_gated_jacobian(student_fn, quiet=False) -> CheckResult:
             if np.allclose(g, other, rtol=1e-6, atol=1e-9):
                 result.messages.append(hint)
         break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

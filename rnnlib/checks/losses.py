@@ -45,6 +45,4 @@ def check_softmax_ce_grad(softmax_ce_grad, quiet=False) -> CheckResult:
             result.passed = False
             result.messages.append(f"case {n}: {msg}{hint}")
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

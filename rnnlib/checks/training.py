@@ -59,9 +59,7 @@ def check_sgd_step(student_fn, quiet=False) -> CheckResult:
     result = check("gradient descent step", _copying(student_fn), cases, quiet=True)
     if not result.passed:
         _hint_sgd(student_fn, result)
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
 
 
 def check_momentum_step(student_fn, quiet=False) -> CheckResult:
@@ -77,6 +75,4 @@ def check_momentum_step(student_fn, quiet=False) -> CheckResult:
         return student_fn(theta.copy(), v.copy(), g.copy(), eta, beta)
 
     result = check("momentum step (output 0: theta, output 1: v)", copying, cases, quiet=True)
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import rnn
 from ..data import sine_next_step
-from ..exercises import CheckResult, describe_difference
+from ..exercises import CheckResult, describe_difference, run_student
 from ..gradcheck import rel_error
 from ..losses import mse
 from ..params import init_params
@@ -20,24 +20,12 @@ from ..viz.truncation import PARAMS, reach_matrix
 REACH_CASES = [(8, 4, 4), (10, 2, 5), (7, 3, 3), (9, 1, 4), (6, 6, 6), (5, 2, 9)]
 
 
-def _run(result, fn, args):
-    try:
-        return fn(*args), True
-    except NotImplementedError:
-        result.passed = False
-        result.messages.append("not implemented yet: replace the `raise NotImplementedError`")
-    except Exception as exc:  # report, never crash the notebook
-        result.passed = False
-        result.messages.append(f"{fn.__name__}{args}: raised {type(exc).__name__}: {exc}")
-    return None, False
-
-
 def check_reach(student_fn, quiet=False) -> CheckResult:
     """student_fn(T, k1, k2) -> (T, T) array, entry [u-1, s-1] = 1 when the loss at step u
     sends gradient to the parameter use at step s under BPTT(k2; k1)."""
     result = CheckResult("reach matrix of BPTT(k2; k1)", True)
     for T, k1, k2 in REACH_CASES:
-        got, ok = _run(result, student_fn, (T, k1, k2))
+        ok, got = run_student(result, f"T={T}, k1={k1}, k2={k2}", student_fn, T, k1, k2)
         if not ok:
             break
         expected = reach_matrix(T, (k1, k2))
@@ -47,23 +35,19 @@ def check_reach(student_fn, quiet=False) -> CheckResult:
             g = None
         if g is None or g.shape != expected.shape:
             shape = None if g is None else g.shape
-            result.passed = False
-            result.messages.append(f"T={T}, k1={k1}, k2={k2}: expected a ({T}, {T}) array, got {shape}")
+            result.fail([f"T={T}, k1={k1}, k2={k2}: expected a ({T}, {T}) array, got {shape}"])
             break
         wrong = np.argwhere((g != 0) != (expected != 0))
         if len(wrong):
             u, s = wrong[0] + 1
             should = "reaches" if expected[u - 1, s - 1] else "does not reach"
-            result.passed = False
-            result.messages.append(
+            result.fail([
                 f"T={T}, k1={k1}, k2={k2}: the loss at step u = {u} {should} the parameter "
                 f"use at step s = {s}, but your entry [{u - 1}, {s - 1}] is {g[u - 1, s - 1]:g} "
                 f"({len(wrong)} of {T * T} entries wrong)"
-            )
+            ])
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
 
 
 def _case(seed, T, B, k):
@@ -95,19 +79,16 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
     result = CheckResult("truncated BPTT by detaching", True)
     for n, (seed, T, B, k) in enumerate(DETACH_CASES, start=1):
         params, xs, targets, k = _case(seed, T, B, k)
-        got, ok = _run(result, student_fn, (params, xs, targets, k))
+        ok, got = run_student(result, n, student_fn, params, xs, targets, k)
         if not ok:
             break
         if not isinstance(got, dict):
-            result.passed = False
-            result.messages.append(f"case {n}: expected a dict with keys {list(PARAMS)}, got {type(got).__name__}")
+            result.fail([f"case {n}: expected a dict with keys {list(PARAMS)}, got {type(got).__name__}"])
             break
         expected = _gradients(params, xs, targets, truncate=k)
         msgs = [describe_difference(name, got.get(name), expected[name]) for name in PARAMS]
         msgs = [m for m in msgs if m]
-        if msgs:
-            result.passed = False
-            result.messages.append(f"case {n} (T={T}, k={k}): " + msgs[0])
+        if result.fail(msgs[:1] and [f"case {n} (T={T}, k={k}): " + msgs[0]]):
             hints = {
                 "these are the full-BPTT gradients: the gradient path was never cut": _gradients(
                     params, xs, targets),
@@ -122,6 +103,4 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
                 ):
                     result.messages.append(hint)
             break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)

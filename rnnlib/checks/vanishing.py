@@ -108,6 +108,4 @@ def check_jacobian_product(student_fn, quiet=False) -> CheckResult:
         if not explained:
             result.messages.append(diff)
         break
-    if not quiet:
-        print(result)
-    return result
+    return result.report(quiet)
