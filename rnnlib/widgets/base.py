@@ -14,22 +14,41 @@ from __future__ import annotations
 import io
 
 import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from ..viz.style import use_course_style
+
+
+def encode_canvas(canvas, image_format="png") -> bytes:
+    """The pixels of a drawn Agg canvas as PNG (fast compression) or JPEG bytes."""
+    rgb = Image.frombuffer(
+        "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+    ).convert("RGB")
+    buf = io.BytesIO()
+    if image_format == "jpeg":
+        rgb.save(buf, format="jpeg", quality=92)
+    else:
+        rgb.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
 
 
 class Explorer:
     #: figure size in inches (at 100 dpi: 800 x 400 pixels fits a 1280x720 slide)
     figsize = (8.0, 4.0)
     dpi = 100
+    #: "png" (lossless, best for lines and text) or "jpeg" (much faster to encode for
+    #: figures dominated by colour maps)
+    image_format = "png"
 
     def __init__(self, controls: dict):
         use_course_style()
         self.controls = dict(controls)
         # a figure that no pyplot backend displays: it is shown only through the image
         self.fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        FigureCanvasAgg(self.fig)  # draw with Agg, whatever the notebook's backend
+        self.image = widgets.Image(format=self.image_format, layout=widgets.Layout(width="auto"))
         self.image.add_class("rnnlib-explorer-image")
         self.draw()
         self.refresh()
@@ -53,11 +72,13 @@ class Explorer:
         return {name: c.value for name, c in self.controls.items()}
 
     def refresh(self):
-        """Recompute for the current control values and re-encode the figure."""
+        """Recompute for the current control values, draw once and re-encode the figure."""
         self.update(**self.values())
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png", dpi=self.dpi)
-        self.image.value = buf.getvalue()
+        canvas = self.fig.canvas
+        if not isinstance(canvas, FigureCanvasAgg):  # a figure made elsewhere
+            canvas = FigureCanvasAgg(self.fig)
+        canvas.draw()
+        self.image.value = encode_canvas(canvas, self.image_format)
 
     def _on_change(self, _change):
         self.refresh()

@@ -10,12 +10,7 @@ compression. Typical redraw: a few tens of milliseconds instead of a few hundred
 """
 from __future__ import annotations
 
-import io
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
-
-from .base import Explorer
+from .base import Explorer, encode_canvas
 
 
 class BlitExplorer(Explorer):
@@ -25,9 +20,6 @@ class BlitExplorer(Explorer):
 
     dynamic: list = []
     overlays: list = []
-    #: "png" (lossless, best for lines and text) or "jpeg" (much faster to encode for
-    #: figures dominated by colour maps)
-    image_format = "png"
 
     def refresh(self):
         self.image.format = self.image_format
@@ -47,7 +39,7 @@ class BlitExplorer(Explorer):
         width = int(round(self.fig.get_figwidth() * self.dpi))
         self.image.layout.width = f"{width}px"
         self.image.layout.max_width = "100%"
-        canvas = FigureCanvasAgg(self.fig)
+        canvas = self.fig.canvas
         self.update(**self.values())  # so that the layout sees representative data
         for artist in self.dynamic:
             artist.set_visible(False)
@@ -63,13 +55,5 @@ class BlitExplorer(Explorer):
             artist.set_visible(True)
 
     def png(self) -> bytes:
-        """The current canvas as image bytes in ``image_format`` (fast settings, no alpha)."""
-        canvas = self.fig.canvas
-        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
-                                "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        if self.image_format == "jpeg":
-            rgba.convert("RGB").save(buf, format="jpeg", quality=92)
-        else:
-            rgba.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+        """The current canvas as image bytes in ``image_format``."""
+        return encode_canvas(self.fig.canvas, self.image_format)

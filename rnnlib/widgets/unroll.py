@@ -7,11 +7,7 @@ unrolled graph does (weight sharing).
 """
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from PIL import Image
 
 from ..viz.graph import AXES_BOX, UnrolledGraph
 from .base import Explorer
@@ -54,19 +50,6 @@ class UnrollExplorer(Explorer):
         ax = self.fig.add_axes(AXES_BOX)
         self.graph = UnrolledGraph(ax, T_max=self.T_max)
         self.title = ax.set_title("", y=1.0)
-
-    def refresh(self):
-        """Redraw once on an Agg canvas and encode fast (savefig would draw twice)."""
-        self.update(**self.values())
-        canvas = self.fig.canvas
-        if not isinstance(canvas, FigureCanvasAgg):
-            canvas = FigureCanvasAgg(self.fig)
-        canvas.draw()
-        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
-                                "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        rgba.convert("RGB").save(buf, format="png", compress_level=1)
-        self.image.value = buf.getvalue()
 
     def update(self, T, outputs):
         self.graph.show(T, outputs)
