@@ -25,7 +25,7 @@
 # *This notebook: 5 minutes. It checks that your setup works.*
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## How to use the course
+# ### How to use the course
 #
 # * Run `make lab` in the repository: it installs everything into `.venv` the first time
 #   and opens JupyterLab here.
@@ -36,7 +36,7 @@
 # * Every notebook also works as a slide deck (see the README).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Notation used everywhere
+# ### Notation used everywhere
 #
 # Column vectors, one sequence $x_1, \dots, x_T$, initial state $h_0$:
 #
@@ -71,7 +71,7 @@ print(np.round(trace.hs, 4))
 assert trace.hs.shape == (4, 3) and np.allclose(trace.hs[0], 0)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ## Check the sliders
+# ### Check the sliders
 #
 # Move the slider: the printed state should change. If you see text such as
 # `interactive(children=...` instead of a slider, the widget extension is not active:
@@ -104,3 +104,9 @@ def _smoke(scale):
 # | 09 | [Long-term dependencies](09_long_term_dependencies.ipynb) | the adding problem, what helps, gated cells |
 #
 # Next: [01 · Forward pass and unrolling](01_forward_and_unrolling.ipynb)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** A lecture of about 90 minutes covers 01–04 (the forward pass and
+# every gradient); a second covers 05–09 (training and what goes wrong over long
+# distances). The widgets in 01, 05, 06, 07 and 08 are the ones worth moving live.
+# Errata of the source notes: ERRATA.md in the repository.

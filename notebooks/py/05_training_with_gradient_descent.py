@@ -367,5 +367,18 @@ assert result.passed
 # 3. In the learning-rate comparison, why does the loss at rate 0.5 jump up before it comes down?
 # 4. Why does relabelling the hidden units not change the loss, and what does that imply about the number of minima?
 # 5. Why is "Adam beats SGD" not a complete statement?
-#
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Short answers. (1) The gradient is that of $L$ at the current
+# parameters; changing $W_{hh}$ before computing $\partial L/\partial W_{xh}$ would mix two
+# different points. (2) With $N = TB$ terms, the $\frac12\sum$ form (averaged over the batch)
+# has a gradient $T/2$ times larger than the mean form, so the learning rate must shrink by
+# that factor to take the same steps. (3) A large step overshoots along the steepest
+# directions first; the loss rises until the iterates settle into a flatter region.
+# (4) Permuting the hidden units (rows of $W_{xh}$, $W_{hh}$, $b_h$, columns of $W_{hh}$ and
+# $W_{hy}$) computes the same function, so every minimum has $H!$ copies: the loss is not
+# convex. (5) The ranking depends on the learning rate, the budget and the task: here it
+# changes between the rates 0.03 and 0.1.
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # [← 04 · Per-weight gradients](04_per_weight_gradients.ipynb) | [Index](00_start_here.ipynb) | [06 · Vanishing and exploding gradients →](06_vanishing_and_exploding.ipynb)
