@@ -42,13 +42,10 @@
 #
 # $$z_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h, \qquad h_t = f(z_t), \qquad y_t = W_{hy} h_t + b_y$$
 #
-# | symbol | shape | meaning |
-# |---|---|---|
-# | $x_t$ | $D$ | input at step $t$ |
-# | $h_t$ | $H$ | hidden state (the network's memory) |
-# | $y_t$ | $O$ | output logits; a prediction $\hat y_t$ applies an output activation |
-# | $W_{xh}, W_{hh}, W_{hy}$ | $H\times D,\ H\times H,\ O\times H$ | the three weight matrices, shared by all steps |
-# | $b_h, b_y$ | $H,\ O$ | biases |
+# * $x_t$ ($D$): the input at step $t$; $h_t$ ($H$): the hidden state, the network's memory;
+# * $y_t$ ($O$): the output logits; a prediction $\hat y_t$ applies an output activation;
+# * $W_{xh}$ ($H\times D$), $W_{hh}$ ($H\times H$), $W_{hy}$ ($O\times H$): the weights, shared by all steps;
+# * $b_h$ ($H$), $b_y$ ($O$): the biases.
 #
 # In code, arrays are *time-major*: `xs` has shape `(T, B, D)` for a batch of `B` sequences.
 

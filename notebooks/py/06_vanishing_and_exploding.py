@@ -158,8 +158,7 @@ assert jac[0] < 1e-6 and grad[0] < 1e-6  # vanished over 50 steps
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Vanishing and exploding, side by side
 #
-# `viz.decay_curves` runs exactly these calls (checked below); the dashed line is the
-# bound of the next slide. Left: $\tanh$, $s = 0.9$; right: ReLU, $s = 2.5$.
+# `viz.decay_curves` makes these same calls (checked below). Dashed: the bound (next slide).
 
 # %% slideshow={"slide_type": "fragment"}
 c = viz.decay_curves(network(0.9), xs50, "tanh")
