@@ -90,9 +90,11 @@ def test_deck_renders_offline_as_slides(browser, slides_dir, slide_shots, deck):
         assert not too_tall, f"{deck}: slides taller than 720 px (h, v, px): {too_tall}"
         assert not remote, f"{deck}: requests to the network: {remote[:5]}"
         assert not errors, f"{deck}: console errors: {errors[:5]}"
-        rendered_math = page.evaluate(
-            "document.querySelectorAll('.MathJax_CHTML, .MathJax, .MathJax_Display').length")
+        rendered_math = page.evaluate("document.querySelectorAll('.mjx-chtml').length")
         has_math = "$" in (ROOT / "notebooks" / "py" / f"{deck}.py").read_text()
         assert rendered_math > 0 or not has_math, f"{deck}: the maths was not typeset"
+        doubled = page.evaluate("Array.from(document.querySelectorAll('.mjx-chtml'))"
+                                ".filter(f => f.querySelectorAll(':scope > .mjx-math').length > 1).length")
+        assert doubled == 0, f"{deck}: {doubled} formulas are shown twice"
     finally:
         page.close()
