@@ -10,6 +10,7 @@ exactly in sync. It prints how long each notebook took.
 """
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -32,6 +33,16 @@ def to_script(notebook: Path) -> str:
     ).stdout
 
 
+def stable_ids(nb) -> None:
+    """Cell ids derived from the cells' contents, so that re-running a notebook does not
+    rewrite every id (jupytext draws random ones when it reads a script)."""
+    seen = {}
+    for cell in nb.cells:
+        digest = hashlib.sha1((cell.cell_type + cell.source).encode()).hexdigest()[:8]
+        seen[digest] = seen.get(digest, 0) + 1
+        cell.id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
+
+
 def build(name: str) -> float:
     script = NB_DIR / "py" / f"{name}.py"
     target = NB_DIR / f"{name}.ipynb"
@@ -39,6 +50,7 @@ def build(name: str) -> float:
     nb.metadata.pop("jupytext", None)  # filters come from jupytext.toml
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.setdefault("language_info", {"name": "python"})
+    stable_ids(nb)
     start = time.perf_counter()
     NotebookClient(
         nb,

@@ -152,6 +152,13 @@ assert r["IRNN + clip, lr 3e-3"] < 0.7 and r["IRNN + clip, lr 3e-3"] < r["IRNN +
 assert r["IRNN + clip, lr 3e-3"] > 0.2
 print(f"best vanilla variant: IRNN + clip, lr 3e-3, at {r['IRNN + clip, lr 3e-3']:.2f} x baseline")
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** The message: clipping treats *exploding* gradients, so it cannot rescue
+# the tanh network, whose gradient *vanishes*. IRNN helps because its recurrent Jacobian
+# starts as the identity on the active units; it needs clipping and a small learning rate
+# because ReLU states can also grow. Le et al. trained far longer than this budget; these
+# runs are sensitive to the learning rate and the seed, so ask students to try both.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A gate: an additive path for the state
 #
@@ -163,6 +170,12 @@ print(f"best vanilla variant: IRNN + clip, lr 3e-3, at {r['IRNN + clip, lr 3e-3'
 #
 # Where $u_t \approx 0$ the unit keeps its value. The bias $b_u$ starts at $-2$, so at first
 # every unit mostly remembers.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** This is a GRU without its reset gate. An LSTM's cell state
+# $c_t = f_t \odot c_{t-1} + i_t \odot g_t$ has the same additive path. The next slide's
+# leading term $\mathrm{diag}(1 - u_t)$ is the whole story: where the gate is closed the
+# gradient passes back unchanged instead of being multiplied by $W_{hh}$ at every step.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Its Jacobian
