@@ -1,0 +1,122 @@
+"""Every notebook with widgets runs in a real JupyterLab, and its widgets are live.
+
+For each notebook whose code uses an explorer (``...Explorer(``) or ``interact``: open it,
+Run All, check that no cell shows an error, that every explorer rendered as a widget (not as
+its ``VBox(children=...`` text fallback), and that moving each key control redraws the figure
+(the explorer's image changes) or, for ``interact``, the printed output.
+Screenshots: artifacts/browser/lab_<notebook>_before.png and ..._after.png.
+"""
+import json
+import re
+
+import pytest
+
+from conftest import NOTEBOOKS, dropdown, error_outputs, open_notebook, run_all, slider_handle
+
+WIDGET_CODE = re.compile(r"Explorer\(|\binteract\b")
+
+
+def code_of(path):
+    cells = json.loads(path.read_text())["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def widget_notebooks():
+    """Notebooks with an explorer or `interact` in a code cell, by name."""
+    return [p.stem for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+            if WIDGET_CODE.search(code_of(p))]
+
+
+# The key control(s) of each notebook's figure: (kind, description label).
+CONTROLS = {
+    "00_start_here": [("interact", "W_hh scale")],
+    "01_forward_and_unrolling": [("slider", "T")],
+    "05_training_with_gradient_descent": [("slider", "learning rate")],
+    "06_vanishing_and_exploding": [("slider", "T"), ("slider", "W_hh scale"),
+                                   ("dropdown", "activation")],
+    "07_gradient_clipping": [("slider", "clipping threshold")],
+    "08_truncated_bptt": [("slider", "truncation length")],
+}
+NOTEBOOK_NAMES = widget_notebooks()
+
+
+def test_discovery_finds_the_widget_notebooks():
+    assert set(CONTROLS) <= set(NOTEBOOK_NAMES), sorted(set(CONTROLS) - set(NOTEBOOK_NAMES))
+
+
+def move_slider(handle):
+    """Three steps right with the keyboard (or three left when already at the maximum)."""
+    now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+    key = "ArrowLeft" if now is not None and float(now) >= float(top) else "ArrowRight"
+    handle.focus()
+    for _ in range(3):
+        handle.press(key)
+
+
+def pick_other_option(select):
+    options = select.locator("option").all_inner_texts()
+    current = select.evaluate("s => s.options[s.selectedIndex].text")
+    select.select_option(label=next(o for o in options if o != current))
+
+
+def wait_changed(page, locator, attribute, old):
+    """Wait until `attribute` of the element (or its text, for None) differs from `old`."""
+    handle = locator.element_handle()
+    page.wait_for_function(
+        "([el, attr, old]) => (attr ? el.getAttribute(attr) : el.textContent) !== old",
+        arg=[handle, attribute, old], timeout=15_000, polling=100,
+    )
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_NAMES)
+def test_notebook_widgets_live_in_jupyterlab(browser, lab, artifacts, name):
+    page = open_notebook(browser, lab, f"{name}.ipynb")
+    try:
+        run_all(page)
+        errors = error_outputs(page)
+        assert not errors, f"{name}: error output(s):\n" + "\n---\n".join(errors)
+
+        code = code_of(NOTEBOOKS / f"{name}.ipynb")
+        outputs = page.locator(".jp-OutputArea-output")
+        for fallback in ("interactive(children=", "VBox(children=", "HBox(children="):
+            assert not outputs.filter(has_text=fallback).count(), \
+                f"{name}: a widget rendered as text ({fallback}...): widget manager not active"
+        explorers = page.locator(".rnnlib-explorer")
+        if "Explorer(" in code:
+            assert explorers.count() >= 1, f"{name}: no explorer widget rendered"
+            for image in explorers.locator(".rnnlib-explorer-image").all():
+                assert image.get_attribute("src"), f"{name}: an explorer shows no image"
+        if re.search(r"\binteract\b", code):
+            assert page.locator(".widget-interact").count() >= 1, f"{name}: interact not rendered"
+
+        first = (explorers.first if explorers.count() else page.locator(".widget-interact").first)
+        first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"lab_{name}_before.png"))
+
+        for kind, label in CONTROLS.get(name, []):
+            if kind == "interact":
+                box = page.locator(f".widget-interact:has(.widget-label:text-is('{label}'))")
+                target, attribute = box.locator(".widget-output"), None
+                control = slider_handle(box, label)
+            else:
+                has = (f".widget-hslider:has(> .widget-label:text-is('{label}'))"
+                       if kind == "slider" else
+                       f".widget-dropdown:has(> .widget-label:text-is('{label}'))")
+                box = page.locator(f".rnnlib-explorer:has({has})")
+                assert box.count() == 1, f"{name}: {box.count()} explorers with a '{label}' control"
+                target, attribute = box.locator(".rnnlib-explorer-image"), "src"
+                control = slider_handle(box, label) if kind == "slider" else dropdown(box, label)
+            assert control.count() == 1, f"{name}: no {kind} labelled '{label}'"
+            box.scroll_into_view_if_needed()
+            before = target.get_attribute(attribute) if attribute else target.text_content()
+            assert before, f"{name}: nothing shown before moving '{label}'"
+            if kind == "dropdown":
+                pick_other_option(control)
+            else:
+                move_slider(control)
+            wait_changed(page, target, attribute, before)
+        page.screenshot(path=str(artifacts / f"lab_{name}_after.png"))
+        assert not error_outputs(page), f"{name}: moving a control produced an error"
+    finally:
+        page.close()
+        lab.shutdown_kernels()
