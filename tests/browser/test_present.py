@@ -1,0 +1,66 @@
+"""Live presentation inside JupyterLab keeps the widgets working.
+
+The course presents with jupyterlab-slideshow (command "deck:start", the deck button of the
+notebook toolbar): it shows the notebook itself slide by slide, so explorers stay connected
+to the kernel. (jupyterlab-rise 0.43 cannot render ipywidgets 8 widgets.) The test opens
+notebook 06, runs it, starts the deck on the title slide, presses Space until the explorer's
+slide is on screen, moves the "W_hh scale" slider and checks that the figure is redrawn.
+Screenshots: artifacts/browser/present_06_title.png, present_06_explorer.png.
+"""
+from conftest import VIEWPORT, open_notebook, run_all, run_command, slider_handle
+
+NOTEBOOK = "06_vanishing_and_exploding.ipynb"
+ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the current slide
+
+
+def on_screen(locator):
+    box = locator.bounding_box()
+    return (box is not None and box["y"] >= 0 and box["x"] >= 0
+            and box["y"] + box["height"] <= VIEWPORT["height"]
+            and box["x"] + box["width"] <= VIEWPORT["width"])
+
+
+def test_explorer_is_live_while_presenting(browser, lab, artifacts):
+    page = open_notebook(browser, lab, NOTEBOOK)
+    try:
+        run_all(page)
+        # start presenting from the first cell, as an instructor would
+        page.evaluate("""() => {
+            const nb = window.jupyterapp.shell.currentWidget.content;
+            nb.activeCellIndex = 0; nb.mode = 'command'; nb.node.focus();
+        }""")
+        run_command(page, "deck:start")
+        title = page.locator(".jp-Cell").first
+        page.wait_for_function(f"el => el.classList.contains('{ONSCREEN}')",
+                               arg=title.element_handle(), timeout=10_000)
+        assert page.locator(".jp-Cell." + ONSCREEN).count() < page.locator(".jp-Cell").count()
+        page.screenshot(path=str(artifacts / "present_06_title.png"))
+
+        cell = page.locator(".jp-Cell:has(.rnnlib-explorer)")
+        assert cell.count() == 1
+        for _ in range(60):  # Space: next fragment / subslide / slide
+            if ONSCREEN in cell.get_attribute("class"):
+                break
+            page.keyboard.press("Space")
+            page.wait_for_timeout(50)
+        assert ONSCREEN in cell.get_attribute("class"), "Space never reached the explorer slide"
+        assert not page.locator(".jp-Cell").first.evaluate(
+            f"el => el.classList.contains('{ONSCREEN}')"), "title slide still shown"
+
+        image = cell.locator(".rnnlib-explorer-image")
+        handle = slider_handle(cell, "W_hh scale")
+        page.wait_for_function("el => el.getBoundingClientRect().top >= 0",
+                               arg=handle.element_handle(), timeout=10_000)
+        assert on_screen(handle), "the W_hh scale slider is not inside the 1280x720 slide"
+        before, value = image.get_attribute("src"), handle.get_attribute("aria-valuenow")
+        handle.focus()
+        for _ in range(3):
+            handle.press("ArrowRight")
+        page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
+                               arg=[image.element_handle(), before], timeout=15_000)
+        assert float(handle.get_attribute("aria-valuenow")) > float(value)
+        page.screenshot(path=str(artifacts / "present_06_explorer.png"))
+        assert ONSCREEN in cell.get_attribute("class"), "moving the slider left the slide"
+    finally:
+        page.close()
+        lab.shutdown_kernels()
