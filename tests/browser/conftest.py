@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+NEEDED = pytest.StashKey()  # notebooks the selected tests use, in test order
 VIEWPORT = {"width": 1280, "height": 720}  # the projector the course is presented on
 
 # User settings for the test server: no autosave (the copy stays as it was), no news
@@ -38,9 +39,18 @@ LAB_SETTINGS = {
 }
 
 
-def pytest_collection_modifyitems(items):
+def pytest_configure(config):
+    config.addinivalue_line("markers", "notebook(name): the test uses that notebook, run in JupyterLab")
+
+
+def pytest_collection_modifyitems(config, items):
+    needed = []
     for item in items:
         item.add_marker(pytest.mark.browser)
+        for mark in item.iter_markers("notebook"):
+            if mark.args[0] not in needed:
+                needed.append(mark.args[0])
+    config.stash[NEEDED] = needed
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +186,10 @@ def run_command(page, command, args=None):
 def run_all(page, timeout=90_000):
     """Run All Cells and wait until every code cell has an execution count."""
     run_command(page, "notebook:run-all-cells")
+    wait_executed(page, timeout)
+
+
+def wait_executed(page, timeout=90_000):
     page.wait_for_function(
         """() => {
             const nb = window.jupyterapp.shell.currentWidget;
@@ -208,3 +222,43 @@ def slider_handle(scope, description):
 def dropdown(scope, description):
     return scope.locator(
         f".widget-dropdown:has(> .widget-label:text-is('{description}')) select")
+
+
+class Notebooks:
+    """Notebook pages shared by the tests, each executed once (Run All) in its own kernel.
+
+    When a test asks for a notebook, the next one the selected tests need is opened and
+    started too, so its kernel computes while this test checks its page.
+    """
+
+    def __init__(self, browser, lab, needed):
+        self.browser, self.lab, self.needed, self.pages = browser, lab, needed, {}
+
+    def _start(self, name):
+        if name not in self.pages:
+            page = open_notebook(self.browser, self.lab, f"{name}.ipynb")
+            run_command(page, "notebook:run-all-cells")
+            self.pages[name] = page
+
+    def page(self, name):
+        self._start(name)
+        waiting = [n for n in self.needed if n not in self.pages]
+        if waiting:
+            self._start(waiting[0])
+        page = self.pages[name]
+        page.bring_to_front()
+        wait_executed(page)
+        return page
+
+    def close(self):
+        for page in self.pages.values():
+            page.close()
+        self.lab.shutdown_kernels()
+
+
+@pytest.fixture(scope="session")
+def notebooks(browser, lab, request):
+    """`notebooks.page("06_vanishing_and_exploding")`: that notebook open and executed."""
+    shared = Notebooks(browser, lab, request.config.stash.get(NEEDED, []))
+    yield shared
+    shared.close()

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import NOTEBOOKS, dropdown, error_outputs, open_notebook, run_all, slider_handle
+from conftest import NOTEBOOKS, dropdown, error_outputs, slider_handle
 
 WIDGET_CODE = re.compile(r"Explorer\(|\binteract\b")
 
@@ -68,55 +68,51 @@ def wait_changed(page, locator, attribute, old):
     )
 
 
-@pytest.mark.parametrize("name", NOTEBOOK_NAMES)
-def test_notebook_widgets_live_in_jupyterlab(browser, lab, artifacts, name):
-    page = open_notebook(browser, lab, f"{name}.ipynb")
-    try:
-        run_all(page)
-        errors = error_outputs(page)
-        assert not errors, f"{name}: error output(s):\n" + "\n---\n".join(errors)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.notebook(n))
+                                  for n in NOTEBOOK_NAMES])
+def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
+    page = notebooks.page(name)  # opened and executed with Run All
+    errors = error_outputs(page)
+    assert not errors, f"{name}: error output(s):\n" + "\n---\n".join(errors)
 
-        code = code_of(NOTEBOOKS / f"{name}.ipynb")
-        outputs = page.locator(".jp-OutputArea-output")
-        for fallback in ("interactive(children=", "VBox(children=", "HBox(children="):
-            assert not outputs.filter(has_text=fallback).count(), \
-                f"{name}: a widget rendered as text ({fallback}...): widget manager not active"
-        explorers = page.locator(".rnnlib-explorer")
-        if "Explorer(" in code:
-            assert explorers.count() >= 1, f"{name}: no explorer widget rendered"
-            for image in explorers.locator(".rnnlib-explorer-image").all():
-                assert image.get_attribute("src"), f"{name}: an explorer shows no image"
-        if re.search(r"\binteract\b", code):
-            assert page.locator(".widget-interact").count() >= 1, f"{name}: interact not rendered"
+    code = code_of(NOTEBOOKS / f"{name}.ipynb")
+    outputs = page.locator(".jp-OutputArea-output")
+    for fallback in ("interactive(children=", "VBox(children=", "HBox(children="):
+        assert not outputs.filter(has_text=fallback).count(), \
+            f"{name}: a widget rendered as text ({fallback}...): widget manager not active"
+    explorers = page.locator(".rnnlib-explorer")
+    if "Explorer(" in code:
+        assert explorers.count() >= 1, f"{name}: no explorer widget rendered"
+        for image in explorers.locator(".rnnlib-explorer-image").all():
+            assert image.get_attribute("src"), f"{name}: an explorer shows no image"
+    if re.search(r"\binteract\b", code):
+        assert page.locator(".widget-interact").count() >= 1, f"{name}: interact not rendered"
 
-        first = (explorers.first if explorers.count() else page.locator(".widget-interact").first)
-        first.scroll_into_view_if_needed()
-        page.screenshot(path=str(artifacts / f"lab_{name}_before.png"))
+    first = (explorers.first if explorers.count() else page.locator(".widget-interact").first)
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / f"lab_{name}_before.png"))
 
-        for kind, label in CONTROLS.get(name, []):
-            if kind == "interact":
-                box = page.locator(f".widget-interact:has(.widget-label:text-is('{label}'))")
-                target, attribute = box.locator(".widget-output"), None
-                control = slider_handle(box, label)
-            else:
-                has = (f".widget-hslider:has(> .widget-label:text-is('{label}'))"
-                       if kind == "slider" else
-                       f".widget-dropdown:has(> .widget-label:text-is('{label}'))")
-                box = page.locator(f".rnnlib-explorer:has({has})")
-                assert box.count() == 1, f"{name}: {box.count()} explorers with a '{label}' control"
-                target, attribute = box.locator(".rnnlib-explorer-image"), "src"
-                control = slider_handle(box, label) if kind == "slider" else dropdown(box, label)
-            assert control.count() == 1, f"{name}: no {kind} labelled '{label}'"
-            box.scroll_into_view_if_needed()
-            before = target.get_attribute(attribute) if attribute else target.text_content()
-            assert before, f"{name}: nothing shown before moving '{label}'"
-            if kind == "dropdown":
-                pick_other_option(control)
-            else:
-                move_slider(control)
-            wait_changed(page, target, attribute, before)
-        page.screenshot(path=str(artifacts / f"lab_{name}_after.png"))
-        assert not error_outputs(page), f"{name}: moving a control produced an error"
-    finally:
-        page.close()
-        lab.shutdown_kernels()
+    for kind, label in CONTROLS.get(name, []):
+        if kind == "interact":
+            box = page.locator(f".widget-interact:has(.widget-label:text-is('{label}'))")
+            target, attribute = box.locator(".widget-output"), None
+            control = slider_handle(box, label)
+        else:
+            has = (f".widget-hslider:has(> .widget-label:text-is('{label}'))"
+                   if kind == "slider" else
+                   f".widget-dropdown:has(> .widget-label:text-is('{label}'))")
+            box = page.locator(f".rnnlib-explorer:has({has})")
+            assert box.count() == 1, f"{name}: {box.count()} explorers with a '{label}' control"
+            target, attribute = box.locator(".rnnlib-explorer-image"), "src"
+            control = slider_handle(box, label) if kind == "slider" else dropdown(box, label)
+        assert control.count() == 1, f"{name}: no {kind} labelled '{label}'"
+        box.scroll_into_view_if_needed()
+        before = target.get_attribute(attribute) if attribute else target.text_content()
+        assert before, f"{name}: nothing shown before moving '{label}'"
+        if kind == "dropdown":
+            pick_other_option(control)
+        else:
+            move_slider(control)
+        wait_changed(page, target, attribute, before)
+    page.screenshot(path=str(artifacts / f"lab_{name}_after.png"))
+    assert not error_outputs(page), f"{name}: moving a control produced an error"

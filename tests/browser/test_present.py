@@ -7,9 +7,11 @@ notebook 06, runs it, starts the deck on the title slide, presses Space until th
 slide is on screen, moves the "W_hh scale" slider and checks that the figure is redrawn.
 Screenshots: artifacts/browser/present_06_title.png, present_06_explorer.png.
 """
-from conftest import VIEWPORT, open_notebook, run_all, run_command, slider_handle
+import pytest
 
-NOTEBOOK = "06_vanishing_and_exploding.ipynb"
+from conftest import VIEWPORT, run_command, slider_handle
+
+NOTEBOOK = "06_vanishing_and_exploding"
 ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the current slide
 
 
@@ -20,10 +22,10 @@ def on_screen(locator):
             and box["x"] + box["width"] <= VIEWPORT["width"])
 
 
-def test_explorer_is_live_while_presenting(browser, lab, artifacts):
-    page = open_notebook(browser, lab, NOTEBOOK)
+@pytest.mark.notebook(NOTEBOOK)
+def test_explorer_is_live_while_presenting(notebooks, artifacts):
+    page = notebooks.page(NOTEBOOK)  # opened and executed with Run All
     try:
-        run_all(page)
         # start presenting from the first cell, as an instructor would
         page.evaluate("""() => {
             const nb = window.jupyterapp.shell.currentWidget.content;
@@ -62,5 +64,4 @@ def test_explorer_is_live_while_presenting(browser, lab, artifacts):
         page.screenshot(path=str(artifacts / "present_06_explorer.png"))
         assert ONSCREEN in cell.get_attribute("class"), "moving the slider left the slide"
     finally:
-        page.close()
-        lab.shutdown_kernels()
+        run_command(page, "deck:stop")
