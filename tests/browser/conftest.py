@@ -183,13 +183,8 @@ def run_command(page, command, args=None):
     page.evaluate("([c, a]) => window.jupyterapp.commands.execute(c, a || {})", [command, args])
 
 
-def run_all(page, timeout=90_000):
-    """Run All Cells and wait until every code cell has an execution count."""
-    run_command(page, "notebook:run-all-cells")
-    wait_executed(page, timeout)
-
-
 def wait_executed(page, timeout=90_000):
+    """Wait until Run All has finished: every code cell has an execution count."""
     page.wait_for_function(
         """() => {
             const nb = window.jupyterapp.shell.currentWidget;
@@ -222,6 +217,14 @@ def slider_handle(scope, description):
 def dropdown(scope, description):
     return scope.locator(
         f".widget-dropdown:has(> .widget-label:text-is('{description}')) select")
+
+
+def wait_kernel_idle(page):
+    """Wait until the kernel has handled every pending widget message and redrawn."""
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+        " === 'idle'", polling=100)
+    page.wait_for_load_state("networkidle")
 
 
 class Notebooks:

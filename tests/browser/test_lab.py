@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import NOTEBOOKS, dropdown, error_outputs, slider_handle
+from conftest import NOTEBOOKS, dropdown, error_outputs, slider_handle, wait_kernel_idle
 
 WIDGET_CODE = re.compile(r"Explorer\(|\binteract\b")
 
@@ -114,5 +114,6 @@ def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
         else:
             move_slider(control)
         wait_changed(page, target, attribute, before)
+    wait_kernel_idle(page)  # the last key press is drawn, not an intermediate value
     page.screenshot(path=str(artifacts / f"lab_{name}_after.png"))
     assert not error_outputs(page), f"{name}: moving a control produced an error"

@@ -9,7 +9,7 @@ Screenshots: artifacts/browser/present_06_title.png, present_06_explorer.png.
 """
 import pytest
 
-from conftest import VIEWPORT, run_command, slider_handle
+from conftest import VIEWPORT, run_command, slider_handle, wait_kernel_idle
 
 NOTEBOOK = "06_vanishing_and_exploding"
 ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the current slide
@@ -61,6 +61,7 @@ def test_explorer_is_live_while_presenting(notebooks, artifacts):
         page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
                                arg=[image.element_handle(), before], timeout=15_000)
         assert float(handle.get_attribute("aria-valuenow")) > float(value)
+        wait_kernel_idle(page)
         page.screenshot(path=str(artifacts / "present_06_explorer.png"))
         assert ONSCREEN in cell.get_attribute("class"), "moving the slider left the slide"
     finally:
