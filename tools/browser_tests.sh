@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Browser tests (JupyterLab widgets, slides) in headless Chromium.
-# Runs when a Chromium is available; installs Debian's chromium when run as root with
-# apt-get; otherwise says clearly that it skips, unless REQUIRE_BROWSER=1 (CI), where a
-# missing browser is a failure.
+# Browser tests (JupyterLab widgets, live presentation, static slides) in headless Chromium.
+# Runs when a Chromium is available; as root with apt-get it installs what is missing
+# (Debian's chromium, and npm, which fetches the slides' JavaScript once). Otherwise it
+# says clearly that it skips, unless REQUIRE_BROWSER=1 (CI), where a missing browser is a
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+apt_install() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "browser tests: installing Debian's $*"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null) || true
+    fi
+}
 CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
-if [ -z "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "browser tests: installing Debian's chromium package"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+if [ -z "$CHROMIUM" ]; then
+    apt_install chromium
     CHROMIUM=$(command -v chromium || true)
 fi
 if [ -z "$CHROMIUM" ]; then
@@ -21,9 +27,6 @@ if [ -z "$CHROMIUM" ]; then
     echo "======================================================================"
     exit 0
 fi
+command -v npm >/dev/null || apt_install npm
 export CHROMIUM
-if [ ! -d tests/browser ]; then
-    echo "browser tests: none defined yet"
-    exit 0
-fi
 exec .venv/bin/python -m pytest tests/browser -q
