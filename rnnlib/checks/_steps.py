@@ -1,9 +1,10 @@
 """Shared by the topic checkers: locate the time step where a sequence goes wrong."""
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import describe_difference, run_student  # noqa: F401  (re-exported)
+from .framework import describe_difference, run_student  # noqa: F401  (re-exported)
 
 RTOL, ATOL = 1e-6, 1e-9
 

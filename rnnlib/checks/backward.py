@@ -11,14 +11,15 @@ Student functions (tanh hidden layer, column-vector notation, one sequence):
         hs (T+1, H) from the forward pass, dys (T, O) = dL/dy_t,
         dhs (T+1, H) with dhs[t] = dL/dh_t (dhs[0] = dL/dh_0)
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult, describe_difference
 from ..params import init_params
 from ..rnn import bptt, forward, step_backward, step_forward
 from ._steps import first_wrong_step, run_student
+from .framework import CheckResult, describe_difference
 
 STEP_KEYS = ("dz", "W_xh", "W_hh", "b_h", "dh_prev")
 GRAD_KEYS = ("W_hy", "b_y", "W_xh", "W_hh", "b_h")
@@ -35,8 +36,13 @@ def _params(D, H, O, seed):
 def make_cache(x, h_prev, params):
     """The cache of one tanh step as the exercise uses it (a dict, see the module doc)."""
     h, _ = step_forward(x, h_prev, params)
-    return {"x": np.array(x, float), "h_prev": np.array(h_prev, float), "h": h,
-            "W_xh": params["W_xh"], "W_hh": params["W_hh"]}
+    return {
+        "x": np.array(x, float),
+        "h_prev": np.array(h_prev, float),
+        "h": h,
+        "W_xh": params["W_xh"],
+        "W_hh": params["W_hh"],
+    }
 
 
 def _explain(result, n, msgs):
@@ -55,15 +61,23 @@ def check_step_backward(rnn_step_backward, quiet=False) -> CheckResult:
         x, h_prev, dh = rng.normal(size=D), rng.normal(0, 0.5, H), rng.normal(size=H)
         h, rcache = step_forward(x, h_prev, p)
         ref = step_backward(dh, rcache)
-        expected = {"dz": dh * (1 - h**2), "W_xh": ref["W_xh"], "W_hh": ref["W_hh"],
-                    "b_h": ref["b_h"], "dh_prev": ref["dh_prev"]}
+        expected = {
+            "dz": dh * (1 - h**2),
+            "W_xh": ref["W_xh"],
+            "W_hh": ref["W_hh"],
+            "b_h": ref["b_h"],
+            "dh_prev": ref["dh_prev"],
+        }
         cache = make_cache(x, h_prev, p)
         ok, got = run_student(result, n, rnn_step_backward, dh.copy(), cache)
         if not ok:
             break
         if not isinstance(got, dict):
-            _explain(result, n, [f"expected a dict with keys {', '.join(STEP_KEYS)}, "
-                                 f"got {type(got).__name__}"])
+            _explain(
+                result,
+                n,
+                [f"expected a dict with keys {', '.join(STEP_KEYS)}, got {type(got).__name__}"],
+            )
             break
         msgs = [describe_difference(k, got.get(k), expected[k]) for k in STEP_KEYS]
         if _explain(result, n, msgs):
@@ -91,8 +105,14 @@ def check_backward_loop(rnn_backward, quiet=False) -> CheckResult:
         if not ok:
             break
         if not isinstance(got, dict):
-            _explain(result, n, [f"expected a dict with keys dhs, {', '.join(GRAD_KEYS)}, "
-                                 f"got {type(got).__name__}"])
+            _explain(
+                result,
+                n,
+                [
+                    f"expected a dict with keys dhs, {', '.join(GRAD_KEYS)}, "
+                    f"got {type(got).__name__}"
+                ],
+            )
             break
         expected_dhs = np.concatenate([g["h0"][None], g.dhs[1:]])
         msgs = [first_wrong_step("dhs (dL/dh_t)", got.get("dhs"), expected_dhs, 0, backward=True)]

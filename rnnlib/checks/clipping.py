@@ -7,18 +7,22 @@ checker says whether the *norm* or the *direction* of the result is wrong, and n
 usual mistakes (per-parameter norms, clipping by value, changing small gradients, editing
 the input in place).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .. import clip_by_norm, clip_by_value, global_norm
-from ..exercises import CheckResult
+from .framework import CheckResult
 
 
 def _cases():
     rng = np.random.default_rng(7)
-    big = {"W_hh": rng.normal(0, 4, (3, 3)), "b_h": rng.normal(0, 0.1, 3),
-           "W_hy": rng.normal(0, 1, (1, 3))}
+    big = {
+        "W_hh": rng.normal(0, 4, (3, 3)),
+        "b_h": rng.normal(0, 0.1, 3),
+        "W_hy": rng.normal(0, 1, (1, 3)),
+    }
     small = {k: v / (10 * global_norm(big)) for k, v in big.items()}  # norm 0.1
     return [(big, 1.0), (big, 5.0), (small, 1.0)]
 
@@ -56,12 +60,16 @@ def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
             fail(f"case {n}: raised {type(exc).__name__}: {exc}")
             break
         if any(not np.array_equal(grads[k], original[k]) for k in keys):
-            fail(f"case {n}: you changed the input gradients in place; return new arrays "
-                 "(e.g. {k: v * scale for k, v in grads.items()})")
+            fail(
+                f"case {n}: you changed the input gradients in place; return new arrays "
+                "(e.g. {k: v * scale for k, v in grads.items()})"
+            )
             break
         if not isinstance(got, dict) or set(got) != set(keys):
-            fail(f"case {n}: expected a dict with keys {sorted(keys)}, got "
-                 + (f"keys {sorted(got)}" if isinstance(got, dict) else type(got).__name__))
+            fail(
+                f"case {n}: expected a dict with keys {sorted(keys)}, got "
+                + (f"keys {sorted(got)}" if isinstance(got, dict) else type(got).__name__)
+            )
             break
         if any(np.shape(got[k]) != np.shape(grads[k]) for k in keys):
             fail(f"case {n}: every clipped array must keep its shape")
@@ -76,26 +84,34 @@ def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
         cosine = float(g @ o / (np.linalg.norm(g) * np.linalg.norm(o) + 1e-300))
         head = f"case {n} (||g|| = {norm:.3g}, threshold {threshold:g}): "
         if norm <= threshold:
-            fail(head + f"the gradient is already below the threshold and must come back "
-                 f"unchanged; the norm is wrong: got {got_norm:.4g}, expected {want_norm:.4g}")
+            fail(
+                head + f"the gradient is already below the threshold and must come back "
+                f"unchanged; the norm is wrong: got {got_norm:.4g}, expected {want_norm:.4g}"
+            )
         elif not np.isclose(cosine, 1.0, atol=1e-9):
             hint = ""
             if np.allclose(g, _flat(_per_parameter(grads, threshold), keys)):
-                hint = ("you clipped each parameter by its own norm: use ONE global norm over "
-                        "all parameters and the same factor for every array")
+                hint = (
+                    "you clipped each parameter by its own norm: use ONE global norm over "
+                    "all parameters and the same factor for every array"
+                )
             elif np.allclose(g, _flat(clip_by_value(grads, threshold), keys)):
                 hint = "this is clipping by value (np.clip); clipping by norm rescales instead"
             else:
                 hint = "multiply every entry by the same factor threshold / ||g||"
-            fail(head + f"the direction is wrong: cosine with the original gradient "
-                 f"{cosine:.4f}, expected 1; " + hint)
+            fail(
+                head + f"the direction is wrong: cosine with the original gradient "
+                f"{cosine:.4f}, expected 1; " + hint
+            )
         else:
             hint = ""
             if np.isclose(got_norm, threshold * threshold / norm):
                 hint = " (did you divide by ||g||^2 or multiply the factor twice?)"
             elif np.isclose(got_norm, 1.0):
                 hint = " (you normalised to length 1: multiply by the threshold too)"
-            fail(head + f"the direction is right but the norm is wrong: got {got_norm:.4g}, "
-                 f"expected {want_norm:.4g} = the threshold" + hint)
+            fail(
+                head + f"the direction is right but the norm is wrong: got {got_norm:.4g}, "
+                f"expected {want_norm:.4g} = the threshold" + hint
+            )
         break
     return result.report(quiet)

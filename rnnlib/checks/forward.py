@@ -5,14 +5,15 @@ Student functions use the column-vector notation of the course for one sequence:
     rnn_step(x, h_prev, params)  -> h      h = tanh(W_xh x + W_hh h_prev + b_h)
     rnn_forward(xs, h0, params)  -> (hs, ys)   hs (T+1, H) with hs[0] = h0, ys (T, O)
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult, describe_difference
 from ..params import init_params
 from ..rnn import forward, step_forward
 from ._steps import first_wrong_step, run_student
+from .framework import CheckResult, describe_difference
 
 
 def _cases_step():

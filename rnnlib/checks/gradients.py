@@ -7,14 +7,15 @@ hs[0] = h_0) or the inputs xs (T, D) (xs[t-1] = x_t) and returns the summed grad
 When the sum is wrong, the checker feeds one time step at a time (dz zero elsewhere)
 and names the first step whose contribution is wrong, and what it matches instead.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult, describe_difference
 from ..losses import mse
 from ..params import init_params
 from ..rnn import bptt, forward
+from .framework import CheckResult, describe_difference
 
 
 def _case(T, seed):
@@ -57,7 +58,9 @@ def _diagnose_step(got, dz, vecs, t, symbol, index_of):
             )
     right = np.outer(dz, vecs[index_of(t)])
     if g.shape == right.T.shape and np.allclose(g, right.T):
-        return f"step t = {t}: your term is transposed; use np.outer(dz_t, ...) (shape {right.shape})"
+        return (
+            f"step t = {t}: your term is transposed; use np.outer(dz_t, ...) (shape {right.shape})"
+        )
     return describe_difference(f"the contribution of step t = {t}", g, right)
 
 
@@ -82,9 +85,7 @@ def _check_sum(name, label, student_fn, symbol, pick, index_of, quiet):
             if not ok:
                 break
             if describe_difference("step", got_t, np.outer(dzs[t - 1], vecs[index_of(t)])):
-                result.messages.append(
-                    _diagnose_step(got_t, dzs[t - 1], vecs, t, symbol, index_of)
-                )
+                result.messages.append(_diagnose_step(got_t, dzs[t - 1], vecs, t, symbol, index_of))
                 break
         break
     result.passed = not result.messages
@@ -94,14 +95,24 @@ def _check_sum(name, label, student_fn, symbol, pick, index_of, quiet):
 def check_dW_hh(student_fn, quiet=False) -> CheckResult:
     """Check student_fn(dzs (T, H), hs (T+1, H)) == sum_t dz_t h_{t-1}^T."""
     return _check_sum(
-        "dL/dW_hh = sum_t dz_t h_{t-1}^T", "dL/dW_hh", student_fn, "h",
-        lambda hs, xs: hs, lambda t: t - 1, quiet,
+        "dL/dW_hh = sum_t dz_t h_{t-1}^T",
+        "dL/dW_hh",
+        student_fn,
+        "h",
+        lambda hs, xs: hs,
+        lambda t: t - 1,
+        quiet,
     )
 
 
 def check_dW_xh(student_fn, quiet=False) -> CheckResult:
     """Check student_fn(dzs (T, H), xs (T, D)) == sum_t dz_t x_t^T."""
     return _check_sum(
-        "dL/dW_xh = sum_t dz_t x_t^T", "dL/dW_xh", student_fn, "x",
-        lambda hs, xs: xs, lambda t: t - 1, quiet,
+        "dL/dW_xh = sum_t dz_t x_t^T",
+        "dL/dW_xh",
+        student_fn,
+        "x",
+        lambda hs, xs: xs,
+        lambda t: t - 1,
+        quiet,
     )

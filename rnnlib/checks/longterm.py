@@ -5,11 +5,12 @@ the first wrong entry (row i = unit of h_t, column j = unit of h_{t-1}) and reco
 usual slips: a transposed matrix (row- vs column-vector convention), a missing leak term
 diag(1 - u_t), a missing gate term.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult, run_student
+from .framework import CheckResult, run_student
 
 
 def _parts(u, c, h_prev, W_hh, W_hu):
@@ -20,7 +21,8 @@ def _parts(u, c, h_prev, W_hh, W_hu):
 
 
 def reference_jacobian(u, c, h_prev, W_hh, W_hu):
-    """dh_t/dh_{t-1} = diag(1 - u_t) + diag(u_t (1 - c_t^2)) W_hh + diag((c_t - h_{t-1}) u_t (1 - u_t)) W_hu."""
+    """dh_t/dh_{t-1} = diag(1 - u_t) + diag(u_t (1 - c_t^2)) W_hh
+    + diag((c_t - h_{t-1}) u_t (1 - u_t)) W_hu."""
     leak, cand, gate = _parts(u, c, h_prev, W_hh, W_hu)
     return leak + cand + gate
 
@@ -49,21 +51,35 @@ def check_gated_jacobian(student_fn, quiet=False) -> CheckResult:
         expected = reference_jacobian(*args)
         g = np.asarray(got, dtype=float) if got is not None else None
         if g is None or g.shape != (H, H):
-            result.fail([f"case {n}: expected an ({H}, {H}) array, got {None if g is None else g.shape}"])
+            result.fail(
+                [f"case {n}: expected an ({H}, {H}) array, got {None if g is None else g.shape}"]
+            )
             break
         if np.allclose(g, expected, rtol=1e-6, atol=1e-9):
             continue
         i, j = np.unravel_index(np.argmax(np.abs(g - expected)), g.shape)
-        result.fail([
-            f"case {n}: entry [{i}, {j}] (d h_t[{i}] / d h_(t-1)[{j}]) is {g[i, j]:.6g}, "
-            f"expected {expected[i, j]:.6g}"])
+        result.fail(
+            [
+                f"case {n}: entry [{i}, {j}] (d h_t[{i}] / d h_(t-1)[{j}]) is {g[i, j]:.6g}, "
+                f"expected {expected[i, j]:.6g}"
+            ]
+        )
         leak, cand, gate = _parts(*args)
         hints = [
-            (expected.T, "your matrix is the transpose: row i must be the unit i of h_t "
-                         "(column-vector convention, dh_t/dh_{t-1}[i, j] = d h_t[i] / d h_(t-1)[j])"),
-            (cand + gate, "the leak term diag(1 - u_t) is missing: h_t contains (1 - u_t) * h_{t-1}"),
-            (leak + cand, "the gate term diag((c_t - h_{t-1}) u_t (1 - u_t)) W_hu is missing: "
-                          "u_t depends on h_{t-1} too"),
+            (
+                expected.T,
+                "your matrix is the transpose: row i must be the unit i of h_t "
+                "(column-vector convention, dh_t/dh_{t-1}[i, j] = d h_t[i] / d h_(t-1)[j])",
+            ),
+            (
+                cand + gate,
+                "the leak term diag(1 - u_t) is missing: h_t contains (1 - u_t) * h_{t-1}",
+            ),
+            (
+                leak + cand,
+                "the gate term diag((c_t - h_{t-1}) u_t (1 - u_t)) W_hu is missing: "
+                "u_t depends on h_{t-1} too",
+            ),
             (leak + gate, "the candidate term diag(u_t (1 - c_t^2)) W_hh is missing"),
         ]
         for other, hint in hints:

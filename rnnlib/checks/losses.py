@@ -7,19 +7,24 @@ The student writes, for one sequence of logits ys (T, O) and class indices (T,),
 and the checker compares with rnnlib.softmax_ce, naming the first time step whose
 gradient is wrong.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult
 from ..losses import softmax_ce
 from ._steps import first_wrong_step, run_student
+from .framework import CheckResult
 
 
 def _cases():
     rng = np.random.default_rng(3)
     cases = []
-    for T, O, scale in [(4, 3, 1.0), (5, 4, 3.0), (3, 5, 1000.0)]:  # the last: logits in the thousands
+    for T, O, scale in [
+        (4, 3, 1.0),
+        (5, 4, 3.0),
+        (3, 5, 1000.0),
+    ]:  # the last: logits in the thousands
         ys = rng.normal(0, scale, size=(T, O))
         labels = rng.integers(0, O, size=T)
         cases.append((ys, labels))

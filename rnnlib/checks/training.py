@@ -1,14 +1,15 @@
 """Checkers for notebook 05: one gradient-descent step and one momentum step.
 
-    gradient descent:  theta <- theta - eta dL/dtheta      (every parameter)
-    momentum:          v <- beta v + g;  theta <- theta - eta v
+gradient descent:  theta <- theta - eta dL/dtheta      (every parameter)
+momentum:          v <- beta v + g;  theta <- theta - eta v
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from ..exercises import CheckResult, check
 from ..params import init_params
+from .framework import CheckResult, check
 
 PARAMS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 

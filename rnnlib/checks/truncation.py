@@ -5,17 +5,18 @@ check_detached:  the student's truncated BPTT written by detaching the hidden st
                  k steps; the verdict names the wrong gradient and recognises the two
                  classic mistakes (no cut at all, or a reset state instead of a carried one).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .. import rnn
 from ..data import sine_next_step
-from ..exercises import CheckResult, describe_difference, run_student
 from ..gradcheck import rel_error
 from ..losses import mse
 from ..params import init_params
 from ..viz.truncation import PARAMS, reach_matrix
+from .framework import CheckResult, describe_difference, run_student
 
 REACH_CASES = [(8, 4, 4), (10, 2, 5), (7, 3, 3), (9, 1, 4), (6, 6, 6), (5, 2, 9)]
 
@@ -41,11 +42,14 @@ def check_reach(student_fn, quiet=False) -> CheckResult:
         if len(wrong):
             u, s = wrong[0] + 1
             should = "reaches" if expected[u - 1, s - 1] else "does not reach"
-            result.fail([
-                f"T={T}, k1={k1}, k2={k2}: the loss at step u = {u} {should} the parameter "
-                f"use at step s = {s}, but your entry [{u - 1}, {s - 1}] is {g[u - 1, s - 1]:g} "
-                f"({len(wrong)} of {T * T} entries wrong)"
-            ])
+            result.fail(
+                [
+                    f"T={T}, k1={k1}, k2={k2}: the loss at step u = {u} {should} the parameter "
+                    f"use at step s = {s}, but your entry [{u - 1}, {s - 1}] is "
+                    f"{g[u - 1, s - 1]:g} "
+                    f"({len(wrong)} of {T * T} entries wrong)"
+                ]
+            )
             break
     return result.report(quiet)
 
@@ -61,10 +65,10 @@ DETACH_CASES = [(0, 12, 2, 4), (1, 12, 3, 3), (2, 10, 1, 5)]  # T a multiple of 
 
 def _gradients(params, xs, targets, truncate=None, reset=False, k=None):
     if reset:  # the wrong variant: every chunk starts from h = 0
-        total = {n: 0.0 for n in PARAMS}
+        total = dict.fromkeys(PARAMS, 0.0)
         for s in range(0, xs.shape[0], k):
-            tr = rnn.forward(params, xs[s:s + k])
-            _, dys = mse(tr.ys, targets[s:s + k], form="half_sum")
+            tr = rnn.forward(params, xs[s : s + k])
+            _, dys = mse(tr.ys, targets[s : s + k], form="half_sum")
             g = rnn.bptt(params, tr, dys)
             total = {n: total[n] + g[n] for n in PARAMS}
         return total
@@ -83,7 +87,9 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
         if not ok:
             break
         if not isinstance(got, dict):
-            result.fail([f"case {n}: expected a dict with keys {list(PARAMS)}, got {type(got).__name__}"])
+            result.fail(
+                [f"case {n}: expected a dict with keys {list(PARAMS)}, got {type(got).__name__}"]
+            )
             break
         expected = _gradients(params, xs, targets, truncate=k)
         msgs = [describe_difference(name, got.get(name), expected[name]) for name in PARAMS]
@@ -91,15 +97,19 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
         if result.fail(msgs[:1] and [f"case {n} (T={T}, k={k}): " + msgs[0]]):
             hints = {
                 "these are the full-BPTT gradients: the gradient path was never cut": _gradients(
-                    params, xs, targets),
+                    params, xs, targets
+                ),
                 "these are the gradients of chunks that each start from h = 0: the state was "
                 "reset, but detaching keeps its value and cuts only the gradient": _gradients(
-                    params, xs, targets, reset=True, k=k),
+                    params, xs, targets, reset=True, k=k
+                ),
             }
             for hint, other in hints.items():
                 if all(
-                    name in got and np.shape(got[name]) == np.shape(other[name])
-                    and rel_error(got[name], other[name]) < 1e-9 for name in PARAMS
+                    name in got
+                    and np.shape(got[name]) == np.shape(other[name])
+                    and rel_error(got[name], other[name]) < 1e-9
+                    for name in PARAMS
                 ):
                     result.messages.append(hint)
             break

@@ -6,12 +6,13 @@ The student writes ``jacobian_product(W_hh, dfs, t, k)`` with dfs[j-1] = f'(z_j)
 diag(f'), the diagonal on the wrong side, transposed factors, reversed order, an
 index shifted by one step, a factor too many or too few.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .. import forward, init_params, jacobian_product
-from ..exercises import CheckResult, describe_difference
+from .framework import CheckResult, describe_difference
 
 
 def _problem(seed=3, T=6, H=3, D=2):
@@ -40,28 +41,28 @@ def _mistakes(W, dfs, T, t, k):
     J = lambda j: dfs[j - 1][:, None] * W  # noqa: E731  diag(f'(z_j)) W_hh
     return {
         "each factor is W_hh alone: the factor diag(f'(z_j)) is missing "
-        "(the notes' Activation'(z_j) W_hh means diag(f'(z_j)) W_hh)":
-            _product(lambda j: W, H, t, k),
+        "(the notes' Activation'(z_j) W_hh means diag(f'(z_j)) W_hh)": _product(
+            lambda j: W, H, t, k
+        ),
         "each factor is W_hh diag(f'(z_j)) (columns scaled); it must be diag(f'(z_j)) W_hh "
-        "(row i scaled by f'(z_j)_i), e.g. dfs[j-1][:, None] * W_hh":
-            _product(lambda j: W * dfs[j - 1][None, :], H, t, k),
+        "(row i scaled by f'(z_j)_i), e.g. dfs[j-1][:, None] * W_hh": _product(
+            lambda j: W * dfs[j - 1][None, :], H, t, k
+        ),
         "you multiplied the transposes W_hh^T diag(f'(z_j)): that is what the backward pass "
-        "applies to a gradient, but dh_t/dh_k itself is J_t ... J_{k+1}":
-            _product(lambda j: J(j).T, H, t, k, order=-1),
+        "applies to a gradient, but dh_t/dh_k itself is J_t ... J_{k+1}": _product(
+            lambda j: J(j).T, H, t, k, order=-1
+        ),
         "the factors are in reverse order: the latest step J_t must be on the left, "
-        "P = J_j @ P for j = k+1, ..., t":
-            _product(J, H, t, k, order=-1),
+        "P = J_j @ P for j = k+1, ..., t": _product(J, H, t, k, order=-1),
         "off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j-2] "
-        "(the step before)":
-            _product(lambda j: dfs[j - 2][:, None] * W, H, t, k),
-        "off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j]":
-            _product(lambda j: dfs[j][:, None] * W if j < T else None, H, t, k),
+        "(the step before)": _product(lambda j: dfs[j - 2][:, None] * W, H, t, k),
+        "off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j]": _product(
+            lambda j: dfs[j][:, None] * W if j < T else None, H, t, k
+        ),
         "one factor too many: the product runs over j = k+1..t (t - k factors), "
-        "you included step k":
-            _product(J, H, t, k, first=0) if k >= 1 else None,
+        "you included step k": _product(J, H, t, k, first=0) if k >= 1 else None,
         "one factor too few: the product runs over j = k+1..t (t - k factors), "
-        "you stopped before step t":
-            _product(J, H, t, k, last=-1) if t - k >= 1 else None,
+        "you stopped before step t": _product(J, H, t, k, last=-1) if t - k >= 1 else None,
     }
 
 
@@ -86,8 +87,9 @@ def check_jacobian_product(student_fn, quiet=False) -> CheckResult:
         got, error = _call(student_fn, W.copy(), dfs.copy(), t, k)
         if error:
             result.passed = False
-            result.messages.append(error if error.startswith("not implemented")
-                                   else f"t = {t}, k = {k}: {error}")
+            result.messages.append(
+                error if error.startswith("not implemented") else f"t = {t}, k = {k}: {error}"
+            )
             break
         diff = describe_difference(f"dh_{t}/dh_{k}", got, expected)
         if diff is None:

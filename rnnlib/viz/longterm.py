@@ -4,6 +4,7 @@
 rnnlib.gated) on fresh batches of the adding problem and measures its test MSE;
 the plot functions draw what the notebook discusses.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -13,11 +14,10 @@ from matplotlib.ticker import MaxNLocator
 from .. import gated
 from ..data import ADDING_BASELINE_MSE, adding_problem
 from ..jacobians import jacobian_norms
-from ..losses import mse
 from ..optim import Adam
 from ..params import init_params
 from ..rnn import forward
-from ..train import train
+from ..training import train
 from .style import COLORS, use_course_style
 
 #: the models run_adding knows: (activation, init scheme) or "gated"
@@ -28,8 +28,18 @@ MODELS = {
 }
 
 
-def run_adding(T, model="tanh", *, steps=300, n_hidden=16, batch=64, lr=1e-2, clip_norm=None,
-               seed=0, n_test=1000):
+def run_adding(
+    T,
+    model="tanh",
+    *,
+    steps=300,
+    n_hidden=16,
+    batch=64,
+    lr=1e-2,
+    clip_norm=None,
+    seed=0,
+    n_test=1000,
+):
     """Train ``model`` on the adding problem of length T with Adam on fresh batches
     (MSE at the last step). Returns dict(params, history, test_mse, model, T)."""
     if model not in MODELS:
@@ -41,11 +51,24 @@ def run_adding(T, model="tanh", *, steps=300, n_hidden=16, batch=64, lr=1e-2, cl
     else:
         activation, scheme = MODELS[model]
         params = init_params(2, n_hidden, 1, seed=seed, scheme=scheme, scale=0.1)
-        history = train(params, data, "mse", Adam(lr), steps, activation=activation,
-                        mask="last", clip_norm=clip_norm)
+        history = train(
+            params,
+            data,
+            "mse",
+            Adam(lr),
+            steps,
+            activation=activation,
+            mask="last",
+            clip_norm=clip_norm,
+        )
     xs, targets = adding_problem(T, n_test, seed=1)
-    return {"params": params, "history": history, "model": model, "T": T,
-            "test_mse": test_mse(params, model, xs, targets)}
+    return {
+        "params": params,
+        "history": history,
+        "model": model,
+        "T": T,
+        "test_mse": test_mse(params, model, xs, targets),
+    }
 
 
 def predict(params, model, xs):
@@ -106,7 +129,7 @@ def plot_learning_curves(runs, title=None, baseline=ADDING_BASELINE_MSE):
     use_course_style()
     fig, ax = plt.subplots(figsize=(8, 3.6))
     colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(runs)))
-    for (label, run), c in zip(runs.items(), colors):
+    for (label, run), c in zip(runs.items(), colors, strict=True):
         ax.semilogy(*_smooth(run["history"]["loss"]), color=c, label=label)
     ax.axhline(baseline, color=COLORS["bound"], ls="--", label="baseline 1/6")
     ax.set(xlabel="training step", ylabel="training MSE (last 20 steps)")
@@ -126,7 +149,7 @@ def plot_test_mse(results, title=None, baseline=ADDING_BASELINE_MSE):
     colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(labels)))
     y = np.arange(len(labels))
     ax.barh(y, vals, color=colors, height=0.65)
-    for yi, v in zip(y, vals):
+    for yi, v in zip(y, vals, strict=True):
         x = 1.02 if 0.85 < v < 1.0 else v + 0.02  # keep the label off the dashed line
         ax.text(x, yi, f"{v:.2f}", va="center", fontsize=11)
     ax.axvline(1.0, color=COLORS["bound"], ls="--", lw=1.5)
@@ -145,7 +168,7 @@ def plot_gradient_flow(curves):
     use_course_style()
     fig, ax = plt.subplots(figsize=(8, 3.6))
     colors = [COLORS["W_hh"], COLORS["loss"], COLORS["grad"], COLORS["x"]]
-    for (label, norms), c in zip(curves.items(), colors):
+    for (label, norms), c in zip(curves.items(), colors, strict=False):
         norms = np.asarray(norms)
         d = np.arange(len(norms))[::-1]  # k = 0..T -> distance T - k
         ax.semilogy(d, np.maximum(norms, 1e-300), color=c, label=label)

@@ -6,6 +6,7 @@ reference. Small model, few steps: the runs for all slider positions (a grid of
 rates, evenly spaced in log scale) are trained once when the explorer is built, so a
 move only redraws the changing artists.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..optim import make_optimizer
 from ..params import copy_params, init_params
-from ..train import train
+from ..training import train
 from ..viz.style import COLORS
 from ..viz.training import clip_curve, split_history
 from .blit import BlitExplorer
@@ -27,8 +28,19 @@ class LearningRateExplorer(BlitExplorer):
     whose range is 10^exponents[0] .. 10^exponents[1].
     """
 
-    def __init__(self, xs, targets, *, n_hidden=6, steps=100, lr=0.1, optimizer="sgd",
-                 seed=0, exponents=(-3.0, 1.0), step=0.2):
+    def __init__(
+        self,
+        xs,
+        targets,
+        *,
+        n_hidden=6,
+        steps=100,
+        lr=0.1,
+        optimizer="sgd",
+        seed=0,
+        exponents=(-3.0, 1.0),
+        step=0.2,
+    ):
         xs = np.asarray(xs, dtype=float)
         if xs.ndim != 3:
             raise ValueError(f"xs must have shape (T, B, D), got shape {xs.shape}")
@@ -37,16 +49,24 @@ class LearningRateExplorer(BlitExplorer):
             raise ValueError(f"lr must lie in 10^{lo:g}..10^{hi:g}, got {lr!r}")
         self.data = (xs, np.asarray(targets, dtype=float))
         self.steps, self.optimizer = steps, optimizer
-        self.params0 = init_params(xs.shape[2], n_hidden, self.data[1].shape[-1],
-                                   seed=seed, scheme="xavier")
+        self.params0 = init_params(
+            xs.shape[2], n_hidden, self.data[1].shape[-1], seed=seed, scheme="xavier"
+        )
         # every slider position, trained once here: moving the slider only redraws
         self.rates = 10.0 ** np.round(np.arange(lo, hi + step / 2, step), 10)
         self.histories = [self._train(r) for r in self.rates]
         self.lr0 = self.nearest(lr)
         slider = widgets.FloatLogSlider(
-            value=self.lr0, base=10, min=lo, max=hi, step=step, description="learning rate",
-            readout_format=".3g", continuous_update=True,
-            style={"description_width": "initial"}, layout=widgets.Layout(width="480px"),
+            value=self.lr0,
+            base=10,
+            min=lo,
+            max=hi,
+            step=step,
+            description="learning rate",
+            readout_format=".3g",
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="480px"),
         )
         super().__init__({"lr": slider})
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"  # native size
@@ -69,11 +89,18 @@ class LearningRateExplorer(BlitExplorer):
         ref, _ = split_history(self.run(self.lr0))
         self.top = 10 * ref[0]
         steps, shown = clip_curve(ref, self.top)
-        ax.plot(steps, shown, color=COLORS["bound"], lw=1.5, ls=":",
-                label=f"reference: learning rate {self.lr0:g}")
+        ax.plot(
+            steps,
+            shown,
+            color=COLORS["bound"],
+            lw=1.5,
+            ls=":",
+            label=f"reference: learning rate {self.lr0:g}",
+        )
         (self.line,) = ax.plot([], [], color=COLORS["loss"], label="current learning rate")
-        (self.cross,) = ax.plot([], [], "X", color=COLORS["y"], ms=14, mec="black",
-                                clip_on=False, zorder=5)
+        (self.cross,) = ax.plot(
+            [], [], "X", color=COLORS["y"], ms=14, mec="black", clip_on=False, zorder=5
+        )
         ax.set_yscale("log")
         ax.set_xlim(0, self.steps + 1)
         ax.set_ylim(3e-3 * ref[0], self.top)
@@ -81,8 +108,16 @@ class LearningRateExplorer(BlitExplorer):
         ax.set_ylabel("loss (mean squared error)")
         ax.set_title(f"{self.optimizer.upper()} on the same task, the same initial weights")
         legend = ax.legend(loc="lower left")
-        self.status = ax.text(0.98, 0.96, "", transform=ax.transAxes, ha="right", va="top",
-                              fontsize=12, bbox=dict(boxstyle="round", fc="white", ec="0.8"))
+        self.status = ax.text(
+            0.98,
+            0.96,
+            "",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=12,
+            bbox=dict(boxstyle="round", fc="white", ec="0.8"),
+        )
         self.dynamic = [self.line, self.cross, self.status]
         self.overlays = [legend]
 
@@ -100,8 +135,10 @@ class LearningRateExplorer(BlitExplorer):
         if stop is not None:
             text = f"learning rate {lr:.3g}\ndiverged: loss infinite at step {stop + 1}"
         else:
-            text = (f"learning rate {lr:.3g}\n"
-                    f"loss {losses[0]:.3g} -> {losses[-1]:.3g} after {len(losses)} steps")
+            text = (
+                f"learning rate {lr:.3g}\n"
+                f"loss {losses[0]:.3g} -> {losses[-1]:.3g} after {len(losses)} steps"
+            )
             if losses[-1] > losses[0]:
                 text += "\nthe loss grew: diverging"
         self.status.set_text(text)

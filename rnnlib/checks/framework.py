@@ -6,6 +6,7 @@ arrays whose first axis is time), which entry, and by how much. It never raises 
 wrong or unfinished answer, so a notebook always runs top to bottom; it returns a
 ``CheckResult`` whose ``passed`` is True only for a correct answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -101,7 +102,7 @@ def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
             else:
                 msgs = [
                     describe_difference(f"output {i}", g, e, time_axis=i in time_axis)
-                    for i, (g, e) in enumerate(zip(got, expected))
+                    for i, (g, e) in enumerate(zip(got, expected, strict=True))
                 ]
         else:
             msgs = [describe_difference("result", got, expected, time_axis="result" in time_axis)]

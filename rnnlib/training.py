@@ -2,6 +2,7 @@
 
 One update is: forward -> loss and dL/dy_t -> bptt -> (clip) -> optimizer step.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -75,7 +76,9 @@ def train(
     fn = _loss_fn(loss)
     parse_truncate(truncate)
     if not callable(data) and not (isinstance(data, tuple) and len(data) == 2):
-        raise TypeError(f"data must be (xs, targets) or a function of the step, got {describe(data)}")
+        raise TypeError(
+            f"data must be (xs, targets) or a function of the step, got {describe(data)}"
+        )
     history = {"loss": [], "grad_norm": [], "diverged": False}
     for step in range(steps):
         xs, targets = data(step) if callable(data) else data
@@ -140,7 +143,7 @@ def train_tbptt(
             w = max(t - k2, 0)
             trace = forward(params, xs3[w:t], h0=hs[w], activation=activation)
             m = np.zeros(t - w)
-            m[prev - w:] = 1.0  # only the new steps carry a loss
+            m[prev - w :] = 1.0  # only the new steps carry a loss
             with np.errstate(all="ignore"):
                 value, dys = fn(trace.ys, tg[w:t], m)
             if not np.isfinite(value) or trace.overflow:

@@ -1,21 +1,23 @@
 """The generic exercise checker: precise, never raising, honest about unfinished work."""
+
 import numpy as np
 import pytest
 
-import rnnlib
-from rnnlib.exercises import describe_difference
+from rnnlib.checks.framework import CheckResult, check, describe_difference
 
 
 def reference(xs):
     return np.cumsum(xs, axis=0)
 
 
-CASES = [((np.arange(12.0).reshape(4, 3),), reference(np.arange(12.0).reshape(4, 3))),
-         ((np.ones((5, 2)),), reference(np.ones((5, 2))))]
+CASES = [
+    ((np.arange(12.0).reshape(4, 3),), reference(np.arange(12.0).reshape(4, 3))),
+    ((np.ones((5, 2)),), reference(np.ones((5, 2)))),
+]
 
 
 def test_correct_answer_passes_and_prints_correct(capsys):
-    result = rnnlib.check("cumsum", reference, CASES, time_axis=("result",))
+    result = check("cumsum", reference, CASES, time_axis=("result",))
     assert result.passed and result.messages == []
     assert capsys.readouterr().out.strip() == "cumsum: correct"
 
@@ -26,7 +28,7 @@ def test_planted_error_reports_time_step_and_entry(capsys):
         out[2, 1] += 0.5  # wrong at time step t = 3, entry [1]
         return out
 
-    result = rnnlib.check("cumsum", student, CASES, time_axis=("result",))
+    result = check("cumsum", student, CASES, time_axis=("result",))
     assert not result.passed
     msg = result.messages[0]
     assert "case 1: result differs at time step t = 3, entry [1]" in msg
@@ -40,7 +42,7 @@ def test_without_time_axis_the_entry_is_given_in_full():
         out[3, 0] = -1.0
         return out
 
-    result = rnnlib.check("cumsum", student, CASES, quiet=True)
+    result = check("cumsum", student, CASES, quiet=True)
     assert "result differs, entry [3, 0]: got -1, expected 18" in result.messages[0]
 
 
@@ -48,35 +50,41 @@ def test_not_implemented_is_reported_not_raised(capsys):
     def student(xs):
         raise NotImplementedError  # your code here
 
-    result = rnnlib.check("cumsum", student, CASES)
+    result = check("cumsum", student, CASES)
     assert not result.passed
     assert "not implemented yet" in result.messages[0]
     assert "not implemented yet" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("exc", [ZeroDivisionError("division by zero"), ValueError("bad shape"),
-                                 IndexError("index 9 is out of bounds")])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ZeroDivisionError("division by zero"),
+        ValueError("bad shape"),
+        IndexError("index 9 is out of bounds"),
+    ],
+)
 def test_exceptions_are_reported_not_raised(exc):
     def student(xs):
         raise exc
 
-    result = rnnlib.check("cumsum", student, CASES, quiet=True)
+    result = check("cumsum", student, CASES, quiet=True)
     assert not result.passed
     assert result.messages == [f"case 1: raised {type(exc).__name__}: {exc}"]
 
 
 def test_none_return_is_reported():
-    result = rnnlib.check("cumsum", lambda xs: None, CASES, quiet=True)
+    result = check("cumsum", lambda xs: None, CASES, quiet=True)
     assert not result.passed
     assert "got None (did you forget to return it?)" in result.messages[0]
 
 
 def test_wrong_shape_nan_and_non_array():
-    r = rnnlib.check("cumsum", lambda xs: reference(xs)[:-1], CASES, quiet=True)
+    r = check("cumsum", lambda xs: reference(xs)[:-1], CASES, quiet=True)
     assert "shape (3, 3), expected (4, 3)" in r.messages[0]
-    r = rnnlib.check("cumsum", lambda xs: reference(xs) * np.nan, CASES, quiet=True)
+    r = check("cumsum", lambda xs: reference(xs) * np.nan, CASES, quiet=True)
     assert "contains NaN or inf" in r.messages[0]
-    r = rnnlib.check("cumsum", lambda xs: "hello", CASES, quiet=True)
+    r = check("cumsum", lambda xs: "hello", CASES, quiet=True)
     assert "expected an array, got str" in r.messages[0]
 
 
@@ -84,7 +92,7 @@ def test_second_case_failure_is_named():
     def student(xs):  # right on the first case only
         return reference(xs) if xs.shape == (4, 3) else reference(xs) + 1
 
-    r = rnnlib.check("cumsum", student, CASES, quiet=True)
+    r = check("cumsum", student, CASES, quiet=True)
     assert not r.passed and r.messages[0].startswith("case 2: ")
 
 
@@ -94,7 +102,7 @@ def test_dict_and_tuple_outputs():
 
     x = np.linspace(-1, 1, 6).reshape(3, 2)
     cases = [((x,), ref(x))]
-    assert rnnlib.check("dict", ref, cases, quiet=True).passed
+    assert check("dict", ref, cases, quiet=True).passed
 
     def wrong(x):
         out = ref(x)
@@ -102,18 +110,18 @@ def test_dict_and_tuple_outputs():
         out["dh"][1, 0] += 1e-3
         return out
 
-    r = rnnlib.check("dict", wrong, cases, time_axis=("dh",), quiet=True)
+    r = check("dict", wrong, cases, time_axis=("dh",), quiet=True)
     assert "dh differs at time step t = 2, entry [0]" in r.messages[0]
-    r = rnnlib.check("dict", lambda x: {"h": np.tanh(x)}, cases, quiet=True)
+    r = check("dict", lambda x: {"h": np.tanh(x)}, cases, quiet=True)
     assert "dh: got None" in r.messages[0]
-    r = rnnlib.check("dict", lambda x: [1, 2], cases, quiet=True)
+    r = check("dict", lambda x: [1, 2], cases, quiet=True)
     assert "expected a dict with keys ['dh', 'h'], got list" in r.messages[0]
 
     tcases = [((x,), (np.tanh(x), x**2))]
-    assert rnnlib.check("tuple", lambda x: (np.tanh(x), x**2), tcases, quiet=True).passed
-    r = rnnlib.check("tuple", lambda x: (np.tanh(x), x**3), tcases, time_axis=(1,), quiet=True)
+    assert check("tuple", lambda x: (np.tanh(x), x**2), tcases, quiet=True).passed
+    r = check("tuple", lambda x: (np.tanh(x), x**3), tcases, time_axis=(1,), quiet=True)
     assert "output 1 differs at time step t = 1, entry [0]" in r.messages[0]
-    r = rnnlib.check("tuple", lambda x: np.tanh(x), tcases, quiet=True)
+    r = check("tuple", lambda x: np.tanh(x), tcases, quiet=True)
     assert "expected a tuple of 2 values, got ndarray" in r.messages[0]
 
 
@@ -125,5 +133,5 @@ def test_tolerance_of_describe_difference():
 
 
 def test_check_result_str():
-    r = rnnlib.CheckResult("demo", False, ["case 1: something"])
+    r = CheckResult("demo", False, ["case 1: something"])
     assert str(r) == "demo: not correct yet\n  - case 1: something"
