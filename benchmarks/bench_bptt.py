@@ -9,6 +9,7 @@ all threads is faster for it. It prints the times, the ratio rnnlib / torch, and
 fraction of this machine's numpy GEMM peak that rnnlib reaches (useful FLOPs of the
 matrix products divided by time). PyTorch is optional: without it only rnnlib is timed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -118,14 +119,18 @@ def main():
     except ImportError:
         torch = None
     peak = gemm_peak()
-    print(f"numpy {np.__version__}; float64 GEMM peak {peak / 1e9:.1f} GFLOP/s "
-          f"({os.cpu_count()} cores)")
+    print(
+        f"numpy {np.__version__}; float64 GEMM peak {peak / 1e9:.1f} GFLOP/s "
+        f"({os.cpu_count()} cores)"
+    )
     if torch is None:
         print("PyTorch not installed: timing rnnlib only (pip install torch==2.13.0 to compare)")
     else:
         print(f"torch {torch.__version__}")
-    header = f"{'shape':<6}{'(T, B, D, H, O)':<24}{'rnnlib ms':>10}{'GEMMs ms':>9}{'torch ms':>10}" \
-             f"{'threads':>8}{'ratio':>8}{'target':>8}{'% peak':>8}  verdict"
+    header = (
+        f"{'shape':<6}{'(T, B, D, H, O)':<24}{'rnnlib ms':>10}{'GEMMs ms':>9}{'torch ms':>10}"
+        f"{'threads':>8}{'ratio':>8}{'target':>8}{'% peak':>8}  verdict"
+    )
     print(header)
     failures = 0
     for name, (shape, target_ratio, target_peak) in SHAPES.items():
@@ -150,8 +155,11 @@ def main():
         if target_peak is not None:
             verdict.append("peak ok" if frac >= target_peak else "peak MISSED")
         failures += sum("MISSED" in v for v in verdict)
-        print(f"{name:<6}{str(shape):<24}{t_r * 1e3:>10.2f}{t_g * 1e3:>9.2f}{t_t * 1e3:>10.2f}{threads!s:>8}"
-              f"{ratio:>8.2f}{'<=' + str(target_ratio):>8}{100 * frac:>7.1f}%  {', '.join(verdict)}")
+        print(
+            f"{name:<6}{str(shape):<24}{t_r * 1e3:>10.2f}{t_g * 1e3:>9.2f}{t_t * 1e3:>10.2f}"
+            f"{threads!s:>8}"
+            f"{ratio:>8.2f}{'<=' + str(target_ratio):>8}{100 * frac:>7.1f}%  {', '.join(verdict)}"
+        )
     print("GEMMs ms: the matrix products alone (numpy, same shapes), a floor for rnnlib")
     print("all targets met" if failures == 0 else f"{failures} target(s) missed")
 

@@ -18,6 +18,7 @@ control. It also checks that the figure is reused (same Figure, same number of a
 rather than rebuilt. Explorer subclasses of modules without BENCH_CASES are listed as
 MISSING. Exit status: 1 if any widget FAILs (or, with --strict, is MISSING), else 0.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,9 +44,12 @@ def discover():
         name = f"rnnlib.widgets.{info.name}"
         module = importlib.import_module(name)
         classes = [
-            cls for _, cls in inspect.getmembers(module, inspect.isclass)
-            if issubclass(cls, Explorer) and cls.__module__ == name
-            and "draw" in _overrides(cls) and "update" in _overrides(cls)
+            cls
+            for _, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, Explorer)
+            and cls.__module__ == name
+            and "draw" in _overrides(cls)
+            and "update" in _overrides(cls)
         ]
         found.append((name, getattr(module, "BENCH_CASES", None), classes))
     return found
@@ -64,8 +68,10 @@ def _overrides(cls):
 def _validate(label, explorer, sweeps):
     unknown = set(sweeps) - set(explorer.controls)
     if unknown:
-        raise ValueError(f"{label}: BENCH_CASES names unknown controls {sorted(unknown)}; "
-                         f"the explorer has {sorted(explorer.controls)}")
+        raise ValueError(
+            f"{label}: BENCH_CASES names unknown controls {sorted(unknown)}; "
+            f"the explorer has {sorted(explorer.controls)}"
+        )
 
 
 def bench_case(label, factory, sweeps, repeat):
@@ -119,8 +125,10 @@ def main(argv=None):
         if not args.only:
             missing += [f"{module}.{c.__name__}" for c in classes if c not in covered]
 
-    print(f"Widget latency: one control change = compute + redraw + image, "
-          f"budget {BUDGET_MS:.0f} ms median\n")
+    print(
+        f"Widget latency: one control change = compute + redraw + image, "
+        f"budget {BUDGET_MS:.0f} ms median\n"
+    )
     print(table(rows, ["widget", "control", "n", "median ms", "max ms", "verdict"], digits=3))
     print()
     print(table(builds, ["widget", "build ms"], digits=4))

@@ -6,6 +6,7 @@ Budgets: 15 s per notebook, 30 s for the two training-heavy ones (05, 09), 90 s 
 the whole series. Each notebook is executed as CI does (fresh kernel, from notebooks/),
 without writing anything back.
 """
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,9 @@ BUDGET, SERIES_BUDGET = 15.0, 90.0
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     return time.perf_counter() - start
 
 

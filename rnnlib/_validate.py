@@ -3,6 +3,7 @@
 Every error names the argument, what was expected and what was given, so that a
 student never has to decode a numpy broadcasting message.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -32,9 +33,7 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
         arr = np.asarray(value)
     except Exception as exc:  # pragma: no cover - exotic objects
         raise TypeError(f"{name} must be array-like, got {describe(value)}") from exc
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
-    ):
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
@@ -76,8 +75,7 @@ def check_params(params) -> dict:
     """
     if not hasattr(params, "keys") or not hasattr(params, "__getitem__"):
         raise TypeError(
-            "params must be a mapping with keys W_xh, W_hh, b_h, W_hy, b_y; "
-            f"got {describe(params)}"
+            f"params must be a mapping with keys W_xh, W_hh, b_h, W_hy, b_y; got {describe(params)}"
         )
     missing = [k for k in PARAM_NAMES if k not in params]
     if missing:
@@ -97,9 +95,7 @@ def check_params(params) -> dict:
             )
     H = out["W_hh"].shape[0]
     if out["W_hh"].shape != (H, H):
-        raise ValueError(
-            f"params['W_hh'] must be square (H, H), got shape {out['W_hh'].shape}"
-        )
+        raise ValueError(f"params['W_hh'] must be square (H, H), got shape {out['W_hh'].shape}")
     if out["W_xh"].shape[0] != H:
         raise ValueError(
             f"params['W_xh'] must have shape (H, D) with H = {H} rows (from W_hh), "

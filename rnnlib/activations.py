@@ -4,6 +4,7 @@ Each derivative is written in terms of z (the pre-activation) *and* h = f(z), so
 that backward passes reuse the stored h_t as the lecture notes do for tanh:
 f'(z) = 1 - h^2.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -85,8 +86,7 @@ def get_activation(name: str):
     """Return (f, f') for an activation name; raise a clear error otherwise."""
     if not isinstance(name, str):
         raise TypeError(
-            f"activation must be a string, one of {', '.join(map(repr, ACTIVATIONS))}; "
-            f"got {name!r}"
+            f"activation must be a string, one of {', '.join(map(repr, ACTIVATIONS))}; got {name!r}"
         )
     check_choice(name, "activation", tuple(ACTIVATIONS))
     return ACTIVATIONS[name]

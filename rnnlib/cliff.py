@@ -14,6 +14,7 @@ steps:
 For some (w, b) the state x_T jumps between two fixed points of the map when (w, b)
 moves slightly: the loss has a wall, and its gradient there is huge.
 """
+
 from __future__ import annotations
 
 import math

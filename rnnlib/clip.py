@@ -4,6 +4,7 @@ By norm (Pascanu, Mikolov & Bengio 2013): if ||g|| > threshold, g <- threshold g
 the direction is kept, only the length shrinks. By value (min-char-rnn's +-5): every
 component is clipped to [-limit, limit]; the direction generally changes.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,10 @@ def _keys(grads, keys):
 
 
 def _check_threshold(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not (
-        np.isfinite(value) and value > 0
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.number))
+        or not (np.isfinite(value) and value > 0)
     ):
         raise ValueError(f"{name} must be a positive finite number, got {describe(value)}")
 

@@ -2,6 +2,7 @@
 
 All return time-major arrays: xs (T, B, D) and targets.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -16,6 +16,7 @@ has the additive term diag(1 - u_t): close to the identity when the gate is shut
 whatever W_hh does. That is the idea GRU and LSTM cells build on (an additive path
 for the state), reduced to one gate.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,10 @@ def init_gated_params(n_in, n_hidden, n_out, *, seed=0, gate_bias=-2.0):
     D = check_positive_int(n_in, "n_in")
     H = check_positive_int(n_hidden, "n_hidden")
     O = check_positive_int(n_out, "n_out")
-    if isinstance(gate_bias, bool) or not isinstance(gate_bias, (int, float)) or not np.isfinite(
-        gate_bias
+    if (
+        isinstance(gate_bias, bool)
+        or not isinstance(gate_bias, (int, float))
+        or not np.isfinite(gate_bias)
     ):
         raise ValueError(f"gate_bias must be a finite number, got {describe(gate_bias)}")
     rng = np.random.default_rng(seed)
@@ -72,11 +75,20 @@ def _check_gated(params):
         )
     p = {k: np.asarray(params[k], dtype=float) for k in GATED_NAMES}
     H, D = p["W_xh"].shape
-    shapes = {"W_hh": (H, H), "b_h": (H,), "W_xu": (H, D), "W_hu": (H, H), "b_u": (H,),
-              "W_hy": (p["W_hy"].shape[0], H), "b_y": (p["W_hy"].shape[0],)}
+    shapes = {
+        "W_hh": (H, H),
+        "b_h": (H,),
+        "W_xu": (H, D),
+        "W_hu": (H, H),
+        "b_u": (H,),
+        "W_hy": (p["W_hy"].shape[0], H),
+        "b_y": (p["W_hy"].shape[0],),
+    }
     for k, s in shapes.items():
         if p[k].shape != s:
-            raise ValueError(f"params[{k!r}] must have shape {s} (H = {H}, D = {D}), got {p[k].shape}")
+            raise ValueError(
+                f"params[{k!r}] must have shape {s} (H = {H}, D = {D}), got {p[k].shape}"
+            )
     return p
 
 

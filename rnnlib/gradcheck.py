@@ -7,6 +7,7 @@ error O(eps^2). Relative error between an analytic gradient g and a numerical on
 
 A correct float64 implementation gives about 1e-10; anything above 1e-7 is a bug.
 """
+
 from __future__ import annotations
 
 import numpy as np

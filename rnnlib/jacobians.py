@@ -3,6 +3,7 @@
 dh_t/dh_{t-1} = diag(f'(z_t)) W_hh    (H, H), t = 1..T
 dh_t/dh_k     = prod_{j=t}^{k+1} diag(f'(z_j)) W_hh   (later factors on the left)
 """
+
 from __future__ import annotations
 
 import numpy as np

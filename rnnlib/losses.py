@@ -6,6 +6,7 @@ time steps (averaged over the sequences of a batch); ``mask`` selects the steps 
 carry a loss: None (all), "last" (many-to-one) or an array of 0/1 weights of shape
 (T,) or (T, B).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -92,7 +93,8 @@ def mse(ys, targets, mask=None, form="mean"):
     """Squared error on identity outputs y_t (regression).
 
     form="mean":      L = (1/N) sum_t ||y_t - target_t||^2, N = number of (step,
-                      sequence) pairs with a loss (T for one sequence); dL/dy_t = (2/N)(y_t - target_t).
+                      sequence) pairs with a loss (T for one sequence);
+                      dL/dy_t = (2/N)(y_t - target_t).
     form="half_sum":  L = (1/2) sum_t ||y_t - target_t||^2 (per sequence, averaged
                       over the batch); dL/dy_t = (y_t - target_t) / B.
     """

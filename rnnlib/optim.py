@@ -7,6 +7,7 @@ RMSprop:   s <- rho s + (1 - rho) g^2;  theta <- theta - lr g / (sqrt(s) + eps)
 Adam:      m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
            theta <- theta - lr m_hat / (sqrt(v_hat) + eps), with bias-corrected m_hat, v_hat
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,10 @@ from ._validate import check_choice, describe
 
 class Optimizer:
     def __init__(self, lr):
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.number)) or not (
-            np.isfinite(lr) and lr > 0
+        if (
+            isinstance(lr, bool)
+            or not isinstance(lr, (int, float, np.number))
+            or not (np.isfinite(lr) and lr > 0)
         ):
             raise ValueError(f"lr must be a positive finite number, got {describe(lr)}")
         self.lr = float(lr)
@@ -97,7 +100,13 @@ class Adam(Optimizer):
         return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}
+OPTIMIZERS = {
+    "sgd": SGD,
+    "momentum": Momentum,
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+}
 
 
 def make_optimizer(name, lr, **kwargs) -> Optimizer:

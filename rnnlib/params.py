@@ -3,6 +3,7 @@
 Shapes (column-vector convention): W_xh (H, D), W_hh (H, H), b_h (H,),
 W_hy (O, H), b_y (O,).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Plain-text tables for notebooks: deterministic, readable on slides, no extra deps."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,7 @@ def table(rows, headers, digits=4) -> str:
     """Render rows (lists of numbers / strings / small arrays) as an aligned text table."""
     cells = [[fmt(c, digits) for c in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    line = "  ".join(h.rjust(w) for h, w in zip(headers, widths))
+    line = "  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))
     sep = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join([line, sep, *body])

@@ -11,8 +11,10 @@ Inside a batch each row is one sequence, so the code computes the row form
 z_t^T = x_t^T W_xh^T + h_{t-1}^T W_hh^T + b_h^T; the mathematics is unchanged.
 A single sequence (T, D) is accepted too, and then every result drops the batch axis.
 """
+
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,9 +135,7 @@ class Trace:
 
 def _check_last_dim(arr, n, name, letter):
     if arr.ndim == 0 or arr.shape[-1] != n:
-        raise ValueError(
-            f"{name} must have last dimension {letter} = {n}, got shape {arr.shape}"
-        )
+        raise ValueError(f"{name} must have last dimension {letter} = {n}, got shape {arr.shape}")
 
 
 def check_xs(xs, D, dtype):
@@ -304,7 +304,7 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
     dtype = W_hh.dtype
     df = get_activation(trace.activation)[1]
     dh_prev = np.zeros((B, H), dtype=dtype)
-    overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in zip(blocks, blocks[1:]))
+    overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in itertools.pairwise(blocks))
     with np.errstate(all="ignore"):
         if not overlap and all(t_stop >= t_loss for _, t_loss, t_stop in blocks):
             # Fast path (full BPTT, or detaching every k steps with k | T): every step
@@ -405,10 +405,10 @@ def bptt_randomized(params, trace, dys, p_continue=0.5, seed=None) -> Gradients:
     prm = check_params(params)
     _check_trace(trace, prm)
     dys3 = _check_dys(dys, trace)
-    if isinstance(p_continue, (bool, np.bool_)) or not isinstance(
-        p_continue, (int, float, np.integer, np.floating)
-    ) or not (
-        0 < p_continue <= 1
+    if (
+        isinstance(p_continue, (bool, np.bool_))
+        or not isinstance(p_continue, (int, float, np.integer, np.floating))
+        or not (0 < p_continue <= 1)
     ):
         raise ValueError(f"p_continue must be a probability in (0, 1], got {p_continue!r}")
     rng = np.random.default_rng(seed)

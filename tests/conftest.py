@@ -5,6 +5,7 @@ one column per sequence) and deliberately share no code with rnnlib:
 
     z_t = W_xh x_t + W_hh h_{t-1} + b_h,   h_t = f(z_t),   y_t = W_hy h_t + b_y
 """
+
 import numpy as np
 from hypothesis import HealthCheck, settings
 
@@ -129,8 +130,8 @@ def make_problem(T, B, D, H, O, activation, seed, min_abs_z=0.1):
     """Random params, xs, h0 (single sequence when B is None).
 
     The sigmoid gets larger weights (its f' is at most 1/4), so that gradients reaching
-    h0 are not buried in finite-difference round-off. For ReLU (and to keep every kink away from a finite-difference step) the draw is
-    repeated until every |z_t| >= min_abs_z.
+    h0 are not buried in finite-difference round-off. For ReLU (and to keep every kink
+    away from a finite-difference step) the draw is repeated until every |z_t| >= min_abs_z.
     """
     for attempt in range(200):
         s = seed * 1000 + attempt
@@ -210,7 +211,7 @@ def fd_truncated_gradient(params, xs, h0, activation, loss_fn, k1, k2, eps=1e-3)
         def block_loss(t=t, w=w, t_prev=t_prev, h_w=h_w):
             _, _, ys_w = ref_run(p, xs3, h_w, activation, w, t)
             ys = ys_full.copy()
-            ys[t_prev:t] = ys_w[t_prev - w:]
+            ys[t_prev:t] = ys_w[t_prev - w :]
             return loss_fn(ys[:, 0] if single else ys)[0]
 
         for k in PARAMS:

@@ -1,5 +1,6 @@
 """Bad input gives a clear ValueError/TypeError naming the argument, what was expected
 and what was given; legitimate numerical trouble (overflow) is not an error."""
+
 import re
 
 import numpy as np
@@ -54,8 +55,10 @@ def test_bad_xs_shape(p, bad, match):
 def test_non_finite_xs(p, xs, value):
     xs = xs.copy()
     xs[2, 1, 0] = value
-    with pytest.raises(ValueError, match=r"xs must contain only finite numbers, but xs\[2, 1, 0\] = "
-                       + re.escape(str(value))):
+    with pytest.raises(
+        ValueError,
+        match=r"xs must contain only finite numbers, but xs\[2, 1, 0\] = " + re.escape(str(value)),
+    ):
         rnnlib.forward(p, xs)
 
 
@@ -90,8 +93,11 @@ def test_activation_not_a_string(p, xs, bad):
 
 # --- params --------------------------------------------------------------------------
 def test_params_not_a_mapping(xs):
-    with pytest.raises(TypeError, match=r"params must be a mapping with keys W_xh, W_hh, b_h, "
-                       r"W_hy, b_y; got list"):
+    with pytest.raises(
+        TypeError,
+        match=r"params must be a mapping with keys W_xh, W_hh, b_h, "
+        r"W_hy, b_y; got list",
+    ):
         rnnlib.forward([np.zeros((H, D))] * 5, xs)
     with pytest.raises(TypeError, match="params must be a mapping"):
         rnnlib.forward(None, xs)
@@ -100,8 +106,11 @@ def test_params_not_a_mapping(xs):
 @pytest.mark.parametrize("missing", ["W_xh", "W_hh", "b_h", "W_hy", "b_y"])
 def test_missing_parameter(p, xs, missing):
     q = {k: v for k, v in p.items() if k != missing}
-    with pytest.raises(ValueError, match=rf"params is missing {missing}; expected the keys "
-                       r"W_xh, W_hh, b_h, W_hy, b_y \(got "):
+    with pytest.raises(
+        ValueError,
+        match=rf"params is missing {missing}; expected the keys "
+        r"W_xh, W_hh, b_h, W_hy, b_y \(got ",
+    ):
         rnnlib.forward(q, xs)
 
 
@@ -109,12 +118,20 @@ def test_missing_parameter(p, xs, missing):
     "name, shape, match",
     [
         ("W_hh", (H, H + 1), r"params\['W_hh'\] must be square \(H, H\), got shape \(4, 5\)"),
-        ("W_xh", (H + 1, D), r"params\['W_xh'\] must have shape \(H, D\) with H = 4 rows "
-                             r"\(from W_hh\), got shape \(5, 3\)"),
+        (
+            "W_xh",
+            (H + 1, D),
+            r"params\['W_xh'\] must have shape \(H, D\) with H = 4 rows "
+            r"\(from W_hh\), got shape \(5, 3\)",
+        ),
         ("b_h", (H + 2,), r"params\['b_h'\] must have shape \(H,\) = \(4,\), got \(6,\)"),
         ("b_h", (H, 1), r"params\['b_h'\] must have shape \(H,\), got shape \(4, 1\)"),
-        ("W_hy", (O, H - 1), r"params\['W_hy'\] must have shape \(O, H\) with H = 4 columns, "
-                             r"got shape \(2, 3\)"),
+        (
+            "W_hy",
+            (O, H - 1),
+            r"params\['W_hy'\] must have shape \(O, H\) with H = 4 columns, "
+            r"got shape \(2, 3\)",
+        ),
         ("b_y", (O + 1,), r"params\['b_y'\] must have shape \(O,\) = \(2,\), got \(3,\)"),
         ("W_hh", (H,), r"params\['W_hh'\] must have shape \(H, H\), got shape \(4,\)"),
     ],
@@ -165,15 +182,20 @@ def test_non_finite_h0(p, xs, value):
 # --- dys / trace -------------------------------------------------------------------------
 @pytest.mark.parametrize("shape", [(T, B, O + 1), (T - 1, B, O), (T, O), (T, B)])
 def test_dys_not_matching_ys(p, trace, shape):
-    with pytest.raises(ValueError, match=r"dys must be dL/dy_t with the shape of trace.ys "
-                       r"\(5, 2, 2\), got shape " + re.escape(str(shape))):
+    with pytest.raises(
+        ValueError,
+        match=r"dys must be dL/dy_t with the shape of trace.ys "
+        r"\(5, 2, 2\), got shape " + re.escape(str(shape)),
+    ):
         rnnlib.bptt(p, trace, np.zeros(shape))
 
 
 def test_non_finite_dys(p, trace):
     dys = np.zeros(trace.ys.shape)
     dys[1, 0, 1] = np.nan
-    with pytest.raises(ValueError, match=r"dys must contain only finite numbers, but dys\[1, 0, 1\]"):
+    with pytest.raises(
+        ValueError, match=r"dys must contain only finite numbers, but dys\[1, 0, 1\]"
+    ):
         rnnlib.bptt(p, trace, dys)
 
 
@@ -181,8 +203,11 @@ def test_trace_not_a_trace_or_other_sizes(p, trace):
     with pytest.raises(TypeError, match="trace must be the Trace returned by forward"):
         rnnlib.bptt(p, {"hs": trace.hs}, np.zeros(trace.ys.shape))
     q = rnnlib.init_params(D, H + 1, O)
-    with pytest.raises(ValueError, match=r"trace \(D=3, H=4, O=2\) was made with parameters of "
-                       r"other sizes than params \(D=3, H=5, O=2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"trace \(D=3, H=4, O=2\) was made with parameters of "
+        r"other sizes than params \(D=3, H=5, O=2\)",
+    ):
         rnnlib.bptt(q, trace, np.zeros(trace.ys.shape))
 
 
@@ -201,8 +226,12 @@ def test_trace_not_a_trace_or_other_sizes(p, trace):
         ((2, "3"), TypeError, r"truncate k2 must be a positive integer, got str '3'"),
         ((True, 3), TypeError, r"truncate k1 must be a positive integer, got bool"),
         ((3, 2), ValueError, r"truncate=\(k1, k2\) needs k2 >= k1 .*got k1 = 3, k2 = 2"),
-        ((1, 2, 3), ValueError, r"truncate must be None, an int k, or a pair \(k1, k2\); "
-                                r"got \(1, 2, 3\)"),
+        (
+            (1, 2, 3),
+            ValueError,
+            r"truncate must be None, an int k, or a pair \(k1, k2\); "
+            r"got \(1, 2, 3\)",
+        ),
     ],
 )
 def test_bad_truncation(p, trace, bad, exc, match):
@@ -222,17 +251,29 @@ def test_numpy_integer_truncation_is_fine(p, trace):
 # --- losses ------------------------------------------------------------------------------
 def test_loss_target_shape_mismatch():
     ys = np.zeros((T, B, O))
-    with pytest.raises(ValueError, match=r"targets must have shape \(5, 2, 2\), "
-                       r"got shape \(5, 2, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"targets must have shape \(5, 2, 2\), "
+        r"got shape \(5, 2, 3\)",
+    ):
         rnnlib.mse(ys, np.zeros((T, B, O + 1)))
-    with pytest.raises(ValueError, match=r"must have shape \(5, 2, 2\) or \(2, 2\) with "
-                       r"mask='last', got shape \(3, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"must have shape \(5, 2, 2\) or \(2, 2\) with "
+        r"mask='last', got shape \(3, 2\)",
+    ):
         rnnlib.sigmoid_bce(ys, np.zeros((3, 2)), mask="last")
-    with pytest.raises(ValueError, match=r"targets must have shape \(5, 2\) \(class indices\) "
-                       r"or \(5, 2, 2\) \(class probabilities\), got shape \(5, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"targets must have shape \(5, 2\) \(class indices\) "
+        r"or \(5, 2, 2\) \(class probabilities\), got shape \(5, 3\)",
+    ):
         rnnlib.softmax_ce(ys, np.zeros((T, 3), dtype=int))
-    with pytest.raises(ValueError, match=r"ys must have shape \(T, B, O\) or \(T, O\), "
-                       r"got shape \(5,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"ys must have shape \(T, B, O\) or \(T, O\), "
+        r"got shape \(5,\)",
+    ):
         rnnlib.mse(np.zeros(T), np.zeros(T))
 
 
@@ -240,8 +281,11 @@ def test_class_indices_out_of_range_or_not_integers():
     ys = np.zeros((T, B, 3))
     labels = np.zeros((T, B), dtype=int)
     labels[2, 1] = 3
-    with pytest.raises(ValueError, match=r"class indices must lie in 0..2 \(O = 3 classes\), "
-                       r"got values from 0 to 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"class indices must lie in 0..2 \(O = 3 classes\), "
+        r"got values from 0 to 3",
+    ):
         rnnlib.softmax_ce(ys, labels)
     labels[2, 1] = -1
     with pytest.raises(ValueError, match=r"class indices must lie in 0..2 .*from -1 to 0"):
@@ -254,8 +298,11 @@ def test_bad_mask_and_form():
     ys = np.zeros((T, B, O))
     with pytest.raises(ValueError, match=r"mask must be one of 'last'; got 'first'"):
         rnnlib.mse(ys, ys, mask="first")
-    with pytest.raises(ValueError, match=r"mask must be None, 'last', or weights of shape "
-                       r"\(T,\) = \(5,\) or \(T, B\) = \(5, 2\); got an array of shape \(4,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"mask must be None, 'last', or weights of shape "
+        r"\(T,\) = \(5,\) or \(T, B\) = \(5, 2\); got an array of shape \(4,\)",
+    ):
         rnnlib.mse(ys, ys, mask=np.ones(4))
     with pytest.raises(ValueError, match=r"form must be one of 'mean', 'half_sum'; got 'sum'"):
         rnnlib.mse(ys, ys, form="sum")
@@ -274,8 +321,11 @@ def test_bad_learning_rate(name, lr):
 
 
 def test_unknown_optimizer_lists_the_names():
-    with pytest.raises(ValueError, match=r"name must be one of 'sgd', 'momentum', 'adagrad', "
-                       r"'rmsprop', 'adam'; got 'adamw'"):
+    with pytest.raises(
+        ValueError,
+        match=r"name must be one of 'sgd', 'momentum', 'adagrad', "
+        r"'rmsprop', 'adam'; got 'adamw'",
+    ):
         rnnlib.make_optimizer("adamw", 0.1)
 
 
@@ -298,14 +348,27 @@ def test_clip_unknown_keys():
     "kwargs, exc, match",
     [
         (dict(n_in=0, n_hidden=3, n_out=1), ValueError, r"n_in must be a positive integer"),
-        (dict(n_in=2, n_hidden=2.0, n_out=1), TypeError, r"n_hidden must be a positive integer, "
-                                                          r"got float 2.0"),
-        (dict(n_in=2, n_hidden=3, n_out=1, scheme="he"), ValueError,
-         r"scheme must be one of 'small', 'xavier', 'orthogonal', 'identity'; got 'he'"),
-        (dict(n_in=2, n_hidden=3, n_out=1, scale=-1.0), ValueError,
-         r"scale must be a finite number >= 0, got float -1.0"),
-        (dict(n_in=2, n_hidden=3, n_out=1, radius=1.0, singular=1.0), ValueError,
-         r"give at most one of radius and singular"),
+        (
+            dict(n_in=2, n_hidden=2.0, n_out=1),
+            TypeError,
+            r"n_hidden must be a positive integer, "
+            r"got float 2.0",
+        ),
+        (
+            dict(n_in=2, n_hidden=3, n_out=1, scheme="he"),
+            ValueError,
+            r"scheme must be one of 'small', 'xavier', 'orthogonal', 'identity'; got 'he'",
+        ),
+        (
+            dict(n_in=2, n_hidden=3, n_out=1, scale=-1.0),
+            ValueError,
+            r"scale must be a finite number >= 0, got float -1.0",
+        ),
+        (
+            dict(n_in=2, n_hidden=3, n_out=1, radius=1.0, singular=1.0),
+            ValueError,
+            r"give at most one of radius and singular",
+        ),
     ],
 )
 def test_bad_init_params(kwargs, exc, match):
@@ -320,18 +383,27 @@ def test_bad_jacobian_arguments(p):
     with pytest.raises(ValueError, match=r"t must be an integer in 1..T = 4, got int 5"):
         rnnlib.jacobian_norms(p, trace, 5)
     batch = rnnlib.forward(p, np.zeros((4, 2, D)))
-    with pytest.raises(ValueError, match=r"Jacobians are computed for one sequence: pass xs of "
-                       r"shape \(T, D\), got a batch of 2 sequences"):
+    with pytest.raises(
+        ValueError,
+        match=r"Jacobians are computed for one sequence: pass xs of "
+        r"shape \(T, D\), got a batch of 2 sequences",
+    ):
         rnnlib.recurrent_jacobians(p, batch)
 
 
 def test_bad_training_arguments(p, xs):
     data = (xs, np.zeros((T, B, O)))
-    with pytest.raises(TypeError, match=r"optimizer must be an rnnlib optimizer such as "
-                       r"rnnlib.SGD\(0.1\), got str 'sgd'"):
+    with pytest.raises(
+        TypeError,
+        match=r"optimizer must be an rnnlib optimizer such as "
+        r"rnnlib.SGD\(0.1\), got str 'sgd'",
+    ):
         rnnlib.train(p, data, "mse", "sgd", 3)
-    with pytest.raises(ValueError, match=r"loss must be a callable or one of mse, sigmoid_bce, "
-                       r"softmax_ce; got 'l2'"):
+    with pytest.raises(
+        ValueError,
+        match=r"loss must be a callable or one of mse, sigmoid_bce, "
+        r"softmax_ce; got 'l2'",
+    ):
         rnnlib.train(p, data, "l2", rnnlib.SGD(0.1), 3)
     with pytest.raises(ValueError, match=r"steps must be a positive integer \(>= 1\), got 0"):
         rnnlib.train(p, data, "mse", rnnlib.SGD(0.1), 0)
@@ -348,12 +420,20 @@ def test_bad_training_arguments(p, xs):
 @pytest.mark.parametrize(
     "call, exc, match",
     [
-        (lambda: rnnlib.adding_problem(1, 4), ValueError, r"the adding problem needs T >= 2, got T = 1"),
+        (
+            lambda: rnnlib.adding_problem(1, 4),
+            ValueError,
+            r"the adding problem needs T >= 2, got T = 1",
+        ),
         (lambda: rnnlib.adding_problem(10, 0), ValueError, r"n must be a positive integer"),
         (lambda: rnnlib.sine_next_step(-3, 2), ValueError, r"T must be a positive integer"),
         (lambda: rnnlib.delayed_echo(10, 2, 0), ValueError, r"delay must be a positive integer"),
-        (lambda: rnnlib.delayed_echo(10, 2, 1.5), TypeError, r"delay must be a positive integer, "
-                                                             r"got float 1.5"),
+        (
+            lambda: rnnlib.delayed_echo(10, 2, 1.5),
+            TypeError,
+            r"delay must be a positive integer, "
+            r"got float 1.5",
+        ),
     ],
 )
 def test_bad_task_arguments(call, exc, match):

@@ -1,4 +1,5 @@
 """The widget latency benchmark finds every explorer and flags slow or rebuilt figures."""
+
 import importlib.util
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from rnnlib.widgets.clipping import ClippingExplorer
 from rnnlib.widgets.vanishing import VanishingExplorer
 
 spec = importlib.util.spec_from_file_location(
-    "bench_widgets", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_widgets.py")
+    "bench_widgets", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_widgets.py"
+)
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 

@@ -5,8 +5,13 @@ from rnnlib.checks.backward import check_backward_loop, check_step_backward
 
 def step_backward(dh, c):
     dz = dh * (1 - c["h"] ** 2)
-    return {"dz": dz, "W_xh": np.outer(dz, c["x"]), "W_hh": np.outer(dz, c["h_prev"]),
-            "b_h": dz, "dh_prev": c["W_hh"].T @ dz}
+    return {
+        "dz": dz,
+        "W_xh": np.outer(dz, c["x"]),
+        "W_hh": np.outer(dz, c["h_prev"]),
+        "b_h": dz,
+        "dh_prev": c["W_hh"].T @ dz,
+    }
 
 
 def backward(p, xs, hs, dys, bug=None):

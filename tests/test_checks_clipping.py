@@ -1,4 +1,5 @@
 """The clip_by_norm checker accepts the right answer and tells norm from direction errors."""
+
 import numpy as np
 import pytest
 

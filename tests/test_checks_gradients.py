@@ -1,4 +1,5 @@
 """The notebook-04 checkers accept a correct answer and name the wrong time step."""
+
 import numpy as np
 import pytest
 

@@ -1,5 +1,6 @@
 """Tests for rnnlib.checks.longterm: the gated-Jacobian checker accepts the reference,
 names the wrong entry and recognises the classic slips."""
+
 import re
 
 import numpy as np
@@ -14,7 +15,9 @@ def test_reference_equals_the_library_jacobian():
     tr = gated.gated_forward(p, xs)
     J = gated.gated_jacobians(p, tr)
     t = 3
-    ref = reference_jacobian(tr.us[t - 1, 0], tr.cs[t - 1, 0], tr.hs[t - 1, 0], p["W_hh"], p["W_hu"])
+    ref = reference_jacobian(
+        tr.us[t - 1, 0], tr.cs[t - 1, 0], tr.hs[t - 1, 0], p["W_hh"], p["W_hu"]
+    )
     assert np.allclose(ref, J[t - 1])
 
 
@@ -30,7 +33,9 @@ def test_names_a_transposed_matrix(capsys):
 
 
 def test_names_a_missing_leak_term(capsys):
-    res = check_gated_jacobian(lambda u, c, h, Whh, Whu: reference_jacobian(u, c, h, Whh, Whu) - np.diag(1 - u))
+    res = check_gated_jacobian(
+        lambda u, c, h, Whh, Whu: reference_jacobian(u, c, h, Whh, Whu) - np.diag(1 - u)
+    )
     out = capsys.readouterr().out
     assert not res.passed and "leak term" in out
     assert re.search(r"entry \[(\d), \1\]", out)  # a diagonal entry is named

@@ -1,4 +1,5 @@
 """The notebook-05 checkers accept correct steps and explain the usual slips."""
+
 import numpy as np
 
 from rnnlib.checks.training import check_momentum_step, check_sgd_step

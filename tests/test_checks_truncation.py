@@ -1,4 +1,5 @@
 """Tests for rnnlib.checks.truncation: the checkers accept the reference and name planted bugs."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -39,7 +40,10 @@ def test_check_reach_names_the_wrong_entry(capsys):
     res = check_reach(off_by_one)
     out = capsys.readouterr().out
     assert not res.passed
-    assert "T=8, k1=4, k2=4: the loss at step u = 5 does not reach the parameter use at step s = 4" in out
+    assert (
+        "T=8, k1=4, k2=4: the loss at step u = 5 does not reach the parameter use at step s = 4"
+        in out
+    )
 
 
 def test_check_reach_unfinished_and_wrong_shape(capsys):
@@ -53,15 +57,15 @@ def test_check_reach_unfinished_and_wrong_shape(capsys):
 
 
 def _detached_ok(params, xs, targets, k, reset=False, cut=True):
-    total = {n: 0.0 for n in rnnlib.PARAM_NAMES}
+    total = dict.fromkeys(rnnlib.PARAM_NAMES, 0.0)
     if not cut:
         trace = rnnlib.forward(params, xs)
         _, dys = rnnlib.mse(trace.ys, targets, form="half_sum")
         return dict(rnnlib.bptt(params, trace, dys))
     h = None
     for s in range(0, xs.shape[0], k):
-        tr = rnnlib.forward(params, xs[s:s + k], h0=None if reset else h)
-        _, dys = rnnlib.mse(tr.ys, targets[s:s + k], form="half_sum")
+        tr = rnnlib.forward(params, xs[s : s + k], h0=None if reset else h)
+        _, dys = rnnlib.mse(tr.ys, targets[s : s + k], form="half_sum")
         g = rnnlib.bptt(params, tr, dys)
         total = {n: total[n] + g[n] for n in total}
         h = tr.hs[-1]

@@ -1,4 +1,5 @@
 """The exercise checker of notebook 06 accepts the right product and names each planted bug."""
+
 import numpy as np
 import pytest
 

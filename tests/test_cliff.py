@@ -1,4 +1,5 @@
 """The one-unit RNN of the cliff: exact gradient against finite differences, vectorisation."""
+
 import numpy as np
 import pytest
 

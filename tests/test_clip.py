@@ -1,4 +1,5 @@
 """Gradient clipping by global norm and by value."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -55,8 +56,9 @@ def test_clip_by_norm_properties(grads, threshold):
         assert after == pytest.approx(threshold, rel=1e-12)  # clipped to the threshold
         assert cosine(clipped, grads) == pytest.approx(1.0, abs=1e-12)  # same direction
         for k in SHAPES:  # every parameter is scaled by the same factor
-            np.testing.assert_allclose(clipped[k], grads[k] * (threshold / before),
-                                       rtol=1e-12, atol=1e-300)
+            np.testing.assert_allclose(
+                clipped[k], grads[k] * (threshold / before), rtol=1e-12, atol=1e-300
+            )
 
 
 @settings(max_examples=80)

@@ -1,4 +1,5 @@
 """The generated tasks: shapes, definitions, determinism."""
+
 import numpy as np
 import pytest
 
@@ -18,7 +19,7 @@ def test_adding_problem_definition():
 
 
 def test_adding_baseline_mse():
-    assert rnnlib.ADDING_BASELINE_MSE == pytest.approx(1 / 6)
+    assert pytest.approx(1 / 6) == rnnlib.ADDING_BASELINE_MSE
     _, tg = rnnlib.adding_problem(10, 40_000, seed=0)
     assert np.mean((tg - 1.0) ** 2) == pytest.approx(rnnlib.ADDING_BASELINE_MSE, abs=0.005)
     # the adding targets are read at the last step: many-to-one with mask="last"
@@ -43,13 +44,16 @@ def test_delayed_echo_definition():
     np.testing.assert_array_equal(tg[:3], 0.0)
 
 
-@pytest.mark.parametrize("make", [
-    lambda s: rnnlib.adding_problem(8, 3, seed=s),
-    lambda s: rnnlib.sine_next_step(8, 3, seed=s),
-    lambda s: rnnlib.delayed_echo(8, 3, 2, seed=s),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: rnnlib.adding_problem(8, 3, seed=s),
+        lambda s: rnnlib.sine_next_step(8, 3, seed=s),
+        lambda s: rnnlib.delayed_echo(8, 3, 2, seed=s),
+    ],
+)
 def test_tasks_are_deterministic_per_seed(make):
     a, b, c = make(7), make(7), make(8)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
     assert not np.array_equal(a[0], c[0])

@@ -1,4 +1,5 @@
 """Tests for rnnlib.gated: forward, exact BPTT (finite differences), Jacobians, training."""
+
 import numpy as np
 import pytest
 
@@ -58,12 +59,18 @@ def test_jacobians_match_finite_differences():
     J = gated.gated_jacobians(p, tr)
     assert J.shape == (6, 3, 3)
     for t in (1, 4):
-        def h_t(h_prev):
-            return gated.gated_forward(p, x[t - 1:t], h_prev).hs[1, 0]
+
+        def h_t(h_prev, t=t):
+            return gated.gated_forward(p, x[t - 1 : t], h_prev).hs[1, 0]
 
         eps = 1e-6
-        num = np.stack([(h_t(tr.hs[t - 1, 0] + eps * e) - h_t(tr.hs[t - 1, 0] - eps * e)) / (2 * eps)
-                        for e in np.eye(3)], axis=1)
+        num = np.stack(
+            [
+                (h_t(tr.hs[t - 1, 0] + eps * e) - h_t(tr.hs[t - 1, 0] - eps * e)) / (2 * eps)
+                for e in np.eye(3)
+            ],
+            axis=1,
+        )
         assert rnnlib.rel_error(J[t - 1], num) < 1e-8
 
 

@@ -3,6 +3,7 @@
 The finite differences run the plain-numpy reference recurrence of conftest.py, not
 rnnlib.forward, so a wrong forward pass cannot hide a wrong backward pass.
 """
+
 import numpy as np
 import pytest
 from conftest import (
@@ -146,8 +147,12 @@ def test_dhs_and_dzs_are_derivatives_wrt_the_states(activation):
     loss_fn = make_loss("mse_half_sum", (T, B, O), False, 2)
     grads = analytic(p, xs, h0, activation, loss_fn)
     hs, zs, ys = ref_run(p, xs, h0, activation)
-    f = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "linear": lambda z: z,
-         "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[activation]
+    f = {
+        "tanh": np.tanh,
+        "relu": lambda z: np.maximum(z, 0),
+        "linear": lambda z: z,
+        "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+    }[activation]
     for t in range(1, T + 1):
         h_t = hs[t].copy()
 

@@ -1,4 +1,5 @@
 """Recurrent Jacobians dh_t/dh_k, their norms and the (gamma sigma_max)^(t-k) bound."""
+
 import numpy as np
 import pytest
 from conftest import ACTIVATION_NAMES, DF, fd_grad, make_problem, ref_run, rel_err
@@ -38,18 +39,23 @@ def brute_product(p, trace, activation, t, k):
 def test_jacobian_product_brute_force_and_finite_differences(activation):
     T, H = 6, 4
     p, xs, h0, trace = single(activation, T, H, seed=1, min_abs_z=0.1)
-    for t in range(0, T + 1):
-        for k in range(0, t + 1):
+    for t in range(T + 1):
+        for k in range(t + 1):
             P = rnnlib.jacobian_product(p, trace, t, k)
-            np.testing.assert_allclose(P, brute_product(p, trace, activation, t, k),
-                                       rtol=1e-11, atol=1e-14)
+            np.testing.assert_allclose(
+                P, brute_product(p, trace, activation, t, k), rtol=1e-11, atol=1e-14
+            )
     # finite differences: perturb h_k, re-run the recurrence to step t
     for t, k in [(6, 0), (6, 3), (4, 2), (5, 4), (3, 3)]:
         h_k = trace.hs[k][None].copy()
         fd = np.empty((H, H))
         for i in range(H):
-            fd[i] = fd_grad(lambda i=i: ref_run(p, xs[:, None], h_k, activation, k, t)[0][-1, 0, i],
-                            h_k)[0]
+            fd[i] = fd_grad(
+                lambda i=i, h_k=h_k, k=k, t=t: ref_run(p, xs[:, None], h_k, activation, k, t)[0][
+                    -1, 0, i
+                ],
+                h_k,
+            )[0]
         P = rnnlib.jacobian_product(p, trace, t, k)
         if np.linalg.norm(P) > 1e-4:
             assert rel_err(P, fd) < 1e-7, (t, k)
@@ -64,8 +70,9 @@ def test_jacobian_norms_are_spectral_norms_of_the_products(activation):
         norms = rnnlib.jacobian_norms(p, trace, t)
         tt = 7 if t is None else t
         assert norms.shape == (tt + 1,)
-        expected = [np.linalg.norm(brute_product(p, trace, activation, tt, k), 2)
-                    for k in range(tt + 1)]
+        expected = [
+            np.linalg.norm(brute_product(p, trace, activation, tt, k), 2) for k in range(tt + 1)
+        ]
         np.testing.assert_allclose(norms, expected, rtol=1e-10, atol=1e-300)
         assert norms[tt] == 1.0
 
@@ -85,7 +92,9 @@ def test_gradient_bound_bounds_the_measured_norms(activation, radius, H, T, seed
     norms = rnnlib.jacobian_norms(p, trace)
     bound = rnnlib.gradient_bound(p, activation, T - np.arange(T + 1))
     gamma = {"tanh": 1.0, "relu": 1.0, "linear": 1.0, "sigmoid": 0.25}[activation]
-    np.testing.assert_allclose(bound, (gamma * rnnlib.sigma_max(p["W_hh"])) ** (T - np.arange(T + 1)))
+    np.testing.assert_allclose(
+        bound, (gamma * rnnlib.sigma_max(p["W_hh"])) ** (T - np.arange(T + 1))
+    )
     assert np.all(norms <= bound * (1 + 1e-9) + 1e-300)
 
 
@@ -101,8 +110,9 @@ def test_gamma_values():
     assert rnnlib.GAMMA == {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25, "linear": 1.0}
     z = np.linspace(-8, 8, 4001)
     for name, gamma in rnnlib.GAMMA.items():
-        assert np.max(np.abs(rnnlib.activation_derivative(z, name))) == pytest.approx(gamma,
-                                                                                       rel=1e-6)
+        assert np.max(np.abs(rnnlib.activation_derivative(z, name))) == pytest.approx(
+            gamma, rel=1e-6
+        )
 
 
 def test_vanishing_and_exploding_regimes():

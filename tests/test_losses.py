@@ -1,5 +1,6 @@
 """Losses on logits: values against the formulas, gradients against finite differences,
 masks, equivalent target forms, and stability for huge logits."""
+
 import numpy as np
 import pytest
 from conftest import fd_grad, rel_err
@@ -57,8 +58,14 @@ def test_softmax_ce_value_is_the_formula():
 
 
 CASES = [
-    ("mse mean", lambda y, m: rnnlib.mse(y, REAL[:, : y.shape[1]] if y.ndim == 3 else REAL[:, 0], m)),
-    ("mse half_sum", lambda y, m: rnnlib.mse(y, REAL if y.ndim == 3 else REAL[:, 0], m, "half_sum")),
+    (
+        "mse mean",
+        lambda y, m: rnnlib.mse(y, REAL[:, : y.shape[1]] if y.ndim == 3 else REAL[:, 0], m),
+    ),
+    (
+        "mse half_sum",
+        lambda y, m: rnnlib.mse(y, REAL if y.ndim == 3 else REAL[:, 0], m, "half_sum"),
+    ),
     ("bce", lambda y, m: rnnlib.sigmoid_bce(y, BITS if y.ndim == 3 else BITS[:, 0], m)),
     ("ce index", lambda y, m: rnnlib.softmax_ce(y, LABELS if y.ndim == 3 else LABELS[:, 0], m)),
     ("ce probs", lambda y, m: rnnlib.softmax_ce(y, PROBS if y.ndim == 3 else PROBS[:, 0], m)),
@@ -100,8 +107,11 @@ def test_many_to_one_targets_of_the_last_step_only():
 
 def test_weight_mask_of_ones_and_zeros_selects_steps():
     m = np.array([0, 1, 0, 1.0])
-    for fn, tg in [(rnnlib.sigmoid_bce, BITS), (rnnlib.softmax_ce, LABELS),
-                   (lambda y, t, mask=None: rnnlib.mse(y, t, mask, "half_sum"), REAL)]:
+    for fn, tg in [
+        (rnnlib.sigmoid_bce, BITS),
+        (rnnlib.softmax_ce, LABELS),
+        (lambda y, t, mask=None: rnnlib.mse(y, t, mask, "half_sum"), REAL),
+    ]:
         loss, dys = fn(YS, tg, mask=m)
         sub_loss, sub_d = fn(YS[[1, 3]], tg[[1, 3]])
         assert loss == pytest.approx(sub_loss, rel=1e-13)
@@ -153,8 +163,13 @@ def test_huge_logits_are_stable(big):
 
 
 @settings(max_examples=60)
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=5),
-                  elements=st.floats(-1e4, 1e4, allow_nan=False)))
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=1, max_dims=3, max_side=5),
+        elements=st.floats(-1e4, 1e4, allow_nan=False),
+    )
+)
 def test_softmax_sums_to_one_and_matches_log_softmax(y):
     p = rnnlib.softmax(y)
     assert np.all(p >= 0) and np.all(p <= 1)
@@ -177,5 +192,8 @@ def test_sigmoid_is_stable_and_symmetric(z):
 
 
 def test_losses_registry():
-    assert rnnlib.LOSSES == {"mse": rnnlib.mse, "sigmoid_bce": rnnlib.sigmoid_bce,
-                             "softmax_ce": rnnlib.softmax_ce}
+    assert {
+        "mse": rnnlib.mse,
+        "sigmoid_bce": rnnlib.sigmoid_bce,
+        "softmax_ce": rnnlib.softmax_ce,
+    } == rnnlib.LOSSES

@@ -1,4 +1,5 @@
 """Each notebook and its paired script must say the same thing (read-only check)."""
+
 import sys
 from pathlib import Path
 

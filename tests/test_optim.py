@@ -1,4 +1,5 @@
 """Optimisers: the update formulas, descent on a quadratic, per-parameter state."""
+
 import numpy as np
 import pytest
 
@@ -12,8 +13,8 @@ def quadratic(theta):
 
 
 @pytest.mark.parametrize(
-    "name, lr", [("sgd", 0.1), ("momentum", 0.05), ("adagrad", 0.5), ("rmsprop", 0.05),
-                 ("adam", 0.1)]
+    "name, lr",
+    [("sgd", 0.1), ("momentum", 0.05), ("adagrad", 0.5), ("rmsprop", 0.05), ("adam", 0.1)],
 )
 def test_each_optimizer_decreases_a_quadratic(name, lr):
     opt = rnnlib.make_optimizer(name, lr)
@@ -98,7 +99,7 @@ def test_state_is_per_parameter():
 
 def test_step_updates_in_place_and_keeps_dtype():
     p = rnnlib.init_params(2, 3, 1, dtype=np.float32)
-    arrays = {k: v for k, v in p.items()}
+    arrays = dict(p)
     g = {k: np.ones_like(v, dtype=np.float64) for k, v in p.items()}
     out = rnnlib.SGD(0.5).step(p, g)
     assert out is p

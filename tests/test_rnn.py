@@ -1,4 +1,5 @@
 """Forward pass, single steps, contributions, dtypes and overflow."""
+
 import numpy as np
 import pytest
 from conftest import ACTIVATION_NAMES, DF, PARAMS, as3, make_problem, ref_run, rel_err
@@ -41,7 +42,7 @@ def test_single_sequence_equals_each_row_of_a_batch():
     tg = np.random.default_rng(0).normal(size=batch.ys.shape)
     _, dys = rnnlib.mse(batch.ys, tg, form="half_sum")
     gb = rnnlib.bptt(p, batch, dys * 3)  # undo the batch average
-    total = {k: 0.0 for k in PARAMS}
+    total = dict.fromkeys(PARAMS, 0.0)
     for b in range(3):
         one = rnnlib.forward(p, xs[:, b], h0[b])
         np.testing.assert_allclose(one.hs, batch.hs[:, b], rtol=1e-13)
@@ -107,8 +108,13 @@ def test_contributions_sum_over_time_to_the_gradients(batch):
     for truncate in (None, 2, (2, 4)):
         g = rnnlib.bptt(p, trace, dys, truncate=truncate)
         c = rnnlib.contributions(trace, g)
-        shapes = {"W_xh": (T, H, D), "W_hh": (T, H, H), "b_h": (T, H), "W_hy": (T, O, H),
-                  "b_y": (T, O)}
+        shapes = {
+            "W_xh": (T, H, D),
+            "W_hh": (T, H, H),
+            "b_h": (T, H),
+            "W_hy": (T, O, H),
+            "b_y": (T, O),
+        }
         for k in PARAMS:
             assert c[k].shape == shapes[k]
             np.testing.assert_allclose(c[k].sum(axis=0), g[k], rtol=1e-12, atol=1e-15)
@@ -140,8 +146,9 @@ def test_integer_one_hot_inputs_work_like_floats(activation):
     np.testing.assert_array_equal(tb.hs, tf.hs)
     q = {k: np.round(v * 3).astype(int) for k, v in p.items()}
     tq = rnnlib.forward(q, onehot_int, activation=activation)
-    tq_f = rnnlib.forward({k: v.astype(float) for k, v in q.items()}, onehot_int,
-                          activation=activation)
+    tq_f = rnnlib.forward(
+        {k: v.astype(float) for k, v in q.items()}, onehot_int, activation=activation
+    )
     np.testing.assert_array_equal(tq.hs, tq_f.hs)
 
 
@@ -202,16 +209,22 @@ def test_init_params_shapes_schemes_and_rescaling():
     for scheme in rnnlib.SCHEMES:
         p = rnnlib.init_params(3, 5, 2, seed=1, scheme=scheme)
         assert {k: v.shape for k, v in p.items()} == {
-            "W_xh": (5, 3), "W_hh": (5, 5), "b_h": (5,), "W_hy": (2, 5), "b_y": (2,)}
+            "W_xh": (5, 3),
+            "W_hh": (5, 5),
+            "b_h": (5,),
+            "W_hy": (2, 5),
+            "b_y": (2,),
+        }
         np.testing.assert_array_equal(p["b_h"], 0)
     assert rnnlib.spectral_radius(rnnlib.init_params(3, 6, 2, radius=1.3)["W_hh"]) == (
-        pytest.approx(1.3))
+        pytest.approx(1.3)
+    )
     assert rnnlib.sigma_max(rnnlib.init_params(3, 6, 2, singular=0.7)["W_hh"]) == (
-        pytest.approx(0.7))
+        pytest.approx(0.7)
+    )
     q = rnnlib.init_params(3, 6, 2, scheme="orthogonal")["W_hh"]
     np.testing.assert_allclose(q.T @ q, np.eye(6), atol=1e-12)
-    np.testing.assert_array_equal(rnnlib.init_params(2, 4, 1, scheme="identity")["W_hh"],
-                                  np.eye(4))
+    np.testing.assert_array_equal(rnnlib.init_params(2, 4, 1, scheme="identity")["W_hh"], np.eye(4))
     a, b = rnnlib.init_params(2, 3, 1, seed=5), rnnlib.init_params(2, 3, 1, seed=5)
     assert all(np.array_equal(a[k], b[k]) for k in PARAMS)
     c = rnnlib.copy_params(a)
@@ -223,7 +236,8 @@ def test_init_params_shapes_schemes_and_rescaling():
 def test_activation_derivatives_on_a_grid_including_zero():
     z = np.array([-3.0, -1e-12, 0.0, 1e-12, 2.0])
     for name in ACTIVATION_NAMES:
-        np.testing.assert_allclose(rnnlib.activation_derivative(z, name), DF[name](z),
-                                   rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(
+            rnnlib.activation_derivative(z, name), DF[name](z), rtol=1e-12, atol=1e-15
+        )
     assert rnnlib.activation_derivative(0.0, "relu") == 0.0  # the subgradient convention at 0
     np.testing.assert_allclose(rnnlib.activate(z, "sigmoid"), 1 / (1 + np.exp(-z)), rtol=1e-15)

@@ -9,6 +9,7 @@ Rules (see docs/instructors.md):
   speaker notes (a "notes" cell);
 * the deck ends with a summary and "Check your understanding" questions.
 """
+
 import re
 from pathlib import Path
 
@@ -50,10 +51,12 @@ def test_title_slide(notebook):
     path, nb = notebook
     first = nb.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# "), (
-        f"{path.name}: the first cell must be a markdown title ('# ...')")
+        f"{path.name}: the first cell must be a markdown title ('# ...')"
+    )
     assert slide_type(first) == "slide", f"{path.name}: the title cell must be a 'slide'"
     assert re.search(r"\bminutes?\b", first.source), (
-        f"{path.name}: the title slide must say how long the lesson takes")
+        f"{path.name}: the title slide must say how long the lesson takes"
+    )
 
 
 def test_every_cell_has_a_known_slide_type(notebook):
@@ -61,7 +64,8 @@ def test_every_cell_has_a_known_slide_type(notebook):
     for i, cell in enumerate(nb.cells):
         assert slide_type(cell) in SLIDE_TYPES, (
             f"{where(path, i, cell)}: slide type {slide_type(cell)!r}, expected one of "
-            f"{sorted(SLIDE_TYPES)}")
+            f"{sorted(SLIDE_TYPES)}"
+        )
 
 
 def test_headings_map_to_slide_types(notebook):
@@ -74,9 +78,12 @@ def test_headings_map_to_slide_types(notebook):
             assert slide_type(cell) == "slide", f"{where(path, i, cell)}: '## ' must open a slide"
         elif src.startswith("### "):
             assert slide_type(cell) == "subslide", (
-                f"{where(path, i, cell)}: '### ' must open a subslide")
+                f"{where(path, i, cell)}: '### ' must open a subslide"
+            )
         elif slide_type(cell) in ("slide", "subslide") and i > 0:
-            pytest.fail(f"{where(path, i, cell)}: a new slide must start with a '##' or '###' heading")
+            pytest.fail(
+                f"{where(path, i, cell)}: a new slide must start with a '##' or '###' heading"
+            )
 
 
 def test_solutions_are_skipped_and_collapsed(notebook):
@@ -85,7 +92,8 @@ def test_solutions_are_skipped_and_collapsed(notebook):
         if "solution" in cell.metadata.get("tags", []):
             assert slide_type(cell) == "skip", f"{where(path, i, cell)}: solutions are 'skip'"
             assert cell.metadata.get("jupyter", {}).get("source_hidden"), (
-                f"{where(path, i, cell)}: solutions are collapsed (jupyter.source_hidden)")
+                f"{where(path, i, cell)}: solutions are collapsed (jupyter.source_hidden)"
+            )
 
 
 def test_long_prose_has_speaker_notes(notebook):
@@ -96,7 +104,8 @@ def test_long_prose_has_speaker_notes(notebook):
             if start is not None:
                 assert words <= LONG_PROSE_WORDS or notes, (
                     f"{where(path, start, nb.cells[start])}: {words} words of prose on one "
-                    f"slide; shorten it or add a speaker-notes cell")
+                    f"slide; shorten it or add a speaker-notes cell"
+                )
             if cell is None:
                 break
             start, words, notes = i, 0, False
@@ -109,8 +118,12 @@ def test_long_prose_has_speaker_notes(notebook):
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_lesson_ends_with_summary_and_questions(path):
     nb = nbformat.read(path, as_version=4)
-    headings = [c.source.lstrip().splitlines()[0] for c in nb.cells
-                if c.cell_type == "markdown" and c.source.lstrip().startswith("#")]
+    headings = [
+        c.source.lstrip().splitlines()[0]
+        for c in nb.cells
+        if c.cell_type == "markdown" and c.source.lstrip().startswith("#")
+    ]
     assert any("Summary" in h for h in headings), f"{path.name}: no 'Summary' slide"
     assert any("Check your understanding" in h for h in headings), (
-        f"{path.name}: no 'Check your understanding' slide")
+        f"{path.name}: no 'Check your understanding' slide"
+    )

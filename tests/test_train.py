@@ -1,4 +1,5 @@
 """Training loops: descent, clean divergence, clipping, and truncated BPTT with carried state."""
+
 import numpy as np
 import pytest
 
@@ -15,8 +16,14 @@ def test_loss_decreases_on_a_tiny_task():
     p, xs, tg = sine_setup()
     before = rnnlib.copy_params(p)
     seen = []
-    h = rnnlib.train(p, (xs, tg), "mse", rnnlib.Adam(0.02), 80,
-                     callback=lambda step, loss, params: seen.append((step, loss)))
+    h = rnnlib.train(
+        p,
+        (xs, tg),
+        "mse",
+        rnnlib.Adam(0.02),
+        80,
+        callback=lambda step, loss, params: seen.append((step, loss)),
+    )
     assert not h["diverged"] and len(h["loss"]) == len(h["grad_norm"]) == 80
     assert h["loss"][-1] < 0.2 * h["loss"][0]
     assert seen == list(enumerate(h["loss"]))
@@ -27,8 +34,15 @@ def test_loss_decreases_on_a_tiny_task():
 
 def test_train_accepts_a_data_function_mask_and_truncation():
     p = rnnlib.init_params(2, 8, 1, seed=1, scheme="xavier")
-    h = rnnlib.train(p, lambda step: rnnlib.adding_problem(10, 16, seed=step), "mse",
-                     rnnlib.Adam(0.01), 60, mask="last", truncate=(2, 5))
+    h = rnnlib.train(
+        p,
+        lambda step: rnnlib.adding_problem(10, 16, seed=step),
+        "mse",
+        rnnlib.Adam(0.01),
+        60,
+        mask="last",
+        truncate=(2, 5),
+    )
     assert not h["diverged"] and np.mean(h["loss"][-10:]) < np.mean(h["loss"][:10])
 
 
@@ -70,8 +84,9 @@ def test_huge_learning_rate_diverges_cleanly(activation, lr):
 def test_huge_learning_rate_diverges_cleanly_in_train_tbptt():
     p = rnnlib.init_params(1, 8, 1, seed=1, scheme="xavier")
     xs, tg = rnnlib.sine_next_step(40, 4, seed=0)
-    h = rnnlib.train_tbptt(p, xs, tg, "mse", rnnlib.SGD(1e10), k1=5, k2=10, epochs=3,
-                           activation="relu")
+    h = rnnlib.train_tbptt(
+        p, xs, tg, "mse", rnnlib.SGD(1e10), k1=5, k2=10, epochs=3, activation="relu"
+    )
     assert h["diverged"] is True
 
 
@@ -125,8 +140,8 @@ def test_train_tbptt_chains_forward_passes_when_k2_equals_k1():
     zero_start = rnnlib.copy_params(q)
     for s in range(0, T, k):
         for params, h0 in ((q, h), (zero_start, None)):
-            trace = rnnlib.forward(params, xs[s:s + k], h0=h0)
-            g = rnnlib.bptt(params, trace, rnnlib.mse(trace.ys, tg[s:s + k])[1])
+            trace = rnnlib.forward(params, xs[s : s + k], h0=h0)
+            g = rnnlib.bptt(params, trace, rnnlib.mse(trace.ys, tg[s : s + k])[1])
             if params is q:
                 h = trace.hs[-1]
             for name in params:
@@ -137,8 +152,10 @@ def test_train_tbptt_chains_forward_passes_when_k2_equals_k1():
 
 
 def test_single_sequence_training_and_float_conversion():
-    p = {k: np.round(v * 10).astype(int) for k, v in
-         rnnlib.init_params(1, 3, 1, scheme="xavier", seed=0).items()}
+    p = {
+        k: np.round(v * 10).astype(int)
+        for k, v in rnnlib.init_params(1, 3, 1, scheme="xavier", seed=0).items()
+    }
     xs, tg = rnnlib.sine_next_step(10, 1, seed=0)
     h = rnnlib.train(p, (xs[:, 0], tg[:, 0]), "mse", rnnlib.SGD(0.01), 3)
     assert all(v.dtype == np.float64 for v in p.values()) and len(h["loss"]) == 3

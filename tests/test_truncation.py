@@ -1,4 +1,5 @@
 """Truncated and randomized BPTT: exact identities and an unbiasedness test."""
+
 import numpy as np
 import pytest
 from conftest import ACTIVATION_NAMES, PARAMS, make_problem, rel_err, truncation_ends

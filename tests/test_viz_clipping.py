@@ -1,4 +1,5 @@
 """Figures of notebook 07."""
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -1,4 +1,5 @@
 """Figures of notebook 04 draw what they claim."""
+
 import matplotlib
 
 matplotlib.use("Agg")

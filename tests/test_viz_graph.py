@@ -64,7 +64,9 @@ def test_highlight_shades_nodes_and_thickens_edges():
 
 
 def test_highlight_single_nodes_and_edge_pairs():
-    graph = draw_unrolled(2, node_values={"y_2": 1.0}, edge_values={("h_1", "y_1"): 1.0}).axes[0].graph
+    graph = (
+        draw_unrolled(2, node_values={"y_2": 1.0}, edge_values={("h_1", "y_1"): 1.0}).axes[0].graph
+    )
     assert graph.nodes["y_2"][0].get_markerfacecolor() != "white"
     assert graph.edges[("h_1", "y_1")][0].get_linewidth() > 5
 

@@ -1,4 +1,5 @@
 """Tests for rnnlib.viz.longterm: the adding-problem runs and their figures."""
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -1,4 +1,5 @@
 """Figures of notebook 05: loss curves mark divergence, predictions and slices draw."""
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -1,4 +1,5 @@
 """Tests for rnnlib.viz.truncation: reach matrices, windowed BPTT, errors, figures."""
+
 import matplotlib
 
 matplotlib.use("Agg")

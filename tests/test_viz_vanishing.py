@@ -1,4 +1,5 @@
 """Figures and measurements of notebook 06."""
+
 import matplotlib
 
 matplotlib.use("Agg")

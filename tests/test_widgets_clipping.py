@@ -1,4 +1,5 @@
 """The cliff explorer of notebook 07 follows its threshold slider."""
+
 import numpy as np
 
 from rnnlib.widgets.clipping import BENCH_CASES, ClippingExplorer

@@ -1,4 +1,5 @@
 """The learning-rate explorer: the slider re-selects a run and the figure follows."""
+
 import time
 
 import numpy as np
@@ -47,7 +48,7 @@ def test_divergence_is_marked(explorer):
 
 def test_nearest_snaps_to_the_grid(explorer):
     assert explorer.nearest(0.12) == pytest.approx(0.1)
-    assert explorer.nearest(0.25) == pytest.approx(10 ** -0.5)
+    assert explorer.nearest(0.25) == pytest.approx(10**-0.5)
 
 
 def test_update_is_fast(explorer):

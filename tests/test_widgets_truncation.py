@@ -1,4 +1,5 @@
 """Tests for rnnlib.widgets.truncation: the explorer follows set() and its bench cases run."""
+
 import matplotlib
 
 matplotlib.use("Agg")

@@ -1,4 +1,5 @@
 """The explorer of notebook 06 redraws when its controls move, also at the extremes."""
+
 import warnings
 
 import numpy as np

@@ -11,6 +11,7 @@ exact versions are installed once from the npm registry into build/slides/_vendo
 The template (tools/slides/index.html.j2) removes the mermaid import and adds
 tools/slides/course.css (font sizes for a 1280x720 projector).
 """
+
 from __future__ import annotations
 
 import html
@@ -60,19 +61,38 @@ def vendor() -> None:
     """Install the front-end packages once; later builds reuse them."""
     stamp = VENDOR / "installed.json"
     wanted = json.dumps(NPM_PACKAGES, sort_keys=True)
-    needed = [REVEAL_PREFIX + "/dist/reveal.js", REQUIRE_JS, JQUERY, WIDGET_RENDERER,
-              MATHJAX.split("?")[0]]
+    needed = [
+        REVEAL_PREFIX + "/dist/reveal.js",
+        REQUIRE_JS,
+        JQUERY,
+        WIDGET_RENDERER,
+        MATHJAX.split("?")[0],
+    ]
     if stamp.exists() and stamp.read_text() == wanted and all((OUT / p).exists() for p in needed):
         return
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("build_slides: npm is needed once to fetch reveal.js, MathJax and the widget "
-                 "renderer from the npm registry (apt-get install npm)")
+        sys.exit(
+            "build_slides: npm is needed once to fetch reveal.js, MathJax and the widget "
+            "renderer from the npm registry (apt-get install npm)"
+        )
     VENDOR.mkdir(parents=True, exist_ok=True)
     specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
     print("build_slides: installing", " ".join(specs), "into", VENDOR.relative_to(ROOT))
-    subprocess.run([npm, "install", "--prefix", str(VENDOR), "--no-audit", "--no-fund",
-                    "--no-save", "--loglevel=error", *specs], check=True)
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(VENDOR),
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "--loglevel=error",
+            *specs,
+        ],
+        check=True,
+    )
     missing = [p for p in needed if not (OUT / p).exists()]
     if missing:
         sys.exit(f"build_slides: npm install did not provide {missing}")
@@ -90,7 +110,9 @@ def exporter() -> SlidesExporter:
     c.SlidesExporter.reveal_height = str(HEIGHT)
     c.SlidesExporter.reveal_number = "c/t"
     c.SlidesExporter.reveal_transition = "none"
-    c.SlidesExporter.reveal_theme = "white"  # local fonts (the default "simple" imports Google fonts)
+    c.SlidesExporter.reveal_theme = (
+        "white"  # local fonts (the default "simple" imports Google fonts)
+    )
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
     c.SlidesExporter.extra_template_basedirs = [str(TEMPLATE_DIR.parent)]
@@ -130,13 +152,15 @@ def write_index(decks: list[tuple[str, str]]) -> None:
         f"{html.escape(title)}</a></li>"
         for name, title in decks
     )
-    (OUT / "index.html").write_text(f"""<!DOCTYPE html>
+    (OUT / "index.html").write_text(
+        f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>BPTT, interactively: slides</title>
 <style>
-body {{ font-family: sans-serif; max-width: 44em; margin: 3em auto; line-height: 1.5; color: #222; }}
+body {{ font-family: sans-serif; max-width: 44em; margin: 3em auto; line-height: 1.5;
+       color: #222; }}
 li {{ margin: 0.3em 0; font-size: 1.2em; }}
 kbd {{ border: 1px solid #aaa; border-radius: 3px; padding: 0 0.3em; }}
 </style>
@@ -152,7 +176,9 @@ kbd {{ border: 1px solid #aaa; border-radius: 3px; padding: 0 0.3em; }}
 in JupyterLab (see docs/instructors.md).</p>
 </body>
 </html>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -171,8 +197,10 @@ def main(argv: list[str]) -> None:
             build_deck(path, exp)
         decks.append((f"{path.stem}.slides.html", title_of(nbformat.read(path, as_version=4))))
     write_index(decks)
-    print(f"build_slides: {len(selected) or len(notebooks)} deck(s) + index.html in "
-          f"{OUT.relative_to(ROOT)}/ ({time.perf_counter() - start:.1f} s)")
+    print(
+        f"build_slides: {len(selected) or len(notebooks)} deck(s) + index.html in "
+        f"{OUT.relative_to(ROOT)}/ ({time.perf_counter() - start:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

@@ -93,9 +93,21 @@ params = rnnlib.init_params(D, H, O, seed=1, scheme="xavier")
 xs = np.random.default_rng(1).normal(size=(T, B, D))
 trace = rnnlib.forward(params, xs)
 rows = [["x_t", "D", xs.shape], ["h_t", "H", trace.hs.shape], ["y_t", "O", trace.ys.shape]]
-rows += [[name, math, params[name].shape] for name, math in
-         [("W_xh", "H x D"), ("W_hh", "H x H"), ("W_hy", "O x H"), ("b_h", "H"), ("b_y", "O")]]
-print(table([[name, math, str(shape)] for name, math, shape in rows], ["tensor", "math", "numpy shape"]))
+rows += [
+    [name, math, params[name].shape]
+    for name, math in [
+        ("W_xh", "H x D"),
+        ("W_hh", "H x H"),
+        ("W_hy", "O x H"),
+        ("b_h", "H"),
+        ("b_y", "O"),
+    ]
+]
+print(
+    table(
+        [[name, math, str(shape)] for name, math, shape in rows], ["tensor", "math", "numpy shape"]
+    )
+)
 assert trace.hs.shape == (T + 1, B, H) and trace.ys.shape == (T, B, O)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
@@ -194,7 +206,7 @@ print("y_hat = sigmoid(W_hy h_3 + b_y) =", np.round(y_hat, 4))
 # %% slideshow={"slide_type": "fragment"}
 W_xh, W_hh, b_h = p_words["W_xh"], p_words["W_hh"], p_words["b_h"]
 h = np.zeros(3)  # h_0
-for t, w in enumerate(words, start=1):
+for w in words:
     column = W_xh[:, vocab.index(w)]  # W_xh x_t for a one-hot x_t
     h = np.tanh(column + W_hh @ h + b_h)  # h_t
 y_hat_manual = 1 / (1 + np.exp(-(p_words["W_hy"] @ h + p_words["b_y"])))

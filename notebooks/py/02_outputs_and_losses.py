@@ -97,7 +97,14 @@ ys = rng.normal(size=(T, 1))  # logits of one sequence, O = 1 (identity output)
 targets = rng.normal(size=(T, 1))
 L_mean, _ = rnnlib.mse(ys, targets, form="mean")
 L_half, _ = rnnlib.mse(ys, targets, form="half_sum")
-print("L_mean =", round(L_mean, 6), "  L_half =", round(L_half, 6), "  ratio =", round(L_half / L_mean, 6))
+print(
+    "L_mean =",
+    round(L_mean, 6),
+    "  L_half =",
+    round(L_half, 6),
+    "  ratio =",
+    round(L_half / L_mean, 6),
+)
 assert np.isclose(L_mean, np.mean((ys - targets) ** 2)) and np.isclose(L_half / L_mean, T / 2)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -201,16 +208,24 @@ cases = [  # (name, loss function of the logits, logits, formula for dL/dy)
     ("MSE mean", lambda y: rnnlib.mse(y, targets, form="mean"), ys, 2 / T * (ys - targets)),
     ("MSE 1/2 sum", lambda y: rnnlib.mse(y, targets, form="half_sum"), ys, ys - targets),
     ("sigmoid + BCE", lambda y: rnnlib.sigmoid_bce(y, labels01), ys, rnnlib.sigmoid(ys) - labels01),
-    ("softmax + CE", lambda y: rnnlib.softmax_ce(y, classes), ys3,
-     rnnlib.softmax(ys3) - np.eye(3)[classes]),  # minus one-hot(c_t)
+    (
+        "softmax + CE",
+        lambda y: rnnlib.softmax_ce(y, classes),
+        ys3,
+        rnnlib.softmax(ys3) - np.eye(3)[classes],
+    ),  # minus one-hot(c_t)
 ]
 rows = []
 for name, fn, y, formula in cases:
     y = y.copy()
-    numeric = rnnlib.numerical_gradient(lambda: fn(y)[0], y)
+    numeric = rnnlib.numerical_gradient(lambda fn=fn, y=y: fn(y)[0], y)
     rows.append([name, rnnlib.rel_error(formula, numeric), rnnlib.rel_error(fn(y)[1], formula)])
-print(table([[r[0], below(r[1]), "yes" if r[2] < 1e-12 else "NO"] for r in rows],
-            ["loss", "formula vs numeric (rel. error)", "rnnlib = formula (1e-12)"]))
+print(
+    table(
+        [[r[0], below(r[1]), "yes" if r[2] < 1e-12 else "NO"] for r in rows],
+        ["loss", "formula vs numeric (rel. error)", "rnnlib = formula (1e-12)"],
+    )
+)
 assert all(r[1] < 1e-7 and r[2] < 1e-12 for r in rows)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -224,7 +239,9 @@ assert all(r[1] < 1e-7 and r[2] < 1e-12 for r in rows)
 loss_last, dys_last = rnnlib.softmax_ce(ys3, classes[-1], mask="last")  # target of step T only
 rows = [[f"t = {t}", dys_last[t - 1]] for t in range(1, T + 1)]
 print(table(rows, ["step", "dL/dy_t"], digits=3))
-numeric = rnnlib.numerical_gradient(lambda: rnnlib.softmax_ce(ys3, classes[-1], mask="last")[0], ys3)
+numeric = rnnlib.numerical_gradient(
+    lambda: rnnlib.softmax_ce(ys3, classes[-1], mask="last")[0], ys3
+)
 print("rel. error vs finite differences:", below(rnnlib.rel_error(dys_last, numeric)))
 assert np.all(dys_last[:-1] == 0) and rnnlib.rel_error(dys_last, numeric) < 1e-7
 
@@ -244,14 +261,18 @@ with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # the overf
     assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))  # the float64 limit
     naive_softmax = np.exp(big) / np.exp(big).sum()
     naive_log_sigmoid = np.log(1 / (1 + np.exp(-big)))
-stable_log_sigmoid = -(np.maximum(-big, 0) + np.log1p(np.exp(-np.abs(big)))) + 0.0  # + 0.0: no "-0."
+stable_log_sigmoid = (
+    -(np.maximum(-big, 0) + np.log1p(np.exp(-np.abs(big)))) + 0.0
+)  # + 0.0: no "-0."
 print("logits                  :", big)
 print("softmax, naive          :", naive_softmax)
 print("softmax, rnnlib (stable):", rnnlib.softmax(big))
 print("log sigmoid, naive      :", naive_log_sigmoid)
 print("log sigmoid, stable     :", stable_log_sigmoid)
 assert np.isnan(naive_softmax).any() and np.isinf(naive_log_sigmoid).any()
-assert np.all(np.isfinite(rnnlib.softmax(big))) and np.allclose(stable_log_sigmoid, [0, np.log(0.5), -1000])
+assert np.all(np.isfinite(rnnlib.softmax(big))) and np.allclose(
+    stable_log_sigmoid, [0, np.log(0.5), -1000]
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The losses stay finite

@@ -99,8 +99,12 @@ dy, dh, dz = {}, {}, {}
 dy[2] = y[2] - target[2]  # dL/dy_2 for the 1/2-sum form
 dh[2] = W_hy.T @ dy[2]  # + W_hh^T delta_3, which is 0
 dz[2] = dh[2] * (1 - h[2] ** 2)  # delta_2 = dL/dz_2
-print(table([["t = 2", dy[2], dh[2], 1 - h[2] ** 2, dz[2]]],
-            ["step", "dL/dy_t", "dL/dh_t", "1 - h_t^2", "delta_t"]))
+print(
+    table(
+        [["t = 2", dy[2], dh[2], 1 - h[2] ** 2, dz[2]]],
+        ["step", "dL/dy_t", "dL/dh_t", "1 - h_t^2", "delta_t"],
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Backward at $t = 1$
@@ -114,8 +118,12 @@ from_later = W_hh.T @ dz[2]  # gradient sent back from step 2
 dh[1] = W_hy.T @ dy[1] + from_later
 dz[1] = dh[1] * (1 - h[1] ** 2)
 dh0 = W_hh.T @ dz[1]  # dL/dh_0, if h_0 were a parameter
-print(table([["t = 1", dy[1], W_hy.T @ dy[1], from_later, dh[1], dz[1]]],
-            ["step", "dL/dy_t", "W_hy^T dy_t", "W_hh^T delta_2", "dL/dh_t", "delta_t"]))
+print(
+    table(
+        [["t = 1", dy[1], W_hy.T @ dy[1], from_later, dh[1], dz[1]]],
+        ["step", "dL/dy_t", "W_hy^T dy_t", "W_hh^T delta_2", "dL/dh_t", "delta_t"],
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** The detailed notes write the hidden-state Jacobian as
@@ -139,8 +147,12 @@ variants = {
     "dh_2 as written in the notes": dh[2],
     "J dL/dh_2 (not transposed)": J21 @ dh[2],
 }
-print(table([[k, v, round(rnnlib.rel_error(v, from_later), 4)] for k, v in variants.items()],
-            ["term added to dL/dh_1", "value", "rel. error"]))
+print(
+    table(
+        [[k, v, round(rnnlib.rel_error(v, from_later), 4)] for k, v in variants.items()],
+        ["term added to dL/dh_1", "value", "rel. error"],
+    )
+)
 assert np.allclose(J21.T @ dh[2], from_later)
 assert rnnlib.rel_error(dh[2], from_later) > 0.1 and rnnlib.rel_error(J21 @ dh[2], from_later) > 0.1
 
@@ -161,8 +173,12 @@ terms = {  # parameter -> {t: term of step t}
 }
 grads = {name: by_t[1] + by_t[2] for name, by_t in terms.items()}
 assert np.all(terms["W_hh"][1] == 0)  # h_0 = 0: nothing for W_hh to multiply at t = 1
-print(table([[name, by_t[2], by_t[1], grads[name]] for name, by_t in terms.items()],
-            ["gradient", "from t = 2", "from t = 1", "total"]))
+print(
+    table(
+        [[name, by_t[2], by_t[1], grads[name]] for name, by_t in terms.items()],
+        ["gradient", "from t = 2", "from t = 1", "total"],
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** The $W_{hh}$ term of step 1 is zero because $h_0 = 0$: the recurrent
@@ -182,10 +198,19 @@ print(table([[name, by_t[2], by_t[1], grads[name]] for name, by_t in terms.items
 # %% slideshow={"slide_type": "fragment"}
 literal = sum(np.outer(dh[t], h[t - 1]) * (1 - h[t] ** 2) for t in (1, 2))  # scales columns
 literal_xh = sum(np.outer(dh[t], x[t]) * (1 - h[t] ** 2) for t in (1, 2))
-print(table([["W_hh", grads["W_hh"], literal, rnnlib.rel_error(literal, grads["W_hh"])],
-             ["W_xh", grads["W_xh"], literal_xh, rnnlib.rel_error(literal_xh, grads["W_xh"])]],
-            ["gradient", "correct (row by row)", "factor after the outer product", "rel. error"]))
-assert rnnlib.rel_error(literal, grads["W_hh"]) > 0.01 and rnnlib.rel_error(literal_xh, grads["W_xh"]) > 0.01
+print(
+    table(
+        [
+            ["W_hh", grads["W_hh"], literal, rnnlib.rel_error(literal, grads["W_hh"])],
+            ["W_xh", grads["W_xh"], literal_xh, rnnlib.rel_error(literal_xh, grads["W_xh"])],
+        ],
+        ["gradient", "correct (row by row)", "factor after the outer product", "rel. error"],
+    )
+)
+assert (
+    rnnlib.rel_error(literal, grads["W_hh"]) > 0.01
+    and rnnlib.rel_error(literal_xh, grads["W_xh"]) > 0.01
+)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same numbers from rnnlib
@@ -203,8 +228,12 @@ checks = {name: rnnlib.rel_error(grads[name], g[name]) for name in grads}
 checks["h0"] = rnnlib.rel_error(dh0, g["h0"])
 checks["dL/dh_t"] = rnnlib.rel_error(np.array([dh[1], dh[2]]), g.dhs[1:])
 checks["delta_t"] = rnnlib.rel_error(np.array([dz[1], dz[2]]), g.dzs)
-print(table([[k, "yes" if v < 1e-12 else f"NO ({v:.1e})"] for k, v in checks.items()],
-            ["quantity", "by hand = rnnlib (rel. error < 1e-12)"]))
+print(
+    table(
+        [[k, "yes" if v < 1e-12 else f"NO ({v:.1e})"] for k, v in checks.items()],
+        ["quantity", "by hand = rnnlib (rel. error < 1e-12)"],
+    )
+)
 assert np.isclose(loss, L) and all(v < 1e-12 for v in checks.values())
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -258,9 +287,14 @@ assert np.linalg.norm(ds[3]) > np.linalg.norm(ds[2]) > np.linalg.norm(ds[1])  # 
 # %% slideshow={"slide_type": "fragment"}
 norms_h = [np.linalg.norm(ds[t]) for t in (0, 1, 2, 3)]  # ||dL/dh_t||, t = 0..3
 norms_back = [np.linalg.norm(V_hh.T @ dd[t]) for t in (1, 2, 3)]  # into h_{t-1}, t = 1..3
-draw_unrolled(3, outputs="last", node_values={"h": norms_h, "y": [0, 0, abs(dy3[0])]},
-              edge_values={"W_hh": norms_back, "W_hy": [0, 0, abs(dy3[0])]}, backward=True,
-              title="Many-to-one: the gradient enters at $y_3$ and flows back")
+draw_unrolled(
+    3,
+    outputs="last",
+    node_values={"h": norms_h, "y": [0, 0, abs(dy3[0])]},
+    edge_values={"W_hh": norms_back, "W_hy": [0, 0, abs(dy3[0])]},
+    backward=True,
+    title="Many-to-one: the gradient enters at $y_3$ and flows back",
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -283,8 +317,12 @@ by_hand = {
 }
 errs = {k: rnnlib.rel_error(v, g2[k]) for k, v in by_hand.items()}
 errs["dL/dh_t"] = rnnlib.rel_error(np.array([ds[t] for t in (1, 2, 3)]), g2.dhs[1:])
-print(table([[k, "yes" if v < 1e-12 else f"NO ({v:.1e})"] for k, v in errs.items()],
-            ["quantity", "by hand = rnnlib (rel. error < 1e-12)"]))
+print(
+    table(
+        [[k, "yes" if v < 1e-12 else f"NO ({v:.1e})"] for k, v in errs.items()],
+        ["quantity", "by hand = rnnlib (rel. error < 1e-12)"],
+    )
+)
 assert np.isclose(loss2, bce) and all(v < 1e-12 for v in errs.values())
 assert np.all(dys2[:2] == 0)
 
@@ -355,8 +393,13 @@ def rnn_backward(params, xs, hs, dys):
     from_later = np.zeros(hs.shape[1])  # W_hh^T delta_{t+1}, zero after the last step
     for t in range(T, 0, -1):
         dhs[t] = params["W_hy"].T @ dys[t - 1] + from_later  # dL/dh_t
-        cache = {"x": xs[t - 1], "h_prev": hs[t - 1], "h": hs[t],
-                 "W_xh": params["W_xh"], "W_hh": params["W_hh"]}
+        cache = {
+            "x": xs[t - 1],
+            "h_prev": hs[t - 1],
+            "h": hs[t],
+            "W_xh": params["W_xh"],
+            "W_hh": params["W_hh"],
+        }
         step = rnn_step_backward(dhs[t], cache)
         for name in ("W_xh", "W_hh", "b_h"):
             grads[name] += step[name]

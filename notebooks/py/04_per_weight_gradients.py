@@ -137,8 +137,12 @@ norms = {
     "many-to-many (loss at every step)": np.linalg.norm(terms_many["W_hh"], axis=(1, 2)),
 }
 n_one = norms["many-to-one (loss at T only)"]
-print("many-to-one: largest term at k =", int(np.argmax(n_one)) + 1,
-      "| term at k = 1 / term at k = T:", f"{n_one[0] / n_one[-1]:.1e}")
+print(
+    "many-to-one: largest term at k =",
+    int(np.argmax(n_one)) + 1,
+    "| term at k = 1 / term at k = T:",
+    f"{n_one[0] / n_one[-1]:.1e}",
+)
 assert np.argmax(n_one) + 1 == T and n_one[0] < 0.01 * n_one[-1]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -183,8 +187,10 @@ assert err < 1e-12
 # BPTT gets the same sum without forming any product: one step back at a time.
 
 # %% slideshow={"slide_type": "fragment"}
-row = sum(dys_many[t - 1] @ params["W_hy"] @ rnnlib.jacobian_product(params, trace, t, k)
-          for t in range(k, T + 1))  # dL/dh_k, one path per loss
+row = sum(
+    dys_many[t - 1] @ params["W_hy"] @ rnnlib.jacobian_product(params, trace, t, k)
+    for t in range(k, T + 1)
+)  # dL/dh_k, one path per loss
 term_k = np.outer(row * trace.dfs()[k - 1], trace.hs[k - 1])
 err = rnnlib.rel_error(term_k, terms_many["W_hh"][k - 1])
 print(f"sum of {T - k + 1} paths for k = {k} vs the BPTT term at k: rel. error {err:.1e}")
@@ -202,8 +208,14 @@ assert err < 1e-12
 j = 4
 J = rnnlib.recurrent_jacobians(params, trace)[j - 1]  # diag(f'(z_j)) W_hh
 x_j, h_prev = trace.xs[j - 1], trace.hs[j - 1].copy()
-J_num = np.stack([rnnlib.numerical_gradient(
-    lambda: rnnlib.step_forward(x_j, h_prev, params)[0][i], h_prev) for i in range(H)])
+J_num = np.stack(
+    [
+        rnnlib.numerical_gradient(
+            lambda i=i: rnnlib.step_forward(x_j, h_prev, params)[0][i], h_prev
+        )
+        for i in range(H)
+    ]
+)
 cols = params["W_hh"] @ np.diag(trace.dfs()[j - 1])  # columns scaled: wrong
 print(f"diag(f'(z_j)) W_hh vs finite differences: {rnnlib.rel_error(J, J_num):.1e}")
 print(f"W_hh diag(f'(z_j)) vs finite differences: {rnnlib.rel_error(cols, J_num):.1e}")
@@ -271,7 +283,7 @@ plt.show()
 # %% slideshow={"slide_type": "fragment"}
 h0_learned = np.zeros(H)
 losses = []
-for step in range(30):
+for _ in range(30):
     tr = rnnlib.forward(params, xs, h0=h0_learned)
     loss, dys = rnnlib.mse(tr.ys, targets)
     h0_learned -= 0.5 * rnnlib.bptt(params, tr, dys)["h0"]  # gradient step on h0 only
@@ -302,11 +314,18 @@ assert check_tanh.passed  # every relative error < 1e-7
 # The same check with sigmoid and ReLU hidden units: only $f'$ changes in BPTT.
 
 # %% slideshow={"slide_type": "fragment"}
-checks = {a: rnnlib.grad_check(params, xs, loss_fn, h0=h0, activation=a) for a in ("sigmoid", "relu")}
+checks = {
+    a: rnnlib.grad_check(params, xs, loss_fn, h0=h0, activation=a) for a in ("sigmoid", "relu")
+}
 for activation, result in checks.items():
     assert result.passed, activation
-print(table([[name] + [checks[a][name] for a in checks] for name in check_tanh],
-            ["gradient"] + [f"{a} rel. error" for a in checks], digits=2))
+print(
+    table(
+        [[name] + [checks[a][name] for a in checks] for name in check_tanh],
+        ["gradient"] + [f"{a} rel. error" for a in checks],
+        digits=2,
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn 1: $\partial L/\partial W_{hh}$ from the $\delta_t$'s

@@ -83,8 +83,10 @@ grads = rnnlib.bptt(params0, rnnlib.forward(params0, xs), dys)
 stepped = {k: params0[k] - eta * grads[k] for k in rnnlib.PARAM_NAMES}  # W <- W - eta dL/dW
 loss_after = rnnlib.mse(rnnlib.forward(stepped, xs).ys, targets)[0]
 predicted = eta * rnnlib.global_norm(grads) ** 2  # eta ||g||^2
-print(f"loss {loss:.5f} -> {loss_after:.5f}: decrease {loss - loss_after:.5f}, "
-      f"first-order prediction {predicted:.5f}")
+print(
+    f"loss {loss:.5f} -> {loss_after:.5f}: decrease {loss - loss_after:.5f}, "
+    f"first-order prediction {predicted:.5f}"
+)
 assert loss_after < loss and abs((loss - loss_after) / predicted - 1) < 0.05
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -98,7 +100,7 @@ assert loss_after < loss and abs((loss - loss_after) / predicted - 1) < 0.05
 params = rnnlib.copy_params(params0)
 optimizer = rnnlib.SGD(lr=0.1)
 losses = []
-for step in range(200):
+for _ in range(200):
     trace = rnnlib.forward(params, xs)  # z_t, h_t, y_t for t = 1..T
     loss, dys = rnnlib.mse(trace.ys, targets)  # L and dL/dy_t
     grads = rnnlib.bptt(params, trace, dys)  # dL/dW for all five parameters
@@ -168,8 +170,15 @@ rates = [0.01, 0.1, 0.5, 1.0]
 runs = {}
 for lr in rates:
     runs[lr] = rnnlib.train(rnnlib.copy_params(params0), (xs, targets), "mse", rnnlib.SGD(lr), 200)
-print(table([[lr, "yes" if h["diverged"] else "no", len(h["loss"]), h["loss"][-1]]
-             for lr, h in runs.items()], ["learning rate", "diverged", "steps run", "last loss"]))
+print(
+    table(
+        [
+            [lr, "yes" if h["diverged"] else "no", len(h["loss"]), h["loss"][-1]]
+            for lr, h in runs.items()
+        ],
+        ["learning rate", "diverged", "steps run", "last loss"],
+    )
+)
 assert [h["diverged"] for h in runs.values()] == [False, False, False, True]
 assert runs[0.01]["loss"][-1] > runs[0.1]["loss"][-1] > runs[0.5]["loss"][-1]
 assert max(runs[0.5]["loss"][:20]) > runs[0.5]["loss"][0]  # a jump on the way down
@@ -180,8 +189,9 @@ assert max(runs[0.5]["loss"][:20]) > runs[0.5]["loss"][0]  # a jump on the way d
 # Slow, good, jumpy, divergent. The cross marks where the divergent run leaves the plot.
 
 # %% slideshow={"slide_type": "fragment"}
-fig = plot_loss_curves({f"learning rate {lr:g}": h for lr, h in runs.items()},
-                       title="SGD with four learning rates")
+fig = plot_loss_curves(
+    {f"learning rate {lr:g}": h for lr, h in runs.items()}, title="SGD with four learning rates"
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -212,12 +222,18 @@ explorer
 # Same initial weights, same 200 steps, the same learning rate 0.03 for all five.
 
 # %% slideshow={"slide_type": "fragment"}
-names = {"sgd": "SGD", "momentum": "momentum", "adagrad": "Adagrad", "rmsprop": "RMSprop",
-         "adam": "Adam"}
+names = {
+    "sgd": "SGD",
+    "momentum": "momentum",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
 compare = {}
 for name in names:
-    compare[name] = rnnlib.train(rnnlib.copy_params(params0), (xs, targets), "mse",
-                                 rnnlib.make_optimizer(name, 0.03), 200)
+    compare[name] = rnnlib.train(
+        rnnlib.copy_params(params0), (xs, targets), "mse", rnnlib.make_optimizer(name, 0.03), 200
+    )
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The five loss curves
@@ -226,9 +242,14 @@ for name in names:
 
 # %% slideshow={"slide_type": "fragment"}
 rises = {n: int(np.sum(np.diff(h["loss"]) > 0)) for n, h in compare.items()}
-assert rises["sgd"] == rises["adagrad"] == 0 and min(rises[n] for n in ("momentum", "rmsprop", "adam")) > 0
-fig = plot_loss_curves({names[n]: h for n, h in compare.items()},
-                       title="Five optimisers, learning rate 0.03, 200 steps")
+assert (
+    rises["sgd"] == rises["adagrad"] == 0
+    and min(rises[n] for n in ("momentum", "rmsprop", "adam")) > 0
+)
+fig = plot_loss_curves(
+    {names[n]: h for n, h in compare.items()},
+    title="Five optimisers, learning rate 0.03, 200 steps",
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -241,12 +262,17 @@ plt.show()
 # %% slideshow={"slide_type": "fragment"}
 final = {0.03: {n: np.mean(h["loss"][-20:]) for n, h in compare.items()}, 0.1: {}}
 for name in names:
-    h = rnnlib.train(rnnlib.copy_params(params0), (xs, targets), "mse",
-                     rnnlib.make_optimizer(name, 0.1), 200)
+    h = rnnlib.train(
+        rnnlib.copy_params(params0), (xs, targets), "mse", rnnlib.make_optimizer(name, 0.1), 200
+    )
     final[0.1][name] = np.mean(h["loss"][-20:])
 print("mean loss over steps 181-200")
-print(table([[names[n], final[0.03][n], final[0.1][n]] for n in names],
-            ["optimiser", "learning rate 0.03", "learning rate 0.1"]))
+print(
+    table(
+        [[names[n], final[0.03][n], final[0.1][n]] for n in names],
+        ["optimiser", "learning rate 0.03", "learning rate 0.1"],
+    )
+)
 for lr in (0.03, 0.1):
     assert min(final[lr], key=final[lr].get) == "adam"  # Adam lowest at both rates
 assert final[0.03]["rmsprop"] < final[0.03]["sgd"]
@@ -280,8 +306,13 @@ assert max(final[0.1], key=final[0.1].get) == "rmsprop"  # the worst at 0.1
 # %% slideshow={"slide_type": "fragment"}
 perm = np.roll(np.arange(8), 1)  # hidden unit i becomes unit i + 1
 A = params_sgd
-B = {"W_xh": A["W_xh"][perm], "W_hh": A["W_hh"][perm][:, perm], "b_h": A["b_h"][perm],
-     "W_hy": A["W_hy"][:, perm], "b_y": A["b_y"]}
+B = {
+    "W_xh": A["W_xh"][perm],
+    "W_hh": A["W_hh"][perm][:, perm],
+    "b_h": A["b_h"][perm],
+    "W_hy": A["W_hy"][:, perm],
+    "b_y": A["b_y"],
+}
 
 
 def loss_at(p):

@@ -163,8 +163,10 @@ assert jac[0] < 1e-6 and grad[0] < 1e-6  # vanished over 50 steps
 # %% slideshow={"slide_type": "fragment"}
 c = viz.decay_curves(network(0.9), xs50, "tanh")
 assert np.allclose(c["jacobian"][::-1], jac) and np.allclose(c["gradient"][::-1], grad)
-panels = {f"{a}, s = {s}": viz.decay_curves(network(s), xs50, a)
-          for a, s in [("tanh", 0.9), ("relu", 2.5)]}
+panels = {
+    f"{a}, s = {s}": viz.decay_curves(network(s), xs50, a)
+    for a, s in [("tanh", 0.9), ("relu", 2.5)]
+}
 for c in panels.values():
     assert np.all(c["jacobian"] <= c["bound"]) and np.all(c["gradient"] <= c["bound"])
 fig = viz.plot_decay_panels(panels)
@@ -284,8 +286,13 @@ assert rnnlib.sigma_max(W_small) < 1 and np.all(np.diff(n_small) <= 0)
 # steps back in time before it decays (dots: measured by `bptt`).
 
 # %% slideshow={"slide_type": "fragment"}
-lin = {"W_xh": np.ones((2, 1)), "W_hh": W_big, "b_h": np.zeros(2),
-       "W_hy": np.array([[1.0, 0.0]]), "b_y": np.zeros(1)}
+lin = {
+    "W_xh": np.ones((2, 1)),
+    "W_hh": W_big,
+    "b_h": np.zeros(2),
+    "W_hy": np.array([[1.0, 0.0]]),
+    "b_y": np.zeros(1),
+}
 tr = rnnlib.forward(lin, np.zeros((K, 1)), h0=np.array([0.0, 1.0]), activation="linear")
 _, d_ys = rnnlib.mse(tr.ys, np.ones(1), mask="last")
 dh = np.linalg.norm(rnnlib.bptt(lin, tr, d_ys).dhs, axis=1)[::-1]  # index: distance T - k
@@ -300,8 +307,12 @@ assert g_lin.max() > 10 and 5 <= np.argmax(g_lin) <= 15 and g_lin[-1] < g_lin.ma
 
 # %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(8, 3.5))
-viz.plot_power_norms(ax, {"W_big": W_big, "W_small": W_small}, K,
-                     gradients={r"linear RNN $\|\partial L/\partial h_k\|$ (rel.)": g_lin})
+viz.plot_power_norms(
+    ax,
+    {"W_big": W_big, "W_small": W_small},
+    K,
+    gradients={r"linear RNN $\|\partial L/\partial h_k\|$ (rel.)": g_lin},
+)
 ax.set_xlabel("k = number of factors = distance T - k")
 plt.show()
 

@@ -31,8 +31,8 @@ import numpy as np
 import rnnlib
 from rnnlib.checks.clipping import check_clip_by_norm
 from rnnlib.cliff import cliff_loss, cliff_loss_and_grad, descend
-from rnnlib.viz import use_course_style
 from rnnlib.viz import clipping as viz
+from rnnlib.viz import use_course_style
 from rnnlib.widgets.clipping import LR, START, STEPS, ClippingExplorer
 
 use_course_style()
@@ -63,8 +63,10 @@ g2 = {"g": np.array([9.0, 3.0])}  # a 2-D gradient, clipped both ways at 5
 by_norm = rnnlib.clip_by_norm(g2, 5.0)[0]["g"]
 by_value = rnnlib.clip_by_value(g2, 5.0)["g"]
 angle = lambda v: np.degrees(np.arctan2(v[1], v[0]))  # noqa: E731
-print(f"angle of g: {angle(g2['g']):.1f} deg, by norm: {angle(by_norm):.1f} deg, "
-      f"by value: {angle(by_value):.1f} deg")
+print(
+    f"angle of g: {angle(g2['g']):.1f} deg, by norm: {angle(by_norm):.1f} deg, "
+    f"by value: {angle(by_value):.1f} deg"
+)
 assert np.isclose(angle(by_norm), angle(g2["g"])) and angle(by_value) - angle(g2["g"]) > 10
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -166,14 +168,18 @@ plt.show()
 free, n_free = descend(*START, LR, STEPS)
 clipped, n_clip = descend(*START, LR, STEPS, clip=0.5)
 i = int(np.argmax(n_free))
-print(f"update {i + 1}: ||g|| = {n_free[i]:.1f}; without clipping it lands at "
-      f"(w, b) = ({free[i + 1, 0]:.1f}, {free[i + 1, 1]:.1f})")
-print(f"final loss: without clipping {cliff_loss(*free[-1]):.3f}, "
-      f"clipped {cliff_loss(*clipped[-1]):.3f}")
+print(
+    f"update {i + 1}: ||g|| = {n_free[i]:.1f}; without clipping it lands at "
+    f"(w, b) = ({free[i + 1, 0]:.1f}, {free[i + 1, 1]:.1f})"
+)
+print(
+    f"final loss: without clipping {cliff_loss(*free[-1]):.3f}, "
+    f"clipped {cliff_loss(*clipped[-1]):.3f}"
+)
 longest = np.linalg.norm(np.diff(clipped, axis=0), axis=1).max()
 assert np.allclose(free[: i + 1], clipped[: i + 1])  # the same path up to the wall
 assert n_free[i] > 10 and np.abs(free[-1]).max() > 20  # thrown far away
-assert n_free[i + 1:].max() < 1e-2  # ... onto a flat region: it never comes back
+assert n_free[i + 1 :].max() < 1e-2  # ... onto a flat region: it never comes back
 assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*free[-1])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -143,15 +143,21 @@ _, dys = rnnlib.mse(trace.ys, targets)
 ks = np.arange(1, T + 6)
 err_kk = vt.truncation_errors(params, trace, dys, ks)  # k1 = k2 = k
 err_1k = vt.truncation_errors(params, trace, dys, ks, k1=1)  # a pass at every step
-print(table([[k, err_kk[k - 1], err_1k[k - 1]] for k in (1, 5, 10, 20, 39)],
-            ["k2", "k1 = k2", "k1 = 1"], digits=2))
+print(
+    table(
+        [[k, err_kk[k - 1], err_1k[k - 1]] for k in (1, 5, 10, 20, 39)],
+        ["k2", "k1 = k2", "k1 = 1"],
+        digits=2,
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The error against $k_2$
 
 # %% slideshow={"slide_type": "fragment"}
-fig = vt.plot_errors(ks, {"$k_1 = k_2$ (detach every $k_2$)": err_kk,
-                          "$k_1 = 1$ (a pass at every step)": err_1k}, T)
+fig = vt.plot_errors(
+    ks, {"$k_1 = k_2$ (detach every $k_2$)": err_kk, "$k_1 = 1$ (a pass at every step)": err_1k}, T
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -162,7 +168,7 @@ plt.show()
 # up to rounding:
 
 # %% slideshow={"slide_type": "fragment"}
-assert np.all(err_kk[T - 1:] < 1e-12) and np.all(err_1k[T - 1:] < 1e-12)
+assert np.all(err_kk[T - 1 :] < 1e-12) and np.all(err_1k[T - 1 :] < 1e-12)
 assert err_kk[0] > err_kk[9] > err_kk[29] and err_1k[0] > err_1k[9] > err_1k[29]
 assert np.all(err_1k[: T - 1] <= err_kk[: T - 1] + 1e-12)
 print("k2 >= T: both relative errors are below 1e-12 (rounding only)")
@@ -216,13 +222,17 @@ Ts = [250, 500, 1000, 2000]
 cost = {"full BPTT": ([], []), "window k2 = 50": ([], [])}
 for T_cost in Ts:
     xs_c, targets_c = rnnlib.sine_next_step(T_cost, 8, seed=2)
-    for name, fn, args in [("full BPTT", vt.full_gradient, ()),
-                           ("window k2 = 50", vt.windowed_gradient, (50, 50))]:
+    for name, fn, args in [
+        ("full BPTT", vt.full_gradient, ()),
+        ("window k2 = 50", vt.windowed_gradient, (50, 50)),
+    ]:
         seconds, peak = vt.measure(fn, params_cost, xs_c, targets_c, *args)
         cost[name][0].append(seconds)
         cost[name][1].append(peak)
-rows = [[str(T_cost)] + [1e3 * cost[n][0][i] for n in cost] + [cost[n][1][i] / 2**20 for n in cost]
-        for i, T_cost in enumerate(Ts)]
+rows = [
+    [str(T_cost)] + [1e3 * cost[n][0][i] for n in cost] + [cost[n][1][i] / 2**20 for n in cost]
+    for i, T_cost in enumerate(Ts)
+]
 print(table(rows, ["T", "full ms", "window ms", "full MiB", "window MiB"], digits=3))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -264,11 +274,14 @@ for k1, k2 in [(50, 50), (10, 50)]:
 # %% slideshow={"slide_type": "fragment"}
 k = 10
 trace_all = rnnlib.forward(params, xs)  # one pass over all 40 steps
-chunk2 = rnnlib.forward(params, xs[k:2 * k], h0=trace_all.hs[k])  # carried value
-chunk2_reset = rnnlib.forward(params, xs[k:2 * k])  # a reset: h0 = 0
-print("carried: max |h difference| =", np.abs(chunk2.hs - trace_all.hs[k:2 * k + 1]).max())
-print(f"reset:   max |h difference| = {np.abs(chunk2_reset.hs - trace_all.hs[k:2 * k + 1]).max():.3f}")
-assert np.array_equal(chunk2.hs, trace_all.hs[k:2 * k + 1])
+chunk2 = rnnlib.forward(params, xs[k : 2 * k], h0=trace_all.hs[k])  # carried value
+chunk2_reset = rnnlib.forward(params, xs[k : 2 * k])  # a reset: h0 = 0
+print("carried: max |h difference| =", np.abs(chunk2.hs - trace_all.hs[k : 2 * k + 1]).max())
+print(
+    "reset:   max |h difference| =",
+    f"{np.abs(chunk2_reset.hs - trace_all.hs[k : 2 * k + 1]).max():.3f}",
+)
+assert np.array_equal(chunk2.hs, trace_all.hs[k : 2 * k + 1])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The cut, seen in the gradient
@@ -296,11 +309,14 @@ assert reached == list(range(11, 16)) and np.linalg.norm(g_all.dzs[10 - 1]) > 0
 # %% slideshow={"slide_type": "fragment"}
 xs_train, targets_train = rnnlib.sine_next_step(1000, 8, seed=3)
 params_train = rnnlib.init_params(1, 16, 1, seed=0, scheme="xavier")
-history = rnnlib.train_tbptt(params_train, xs_train, targets_train, "mse", rnnlib.Adam(0.01),
-                             k1=20, k2=20, epochs=2)
+history = rnnlib.train_tbptt(
+    params_train, xs_train, targets_train, "mse", rnnlib.Adam(0.01), k1=20, k2=20, epochs=2
+)
 loss = np.array(history["loss"])
-print(f"{len(loss)} updates; mean loss of the first 5 chunks {loss[:5].mean():.4f}, "
-      f"of the last 5 {loss[-5:].mean():.5f}")
+print(
+    f"{len(loss)} updates; mean loss of the first 5 chunks {loss[:5].mean():.4f}, "
+    f"of the last 5 {loss[-5:].mean():.5f}"
+)
 assert len(loss) == 100 and loss[-5:].mean() < loss[:5].mean() / 10
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -332,7 +348,9 @@ ns = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 err_rand = vt.randomized_mean_errors(params, trace, dys, ns, n_draws=1024, p_continue=0.8)
 err_fixed = vt.truncation_errors(params, trace, dys, [5])[0]
 slope = np.polyfit(np.log(ns), np.log(err_rand), 1)[0]
-print(table([[n, e] for n, e in zip(ns, err_rand)], ["n", "error of the mean"], digits=3))
+print(
+    table([[n, e] for n, e in zip(ns, err_rand, strict=True)], ["n", "error of the mean"], digits=3)
+)
 print(f"fitted slope of log(error) vs log(n): {slope:.2f}; fixed k = 5: {err_fixed:.3f}")
 assert -0.6 < slope < -0.4  # error ~ 1/sqrt(n): the mean converges to the full gradient
 assert err_rand[-1] < err_fixed / 5
@@ -373,7 +391,7 @@ def reach(T, k1, k2):
     R = np.zeros((T, T), dtype=int)
     for u in range(1, T + 1):
         t_end = min(-(-u // k1) * k1, T)  # first multiple of k1 at or after u, or T
-        R[u - 1, max(t_end - k2, 0):u] = 1  # s = t_end - k2 + 1 .. u
+        R[u - 1, max(t_end - k2, 0) : u] = 1  # s = t_end - k2 + 1 .. u
     return R
 
 
@@ -402,11 +420,11 @@ result = check_detached(detached_gradients)
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def detached_gradients(params, xs, targets, k):
     """Sum over chunks of k steps of the chunk's BPTT gradients."""
-    total = {name: 0.0 for name in rnnlib.PARAM_NAMES}
+    total = dict.fromkeys(rnnlib.PARAM_NAMES, 0.0)
     h = None  # h_0 = 0 for the first chunk
     for start in range(0, xs.shape[0], k):
-        chunk = rnnlib.forward(params, xs[start:start + k], h0=h)
-        _, dys_chunk = rnnlib.mse(chunk.ys, targets[start:start + k], form="half_sum")
+        chunk = rnnlib.forward(params, xs[start : start + k], h0=h)
+        _, dys_chunk = rnnlib.mse(chunk.ys, targets[start : start + k], form="half_sum")
         grads = rnnlib.bptt(params, chunk, dys_chunk)
         total = {name: total[name] + grads[name] for name in total}
         h = chunk.hs[-1]  # the value is carried; no gradient flows back through it

@@ -79,15 +79,21 @@ assert np.isclose(BASELINE, 1 / 6) and abs(mse_constant_1 - BASELINE) < 0.003
 # %% slideshow={"slide_type": "fragment"}
 Ts = [5, 10, 20, 40]
 vanilla = {T: lt.run_adding(T, "tanh", lr=1e-2) for T in Ts}
-print(table([[T, r["test_mse"], r["test_mse"] / BASELINE] for T, r in vanilla.items()],
-            ["T", "test MSE", "/ baseline"], digits=3))
+print(
+    table(
+        [[T, r["test_mse"], r["test_mse"] / BASELINE] for T, r in vanilla.items()],
+        ["T", "test MSE", "/ baseline"],
+        digits=3,
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training curves
 
 # %% slideshow={"slide_type": "fragment"}
-fig = lt.plot_learning_curves({f"T = {T}": r for T, r in vanilla.items()},
-                              title="vanilla tanh RNN on the adding problem")
+fig = lt.plot_learning_curves(
+    {f"T = {T}": r for T, r in vanilla.items()}, title="vanilla tanh RNN on the adding problem"
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -112,8 +118,10 @@ print("learned: T = 5, 10;  at the baseline: T = 40")
 # %% slideshow={"slide_type": "fragment"}
 xs_test, _ = rnnlib.adding_problem(T=40, n=1, seed=3)
 flow_tanh = lt.gradient_flow(vanilla[40]["params"], "tanh", xs_test[:, 0])
-print(f"||dh_40/dh_30|| = {flow_tanh[30]:.2e}   ||dh_40/dh_20|| = {flow_tanh[20]:.2e}   "
-      f"||dh_40/dh_0|| = {flow_tanh[0]:.2e}")
+print(
+    f"||dh_40/dh_30|| = {flow_tanh[30]:.2e}   ||dh_40/dh_20|| = {flow_tanh[20]:.2e}   "
+    f"||dh_40/dh_0|| = {flow_tanh[0]:.2e}"
+)
 assert flow_tanh[0] < 1e-3 * flow_tanh[30]
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -135,8 +143,13 @@ variants = {
     "IRNN + clip, lr 1e-2": lt.run_adding(40, "irnn", lr=1e-2, clip_norm=1.0),
     "IRNN + clip, lr 3e-3": lt.run_adding(40, "irnn", lr=3e-3, clip_norm=1.0),
 }
-print(table([[name, r["test_mse"], r["test_mse"] / BASELINE] for name, r in variants.items()],
-            ["T = 40", "test MSE", "/ baseline"], digits=3))
+print(
+    table(
+        [[name, r["test_mse"], r["test_mse"] / BASELINE] for name, r in variants.items()],
+        ["T = 40", "test MSE", "/ baseline"],
+        digits=3,
+    )
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What we observe
@@ -205,8 +218,10 @@ def loss_small():
 trace_small = gated.gated_forward(p_small, xs_small)
 _, dys_small = rnnlib.mse(trace_small.ys, targets_small, "last")
 grads_small = gated.gated_backward(p_small, trace_small, dys_small)
-worst = max(rnnlib.rel_error(grads_small[k], rnnlib.numerical_gradient(loss_small, p_small[k]))
-            for k in gated.GATED_NAMES)
+worst = max(
+    rnnlib.rel_error(grads_small[k], rnnlib.numerical_gradient(loss_small, p_small[k]))
+    for k in gated.GATED_NAMES
+)
 assert worst < 1e-7
 print("largest relative error over the 8 parameters: below 1e-7")
 
@@ -219,25 +234,30 @@ print("largest relative error over the 8 parameters: below 1e-7")
 # %% slideshow={"slide_type": "fragment"}
 run_gated = lt.run_adding(40, "gated", lr=1e-2)
 results = dict(variants, **{"gated cell, lr 1e-2": run_gated})
-print(f"gated cell: test MSE {run_gated['test_mse']:.4f} = "
-      f"{run_gated['test_mse'] / BASELINE:.3f} x baseline")
+print(
+    f"gated cell: test MSE {run_gated['test_mse']:.4f} = "
+    f"{run_gated['test_mse'] / BASELINE:.3f} x baseline"
+)
 assert run_gated["test_mse"] < 0.1 * BASELINE
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### All runs at $T = 40$
 
 # %% slideshow={"slide_type": "fragment"}
-fig = lt.plot_test_mse({name: run["test_mse"] for name, run in results.items()},
-                       title="adding problem, T = 40, same budget")
+fig = lt.plot_test_mse(
+    {name: run["test_mse"] for name, run in results.items()},
+    title="adding problem, T = 40, same budget",
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Training curves at $T = 40$
 
 # %% slideshow={"slide_type": "fragment"}
-fig = lt.plot_learning_curves({k: results[k] for k in ["tanh, lr 1e-2", "IRNN + clip, lr 3e-3",
-                                                        "gated cell, lr 1e-2"]},
-                              title="adding problem, T = 40")
+fig = lt.plot_learning_curves(
+    {k: results[k] for k in ["tanh, lr 1e-2", "IRNN + clip, lr 3e-3", "gated cell, lr 1e-2"]},
+    title="adding problem, T = 40",
+)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -248,7 +268,9 @@ plt.show()
 # %% slideshow={"slide_type": "fragment"}
 flows = {
     "vanilla tanh": flow_tanh,
-    "IRNN + clip": lt.gradient_flow(variants["IRNN + clip, lr 3e-3"]["params"], "irnn", xs_test[:, 0]),
+    "IRNN + clip": lt.gradient_flow(
+        variants["IRNN + clip, lr 3e-3"]["params"], "irnn", xs_test[:, 0]
+    ),
     "gated cell": lt.gradient_flow(run_gated["params"], "gated", xs_test[:, 0]),
 }
 fig = lt.plot_gradient_flow(flows)
@@ -258,8 +280,13 @@ plt.show()
 # ### The numbers behind the curves
 
 # %% slideshow={"slide_type": "fragment"}
-print(table([[name, f[30], f[20], f[0]] for name, f in flows.items()],
-            ["network", "||dh_40/dh_30||", "||dh_40/dh_20||", "||dh_40/dh_0||"], digits=2))
+print(
+    table(
+        [[name, f[30], f[20], f[0]] for name, f in flows.items()],
+        ["network", "||dh_40/dh_30||", "||dh_40/dh_20||", "||dh_40/dh_0||"],
+        digits=2,
+    )
+)
 assert flows["gated cell"][0] > 1e3 * flows["vanilla tanh"][0]
 assert flows["IRNN + clip"][0] > 1e3 * flows["vanilla tanh"][0]
 
@@ -334,7 +361,10 @@ for u in range(1, 21):
     per_loss.append(rnnlib.bptt(p, trace_m, dys_u)["h0"])
 g_h0 = rnnlib.bptt(p, trace_m, dys_all)["h0"]
 assert np.allclose(np.sum(per_loss, axis=0), g_h0) and all(np.any(v != 0) for v in per_loss)
-print("dL/dh_0 = sum of the 20 per-loss terms, each non-zero:", np.allclose(np.sum(per_loss, axis=0), g_h0))
+print(
+    "dL/dh_0 = sum of the 20 per-loss terms, each non-zero:",
+    np.allclose(np.sum(per_loss, axis=0), g_h0),
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 3. "Rows or columns, it's the same formula"
@@ -363,9 +393,11 @@ print("W_hh^T dz (columns) equals dz @ W_hh (rows); W_hh dz does not")
 # %% slideshow={"slide_type": "fragment"}
 W = np.array([[0.9, 2.0], [0.0, 0.9]])
 powers = [np.linalg.norm(np.linalg.matrix_power(W, n), 2) for n in range(1, 61)]
-print(f"rho = {rnnlib.spectral_radius(W):.2f}, sigma_max = {rnnlib.sigma_max(W):.2f}, "
-      f"largest ||W^n|| = {max(powers):.1f} at n = {int(np.argmax(powers)) + 1}, "
-      f"||W^60|| = {powers[-1]:.3f}")
+print(
+    f"rho = {rnnlib.spectral_radius(W):.2f}, sigma_max = {rnnlib.sigma_max(W):.2f}, "
+    f"largest ||W^n|| = {max(powers):.1f} at n = {int(np.argmax(powers)) + 1}, "
+    f"||W^60|| = {powers[-1]:.3f}"
+)
 assert rnnlib.spectral_radius(W) < 1 and max(powers) > 5 and powers[-1] < powers[0]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -3,6 +3,7 @@
 Clipping by norm keeps the direction: g <- threshold g / ||g|| when ||g|| > threshold.
 Clipping by value clips every component to [-limit, limit] and turns the vector.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,15 +26,24 @@ def plot_clip_2d(ax, g, threshold, limit):
     by_value = clip_by_value({"g": g}, limit)["g"]
     theta = np.linspace(0, 2 * np.pi, 200)
     ax.plot(threshold * np.cos(theta), threshold * np.sin(theta), color=COLORS["bound"], lw=1)
-    ax.plot([-limit, limit, limit, -limit, -limit], [-limit, -limit, limit, limit, -limit],
-            ":", color=COLORS["bound"], lw=1.5)
+    ax.plot(
+        [-limit, limit, limit, -limit, -limit],
+        [-limit, -limit, limit, limit, -limit],
+        ":",
+        color=COLORS["bound"],
+        lw=1.5,
+    )
     for vec, color, label in [
         (g, COLORS["grad"], "g (original)"),
         (by_norm, COLORS["x"], f"clipped by norm (threshold {threshold:g})"),
         (by_value, COLORS["y"], f"clipped by value (\u00b1{limit:g})"),
     ]:
-        ax.annotate("", xy=vec, xytext=(0, 0),
-                    arrowprops=dict(arrowstyle="-|>", color=color, lw=2.5, mutation_scale=18))
+        ax.annotate(
+            "",
+            xy=vec,
+            xytext=(0, 0),
+            arrowprops=dict(arrowstyle="-|>", color=color, lw=2.5, mutation_scale=18),
+        )
         ax.plot([], [], color=color, lw=2.5, label=label)
     m = 1.15 * max(abs(g).max(), limit, threshold)
     ax.set_xlim(-0.25 * m, m)
@@ -82,10 +92,16 @@ def plot_path(ax, path, color, label, text_y=0.03, text_color=None):
     art = {
         "line": ax.plot(path[:, 0], path[:, 1], "o-", color=color, ms=3, lw=1.5, label=label)[0],
         "start": ax.plot(*path[0], "s", color="white", mec="black", ms=7)[0],
-        "text": ax.text(0.02, text_y, _jump_text(path), transform=ax.transAxes,
-                        color=text_color or color,
-                        fontsize=10, fontweight="bold",
-                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5)),
+        "text": ax.text(
+            0.02,
+            text_y,
+            _jump_text(path),
+            transform=ax.transAxes,
+            color=text_color or color,
+            fontsize=10,
+            fontweight="bold",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5),
+        ),
     }
     art["text"].set_visible(bool(art["text"].get_text()))
     art["text"].set_in_layout(False)  # a note inside the axes: no room reserved for it

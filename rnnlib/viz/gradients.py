@@ -3,6 +3,7 @@
 Each shared weight's gradient is a sum over time steps, e.g.
 dL/dW_hh = sum_k dz_k h_{k-1}^T; these figures show the size of every term.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -16,7 +17,9 @@ _MARKERS = ("o", "s", "^", "D", "v")
 def _steps(values):
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"expected a non-empty 1-D array of per-step values, got shape {arr.shape}")
+        raise ValueError(
+            f"expected a non-empty 1-D array of per-step values, got shape {arr.shape}"
+        )
     return np.arange(1, arr.size + 1), arr
 
 
@@ -27,7 +30,9 @@ def plot_contribution_norms(norms, param="W_hh", ax=None, log=True):
     term of another parameter). Returns the figure.
     """
     if not isinstance(norms, dict) or not norms:
-        raise TypeError(f"norms must be a non-empty dict {{label: per-step norms}}, got {type(norms).__name__}")
+        raise TypeError(
+            f"norms must be a non-empty dict {{label: per-step norms}}, got {type(norms).__name__}"
+        )
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 4))
     else:

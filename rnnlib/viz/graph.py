@@ -15,14 +15,15 @@ with a per-step array: edge_values={"W_hh": [v_1, ..., v_T]} (value of the edge 
 first T columns (this is what the explorer uses); ``draw_unrolled(T)`` is the
 one-call version that returns a figure.
 """
+
 from __future__ import annotations
 
 import functools
 import numbers
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
-import matplotlib.pyplot as plt
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.textpath import TextPath
@@ -61,8 +62,15 @@ def _text_label(ax, xy, text, fontsize, color, offset=("center", 0)):
     dx, dy = (fontsize * w / 2 + amount, 0) if kind == "right" else (0, amount)
     shift = ScaledTranslation(dx / 72, dy / 72, ax.figure.dpi_scale_trans)
     (label,) = ax.plot(
-        [xy[0]], [xy[1]], ls="none", marker=MarkerStyle(path), ms=fontsize * max(w, h),
-        mfc=color, mec="none", zorder=4, transform=ax.transData + shift,
+        [xy[0]],
+        [xy[1]],
+        ls="none",
+        marker=MarkerStyle(path),
+        ms=fontsize * max(w, h),
+        mfc=color,
+        mec="none",
+        zorder=4,
+        transform=ax.transData + shift,
     )
     label.text = text  # what it says (for tests and readers of the figure)
     return label
@@ -138,7 +146,7 @@ class UnrolledGraph:
         ax.set_axis_off()
         ax.set_autoscale_on(False)
         ax.set_ylim(-0.55, 2.55)
-        for t in range(0, T_max + 1):
+        for t in range(T_max + 1):
             kinds = ("h",) if t == 0 else ("x", "h", "y")
             for kind in kinds:
                 self._add_node(kind, t)
@@ -152,7 +160,13 @@ class UnrolledGraph:
     def _add_node(self, kind, t):
         name = _node_name(kind, t)
         (marker,) = self.ax.plot(
-            [t], [ROW[kind]], "o", ms=NODE_SIZE, mfc="white", mec=COLORS[kind], mew=2.5,
+            [t],
+            [ROW[kind]],
+            "o",
+            ms=NODE_SIZE,
+            mfc="white",
+            mec=COLORS[kind],
+            mew=2.5,
             zorder=3,
         )
         label = _text_label(self.ax, (t, ROW[kind]), f"${kind}_{{{t}}}$", 15, "black")
@@ -163,8 +177,15 @@ class UnrolledGraph:
         # endpoints are set in show(): stopping short of the node markers by a fixed
         # number of points is computed there once, not by matplotlib at every draw
         arrow = FancyArrowPatch(
-            (0, 0), (1, 1), arrowstyle="-|>", mutation_scale=14, lw=1.6,
-            color=COLORS[matrix], shrinkA=0, shrinkB=0, zorder=2,
+            (0, 0),
+            (1, 1),
+            arrowstyle="-|>",
+            mutation_scale=14,
+            lw=1.6,
+            color=COLORS[matrix],
+            shrinkA=0,
+            shrinkB=0,
+            zorder=2,
         )
         self.ax.add_patch(arrow)
         label = None
@@ -187,7 +208,7 @@ class UnrolledGraph:
     def show(self, T, outputs="all"):
         """Show steps 1..T (T <= T_max); outputs "all" or "last"."""
         T = check_positive_int(T, "T")
-        if T > self.T_max:
+        if self.T_max < T:
             raise ValueError(f"T must be at most T_max = {self.T_max}, got {T}")
         self.T, self.outputs = T, check_choice(outputs, "outputs", OUTPUTS)
         for name, artists in self.nodes.items():
@@ -211,7 +232,9 @@ class UnrolledGraph:
         bbox = ax.get_position()  # axes size in figure fraction
         w_in, h_in = ax.figure.get_size_inches()
         # data units per point along x and y
-        per_pt = np.array([(x1 - x0) / (bbox.width * w_in * 72), (y1 - y0) / (bbox.height * h_in * 72)])
+        per_pt = np.array(
+            [(x1 - x0) / (bbox.width * w_in * 72), (y1 - y0) / (bbox.height * h_in * 72)]
+        )
         gap = NODE_SIZE / 2 + 2  # points from a node centre to the arrow's end
         for (a, b), (arrow, _) in self.edges.items():
             if not arrow.get_visible():

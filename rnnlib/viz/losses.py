@@ -4,6 +4,7 @@ Output activation g turns the logit y into the prediction y_hat = g(y); each los
 shown as a function of one logit together with its gradient dL/dy, both computed
 by rnnlib's losses (so the figure shows exactly what the library computes).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -61,7 +62,9 @@ def plot_loss_and_gradient(target=1.0, y_range=(-4.0, 4.0), n=161):
     Returns the figure.
     """
     if not 0.0 <= target <= 1.0:
-        raise ValueError(f"target must lie in [0, 1] (a probability for the BCE curve), got {target!r}")
+        raise ValueError(
+            f"target must lie in [0, 1] (a probability for the BCE curve), got {target!r}"
+        )
     y = _logits(y_range, n)
     ys = y.reshape(1, n, 1)  # T = 1 step, a batch of n sequences, O = 1
     tg = np.full_like(ys, target)
@@ -75,7 +78,9 @@ def plot_loss_and_gradient(target=1.0, y_range=(-4.0, 4.0), n=161):
         per = np.array([fn(ys[:, i : i + 1], tg[:, i : i + 1])[0] for i in range(n)])
         curves[name] = (per, dys.ravel() * n)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
-    for (name, (loss, grad)), color in zip(curves.items(), (COLORS["bound"], COLORS["loss"])):
+    for (name, (loss, grad)), color in zip(
+        curves.items(), (COLORS["bound"], COLORS["loss"]), strict=False
+    ):
         ax1.plot(y, loss, color=color, label=name)
         ax2.plot(y, grad, color=color, label=name)
     ax1.set_ylim(0, 5)

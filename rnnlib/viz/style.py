@@ -1,5 +1,6 @@
 """One look for every figure: large fonts readable on a 1280x720 projector,
 one colour per quantity, no chart junk."""
+
 from __future__ import annotations
 
 import matplotlib as mpl

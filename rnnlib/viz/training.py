@@ -1,5 +1,6 @@
 """Figures for training with gradient descent (notebook 05): loss curves, predictions,
 and a slice of the loss surface."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -55,7 +56,8 @@ def clip_curve(losses, top):
 def plot_loss_curves(histories, ax=None, title="Training loss", log=True):
     """One loss curve per entry of ``histories`` ({label: history or list of losses}).
 
-    When a curve would go higher than 10 x the largest initial loss, the axis ends there. A run that diverged
+    When a curve would go higher than 10 x the largest initial loss, the axis ends there.
+    A run that diverged
     (history["diverged"] or a NaN / inf loss) is drawn dashed, marked with a cross where
     it leaves the plot, and its legend entry gives the step whose loss was infinite.
     Returns the figure.
@@ -74,8 +76,13 @@ def plot_loss_curves(histories, ax=None, title="Training loss", log=True):
         if stop is None:
             ax.plot(steps, shown, color=color, label=f"{label}: final {losses[-1]:.3g}")
         else:
-            ax.plot(steps, shown, color=color, ls="--",
-                    label=f"{label}: diverged (loss inf at step {stop + 1})")
+            ax.plot(
+                steps,
+                shown,
+                color=color,
+                ls="--",
+                label=f"{label}: diverged (loss inf at step {stop + 1})",
+            )
             x_mark, y_mark = (steps[-1], shown[-1]) if len(steps) else (1, top or 1.0)
             ax.plot(x_mark, y_mark, "X", color=color, ms=13, mec="black", clip_on=False, zorder=5)
     if log:
@@ -97,11 +104,15 @@ def plot_predictions(inputs, targets, predictions, ax=None, title="One test sequ
     arrs = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in series.items()}
     lengths = {len(v) for v in arrs.values()}
     if len(lengths) != 1:
-        raise ValueError(f"inputs, targets and predictions must have the same length, got {lengths}")
+        raise ValueError(
+            f"inputs, targets and predictions must have the same length, got {lengths}"
+        )
     t = np.arange(1, lengths.pop() + 1)
     ax.plot(t, arrs["input $x_t$"], color=COLORS["x"], lw=1.5, alpha=0.6, label="input $x_t$")
     ax.plot(t, arrs["target"], color="black", lw=1.5, ls="--", label="target $s_{t+1}$")
-    ax.plot(t, arrs["prediction $y_t$"], color=COLORS["y"], marker="o", ms=4, label="prediction $y_t$")
+    ax.plot(
+        t, arrs["prediction $y_t$"], color=COLORS["y"], marker="o", ms=4, label="prediction $y_t$"
+    )
     lo = min(v.min() for v in arrs.values())
     hi = max(v.max() for v in arrs.values())
     ax.set_ylim(lo - 0.35 * (hi - lo), hi + 0.05 * (hi - lo))  # room for the legend below
@@ -116,7 +127,9 @@ def plot_loss_slice(alphas, losses, ax=None, labels=("$\\theta_A$", "$\\theta_B$
     a = np.asarray(alphas, dtype=float)
     v = np.asarray(losses, dtype=float)
     if a.shape != v.shape or a.ndim != 1:
-        raise ValueError(f"alphas and losses must be 1-D of equal length, got {a.shape} and {v.shape}")
+        raise ValueError(
+            f"alphas and losses must be 1-D of equal length, got {a.shape} and {v.shape}"
+        )
     fig, ax = _new_axes(ax)
     ax.plot(a, v, color=COLORS["loss"])
     ax.plot([a[0], a[-1]], [v[0], v[-1]], "o", color="black")

@@ -4,6 +4,7 @@ Computations (numpy) come first, figures (matplotlib) after. Notation: BPTT(k2; 
 runs a backward pass every k1 steps; each pass backpropagates the losses of its k1
 new steps through the last k2 steps (rnnlib.truncation_blocks lists the passes).
 """
+
 from __future__ import annotations
 
 import time
@@ -49,7 +50,7 @@ def literal_blocks(T, k1, k2):
     ends = list(range(k1, T + 1, k1))
     if not ends or ends[-1] != T:
         ends.append(T)
-    return [(t, prev, max(t - k2, 0)) for prev, t in zip([0] + ends[:-1], ends)]
+    return [(t, prev, max(t - k2, 0)) for prev, t in zip([0] + ends[:-1], ends, strict=True)]
 
 
 def measured_reach(params, xs, truncate=None, activation="tanh"):
@@ -94,8 +95,12 @@ def randomized_mean_errors(params, trace, dys, ns, n_draws, p_continue=0.5, seed
     the groups of rel_error(group mean, full gradient).
     """
     full = flat(rnn.bptt(params, trace, dys))
-    G = np.stack([flat(rnn.bptt_randomized(params, trace, dys, p_continue, seed=seed + i))
-                  for i in range(n_draws)])
+    G = np.stack(
+        [
+            flat(rnn.bptt_randomized(params, trace, dys, p_continue, seed=seed + i))
+            for i in range(n_draws)
+        ]
+    )
     errs = []
     for n in ns:
         means = G[: (n_draws // n) * n].reshape(n_draws // n, n, -1).mean(axis=1)
@@ -130,7 +135,7 @@ def windowed_gradient(params, xs, targets, k1, k2, activation="tanh"):
         h0 = None if hs_win is None else hs_win[t_stop - w_prev]  # h_{t_stop}, detached
         trace = rnn.forward(params, xs[t_stop:t_end], h0=h0, activation=activation)
         mask = np.zeros(t_end - t_stop)
-        mask[t_loss - t_stop:] = 1.0  # only the new steps carry a loss
+        mask[t_loss - t_stop :] = 1.0  # only the new steps carry a loss
         _, dys = mse(trace.ys, targets[t_stop:t_end], mask, form="half_sum")
         g = rnn.bptt(params, trace, dys)
         for k in PARAMS:
@@ -173,14 +178,25 @@ def plot_backward_passes(T, configs, labels=None):
     """
     use_course_style()
     fig, axes = plt.subplots(len(configs), 1, figsize=(8, 4), sharex=True, squeeze=False)
-    for i, (ax, cfg) in enumerate(zip(axes[:, 0], configs)):
+    for i, (ax, cfg) in enumerate(zip(axes[:, 0], configs, strict=True)):
         blocks = cfg if isinstance(cfg, list) else rnn.truncation_blocks(T, cfg)
         label = labels[i] if labels else _label(cfg)
         for row, (t_end, t_loss, t_stop) in enumerate(blocks):
-            ax.barh(row, t_end - t_stop, left=t_stop + 0.5, height=0.55,
-                    color=COLORS["grad"], alpha=0.35, edgecolor=COLORS["grad"])
-            ax.annotate("", xy=(t_stop + 0.5, row), xytext=(t_end + 0.5, row),
-                        arrowprops=dict(arrowstyle="->", color=COLORS["grad"], lw=1.5))
+            ax.barh(
+                row,
+                t_end - t_stop,
+                left=t_stop + 0.5,
+                height=0.55,
+                color=COLORS["grad"],
+                alpha=0.35,
+                edgecolor=COLORS["grad"],
+            )
+            ax.annotate(
+                "",
+                xy=(t_stop + 0.5, row),
+                xytext=(t_end + 0.5, row),
+                arrowprops=dict(arrowstyle="->", color=COLORS["grad"], lw=1.5),
+            )
             us = np.arange(t_loss + 1, t_end + 1)
             ax.plot(us, np.full(us.shape, row), "o", color=COLORS["loss"], ms=5)
         ax.set_ylim(len(blocks) - 0.4, -0.6)
@@ -190,7 +206,9 @@ def plot_backward_passes(T, configs, labels=None):
         ax.spines["left"].set_visible(False)
     ax.set_xlim(0.3, T + 0.7)
     ax.set_xticks(range(1, T + 1))
-    ax.set_xlabel("time step t   (bar: steps a backward pass goes through; dots: losses it carries)")
+    ax.set_xlabel(
+        "time step t   (bar: steps a backward pass goes through; dots: losses it carries)"
+    )
     return fig
 
 
@@ -200,7 +218,7 @@ def plot_reach(T, configs, titles=None):
     use_course_style()
     fig, axes = plt.subplots(1, len(configs), figsize=(9, 3.5), squeeze=False)
     cmap = plt.matplotlib.colors.ListedColormap(["white", COLORS["grad"]])
-    for i, (ax, cfg) in enumerate(zip(axes[0], configs)):
+    for i, (ax, cfg) in enumerate(zip(axes[0], configs, strict=True)):
         R = reach_from_blocks(T, cfg) if isinstance(cfg, list) else reach_matrix(T, cfg)
         ax.imshow(R, cmap=cmap, vmin=0, vmax=1, extent=(0.5, T + 0.5, T + 0.5, 0.5))
         ax.set_title(titles[i] if titles else _label(cfg), fontsize=12)
@@ -220,7 +238,7 @@ def plot_errors(ks, curves, T, floor=1e-7):
     use_course_style()
     fig, ax = plt.subplots(figsize=(8, 3.6))
     colors = [COLORS["grad"], COLORS["W_hh"], COLORS["loss"]]
-    for (label, errs), c in zip(curves.items(), colors):
+    for (label, errs), c in zip(curves.items(), colors, strict=False):
         ax.semilogy(ks, np.maximum(errs, floor), "o-", ms=3, color=c, label=label)
     ax.set_ylim(floor / 3, 2.0)
     ax.axvline(T, color=COLORS["bound"], ls=":", lw=1.5)
@@ -237,9 +255,9 @@ def plot_cost(Ts, times, peaks):
     use_course_style()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
     colors = [COLORS["loss"], COLORS["grad"]]
-    for (label, t), c in zip(times.items(), colors):
+    for (label, t), c in zip(times.items(), colors, strict=False):
         ax1.plot(Ts, 1e3 * np.asarray(t), "o-", color=c, label=label)
-    for (label, m), c in zip(peaks.items(), colors):
+    for (label, m), c in zip(peaks.items(), colors, strict=False):
         ax2.plot(Ts, np.asarray(m) / 2**20, "o-", color=c, label=label)
     ax1.set(xlabel="sequence length T", ylabel="time (ms)", title="time")
     ax2.set(xlabel="sequence length T", ylabel="peak memory (MiB)", title="memory")
@@ -256,8 +274,13 @@ def plot_randomized(ns, errs, fixed, fixed_label):
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ns = np.asarray(ns, dtype=float)
     ax.loglog(ns, errs, "o-", color=COLORS["grad"], label="mean of n randomized gradients")
-    ax.loglog(ns, errs[0] * np.sqrt(ns[0] / ns), "--", color=COLORS["bound"],
-              label=r"$\propto 1/\sqrt{n}$")
+    ax.loglog(
+        ns,
+        errs[0] * np.sqrt(ns[0] / ns),
+        "--",
+        color=COLORS["bound"],
+        label=r"$\propto 1/\sqrt{n}$",
+    )
     ax.axhline(fixed, color=COLORS["loss"], lw=2, label=fixed_label)
     ax.set_xlabel("number of randomized gradients averaged, n")
     ax.set_ylabel("relative error vs full")

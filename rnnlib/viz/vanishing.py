@@ -10,6 +10,7 @@ Quantities (column vectors, loss at the last step T only):
 Every ``plot_*`` function draws on an axes and returns a dict of its artists; the
 matching ``update_*`` function changes those artists in place (used by the explorer).
 """
+
 from __future__ import annotations
 
 import matplotlib as mpl
@@ -94,19 +95,48 @@ def plot_decay(ax, curves, title=None, xmax=None, ceiling=True, legend=True):
     xmax: fixed right end of the x axis (default: T); ceiling: draw the float32 limit."""
     d = curves["distance"]
     art = {
-        "bound": ax.plot(d, np.minimum(curves["bound"], 1e300), "--", color=COLORS["bound"],
-                         label=r"bound $(\gamma\,\sigma_{max})^{T-k}$")[0],
-        "jacobian": ax.plot(d, _window(curves["jacobian"]), color=COLORS["h"],
-                            label=r"$\|\partial h_T/\partial h_k\|$")[0],
-        "gradient": ax.plot(d, _window(curves["gradient"]), ":", color=COLORS["grad"], lw=3,
-                            label=r"$\|\partial L/\partial h_k\| \,/\, \|\partial L/\partial h_T\|$")[0],
-        "overflow": ax.plot(*_overflowed(curves), "x", color=COLORS["y"], ms=6, mew=1.5,
-                            label="overflow (inf)" if ceiling else "_nolegend_")[0],
+        "bound": ax.plot(
+            d,
+            np.minimum(curves["bound"], 1e300),
+            "--",
+            color=COLORS["bound"],
+            label=r"bound $(\gamma\,\sigma_{max})^{T-k}$",
+        )[0],
+        "jacobian": ax.plot(
+            d,
+            _window(curves["jacobian"]),
+            color=COLORS["h"],
+            label=r"$\|\partial h_T/\partial h_k\|$",
+        )[0],
+        "gradient": ax.plot(
+            d,
+            _window(curves["gradient"]),
+            ":",
+            color=COLORS["grad"],
+            lw=3,
+            label=r"$\|\partial L/\partial h_k\| \,/\, \|\partial L/\partial h_T\|$",
+        )[0],
+        "overflow": ax.plot(
+            *_overflowed(curves),
+            "x",
+            color=COLORS["y"],
+            ms=6,
+            mew=1.5,
+            label="overflow (inf)" if ceiling else "_nolegend_",
+        )[0],
     }
     if ceiling:
         ax.axhline(CEILING, color=COLORS["y"], lw=1, alpha=0.6)
-        ax.text(0.01, CEILING * 3, "float32 max", color=COLORS["y"], fontsize=9, ha="left",
-                va="bottom", transform=ax.get_yaxis_transform())
+        ax.text(
+            0.01,
+            CEILING * 3,
+            "float32 max",
+            color=COLORS["y"],
+            fontsize=9,
+            ha="left",
+            va="bottom",
+            transform=ax.get_yaxis_transform(),
+        )
     ax.set_yscale("log")
     ax.set_ylim(FLOOR, 1e52)
     ax.set_yticks([1e-30, 1e-20, 1e-10, 1.0, 1e10, 1e20, 1e30, 1e40])
@@ -116,13 +146,29 @@ def plot_decay(ax, curves, title=None, xmax=None, ceiling=True, legend=True):
     ax.set_ylabel("norm (log scale)")
     art["legend"] = ax.legend(loc="lower right", fontsize=10) if legend else None
     text, color = _status(curves)
-    art["status"] = ax.text(0.5, 0.98, text, transform=ax.transAxes, va="top", ha="center",
-                            color=color, fontsize=11, fontweight="bold")
+    art["status"] = ax.text(
+        0.5,
+        0.98,
+        text,
+        transform=ax.transAxes,
+        va="top",
+        ha="center",
+        color=color,
+        fontsize=11,
+        fontweight="bold",
+    )
     # the title is an annotation in the title's place, so that it can be redrawn alone
     ax.set_title(" ")
-    art["title"] = ax.annotate(title or "", xy=(0.5, 1.0), xycoords="axes fraction",
-                               xytext=(0, 6), textcoords="offset points", ha="center",
-                               va="baseline", fontsize=mpl.rcParams["axes.titlesize"])
+    art["title"] = ax.annotate(
+        title or "",
+        xy=(0.5, 1.0),
+        xycoords="axes fraction",
+        xytext=(0, 6),
+        textcoords="offset points",
+        ha="center",
+        va="baseline",
+        fontsize=mpl.rcParams["axes.titlesize"],
+    )
     return art
 
 
@@ -156,17 +202,28 @@ def plot_eigenvalues(ax, W_hh, activation="tanh", lim=None):
     ev = np.linalg.eigvals(np.asarray(W_hh, dtype=float))
     theta = np.linspace(0, 2 * np.pi, 200)
     ax.plot(np.cos(theta), np.sin(theta), color=COLORS["bound"], lw=1.5, label="unit circle")
-    art = {"points": ax.scatter(ev.real, ev.imag, s=22, color=COLORS["W_hh"], zorder=3,
-                                label=r"eigenvalues of $W_{hh}$")}
+    art = {
+        "points": ax.scatter(
+            ev.real, ev.imag, s=22, color=COLORS["W_hh"], zorder=3, label=r"eigenvalues of $W_{hh}$"
+        )
+    }
     lim = lim or max(1.2, 1.1 * np.abs(ev).max())
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
     ax.set_xlabel("real part")
     ax.set_ylabel("imaginary part")
-    art["text"] = ax.text(0.03, 0.97, _eig_text(W_hh, activation), transform=ax.transAxes,
-                          va="top", ha="left", fontsize=10, zorder=4,
-                          bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5))
+    art["text"] = ax.text(
+        0.03,
+        0.97,
+        _eig_text(W_hh, activation),
+        transform=ax.transAxes,
+        va="top",
+        ha="left",
+        fontsize=10,
+        zorder=4,
+        bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.5),
+    )
     return art
 
 
@@ -191,12 +248,18 @@ def plot_power_norms(ax, matrices, K, gradients=None):
     """||W^k|| against k for each labelled matrix {label: W}; optional measured
     gradient-norm curves {label: array}. Log y axis. Returns the axes."""
     colors = [COLORS["y"], COLORS["x"], COLORS["h"]]
-    for (label, W), c in zip(matrices.items(), colors):
+    for (label, W), c in zip(matrices.items(), colors, strict=False):
         ax.plot(np.arange(K + 1), power_norms(W, K), color=c, label=rf"$\|W^k\|$, {label}")
         rho = spectral_radius(W)
-        ax.plot(np.arange(K + 1), rho ** np.arange(K + 1), "--", color=c, lw=1,
-                label=rf"$\rho^k$ = {rho:.2f}$^k$")
-    for (label, g), c in zip((gradients or {}).items(), colors):
+        ax.plot(
+            np.arange(K + 1),
+            rho ** np.arange(K + 1),
+            "--",
+            color=c,
+            lw=1,
+            label=rf"$\rho^k$ = {rho:.2f}$^k$",
+        )
+    for (label, g), c in zip((gradients or {}).items(), colors, strict=False):
         ax.plot(np.arange(len(g)), g, "o", ms=3, color=c, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("k (number of factors)")
@@ -227,7 +290,7 @@ def plot_decay_panels(curves_by_title, ylim=(1e-30, 1e30)):
 
     n = len(curves_by_title)
     fig, axes = plt.subplots(1, n, figsize=(9, 3.5), sharey=True, squeeze=False)
-    for i, (ax, (title, curves)) in enumerate(zip(axes[0], curves_by_title.items())):
+    for i, (ax, (title, curves)) in enumerate(zip(axes[0], curves_by_title.items(), strict=True)):
         plot_decay(ax, curves, title=title, ceiling=False, legend=i == 0)
         ax.set_ylim(*ylim)
         if i:
@@ -240,7 +303,7 @@ def plot_eigenvalue_panels(matrices, lim=1.5):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(matrices), figsize=(8, 4), squeeze=False)
-    for ax, (title, W) in zip(axes[0], matrices.items()):
+    for ax, (title, W) in zip(axes[0], matrices.items(), strict=True):
         plot_eigenvalues(ax, W, lim=lim)
         ax.set_title(title)
     axes[0, 0].legend(loc="lower right", fontsize=9)

@@ -9,6 +9,7 @@ Subclasses implement ``draw()`` (build axes and artists once) and ``update(**val
 ``set(name=value, ...)`` drives the controls from code exactly as a user would, which
 is what tests and the latency benchmark use.
 """
+
 from __future__ import annotations
 
 import io
@@ -54,7 +55,9 @@ class Explorer:
         self.refresh()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        box = widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+        )
         self.widget = widgets.VBox([box, self.image])
         self.widget.add_class("rnnlib-explorer")
 

@@ -8,6 +8,7 @@ artists listed in ``self.dynamic`` (lines, points, texts whose data change). Axe
 limits must therefore stay fixed after ``draw()``. The PNG is encoded with fast
 compression. Typical redraw: a few tens of milliseconds instead of a few hundred.
 """
+
 from __future__ import annotations
 
 from .base import Explorer, encode_canvas

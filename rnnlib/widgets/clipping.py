@@ -4,6 +4,7 @@ Left: the loss surface of the one-unit RNN x_t = w sigma(x_{t-1}) + b (rnnlib.cl
 the path without clipping (red, fixed) and the path clipped by norm at the chosen
 threshold (white). Right: ||g|| at each step for both, and the threshold.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -31,10 +32,16 @@ class ClippingExplorer(BlitExplorer):
         self.free_path, self.free_norms = descend(*start, lr, steps)
         controls = {
             "threshold": widgets.FloatLogSlider(
-                value=threshold, base=10, min=-2, max=2, step=0.1,
-                description="clipping threshold", continuous_update=False,
+                value=threshold,
+                base=10,
+                min=-2,
+                max=2,
+                step=0.1,
+                description="clipping threshold",
+                continuous_update=False,
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="420px")),
+                layout=widgets.Layout(width="420px"),
+            ),
         }
         super().__init__(controls)
 
@@ -43,26 +50,40 @@ class ClippingExplorer(BlitExplorer):
         self.ax_cliff = self.fig.add_subplot(gs[0])
         self.ax_norm = self.fig.add_subplot(gs[1])
         viz.plot_cliff(self.ax_cliff)
-        free = viz.plot_path(self.ax_cliff, self.free_path, COLORS["y"], "no clipping",
-                             text_y=0.18)
+        free = viz.plot_path(self.ax_cliff, self.free_path, COLORS["y"], "no clipping", text_y=0.18)
         path, norms = self.compute(self.controls["threshold"].value)
-        self.art = viz.plot_path(self.ax_cliff, path, "white", "clipped by norm",
-                                 text_color="black")
+        self.art = viz.plot_path(
+            self.ax_cliff, path, "white", "clipped by norm", text_color="black"
+        )
         self.ax_cliff.legend(loc="upper right", fontsize=9)
-        viz.plot_grad_norms(self.ax_norm, self.free_norms, COLORS["y"], "no clipping", lw=4,
-                            alpha=0.6)
+        viz.plot_grad_norms(
+            self.ax_norm, self.free_norms, COLORS["y"], "no clipping", lw=4, alpha=0.6
+        )
         self.norm_line = viz.plot_grad_norms(self.ax_norm, norms, COLORS["x"], "clipped")
-        self.threshold_line = self.ax_norm.axhline(1.0, ls="--", color=COLORS["bound"],
-                                                   label="threshold")
+        self.threshold_line = self.ax_norm.axhline(
+            1.0, ls="--", color=COLORS["bound"], label="threshold"
+        )
         self.ax_norm.set_ylim(1e-3, 1e3)
         self.ax_norm.set_xlim(0, self.steps + 1)
         legend = self.ax_norm.legend(loc="upper left", fontsize=9)
         self.ax_cliff.set_title(" ")  # room for the dynamic title below
-        self.title = self.ax_cliff.annotate("", xy=(0.5, 1.0), xycoords="axes fraction",
-                                            xytext=(0, 6), textcoords="offset points",
-                                            ha="center", va="baseline", fontsize=13)
-        self.dynamic = [self.art["line"], self.art["text"], self.norm_line,
-                        self.threshold_line, self.title]
+        self.title = self.ax_cliff.annotate(
+            "",
+            xy=(0.5, 1.0),
+            xycoords="axes fraction",
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="baseline",
+            fontsize=13,
+        )
+        self.dynamic = [
+            self.art["line"],
+            self.art["text"],
+            self.norm_line,
+            self.threshold_line,
+            self.title,
+        ]
         self.overlays = [legend, self.ax_cliff.get_legend(), free["start"]]
 
     def compute(self, threshold):

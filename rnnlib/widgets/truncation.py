@@ -1,6 +1,7 @@
 """Truncation explorer: move the truncation length k (k1 = k2 = k, the hidden state is
 detached every k steps) and see which losses still reach which steps, and how far the
 truncated gradient is from the full one."""
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -16,7 +17,6 @@ from ..viz.style import COLORS
 from ..viz.truncation import reach_matrix, truncation_errors
 from .blit import BlitExplorer
 
-
 #: errors below this (0 at k >= T) are drawn at this height of the log axis
 FLOOR = 1e-7
 
@@ -27,25 +27,38 @@ class TruncationExplorer(BlitExplorer):
 
     def __init__(self, T=40, n_hidden=16, seed=0, k=5):
         self.T = T
-        self.params = init_params(1, n_hidden, 1, seed=seed, scheme="orthogonal",
-                                  radius=0.95, scale=0.5)
+        self.params = init_params(
+            1, n_hidden, 1, seed=seed, scheme="orthogonal", radius=0.95, scale=0.5
+        )
         xs, targets = sine_next_step(T, 1, seed=seed)
         trace = rnn.forward(self.params, xs)
         _, dys = mse(trace.ys, targets)
         self.ks = np.arange(1, T + 1)
         self.errors = truncation_errors(self.params, trace, dys, self.ks)
-        slider = widgets.IntSlider(value=k, min=1, max=T, step=1, description="truncation length",
-                                   continuous_update=False,
-                                   style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="420px"))
+        slider = widgets.IntSlider(
+            value=k,
+            min=1,
+            max=T,
+            step=1,
+            description="truncation length",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
         super().__init__({"k": slider})
 
     def draw(self):
         ax1, ax2 = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
         cmap = ListedColormap(["white", COLORS["grad"]])
         T = self.T
-        self.im = ax1.imshow(reach_matrix(T, T), cmap=cmap, vmin=0, vmax=1,
-                             interpolation="nearest", extent=(0.5, T + 0.5, T + 0.5, 0.5))
+        self.im = ax1.imshow(
+            reach_matrix(T, T),
+            cmap=cmap,
+            vmin=0,
+            vmax=1,
+            interpolation="nearest",
+            extent=(0.5, T + 0.5, T + 0.5, 0.5),
+        )
         ax1.set(xlabel="parameter use at step s", ylabel="loss at step u")
         ax1.set_title("who reaches whom", fontsize=12)
         ax1.grid(False)
@@ -68,8 +81,9 @@ class TruncationExplorer(BlitExplorer):
         self.im.set_data(reach_matrix(self.T, int(k)))
         err = self.errors[int(k) - 1]
         self.marker.set_data([k], [max(err, FLOOR)])
-        self.text.set_text(f"detach every {k} steps: error {err:.2g}" if err > 0
-                           else f"k = {k} >= T: exact")
+        self.text.set_text(
+            f"detach every {k} steps: error {err:.2g}" if err > 0 else f"k = {k} >= T: exact"
+        )
 
 
 BENCH_CASES = [

@@ -5,6 +5,7 @@ switches between an output at every step (many-to-many) and one at the last step
 (many-to-one). The caption counts the parameters: they do not grow with T, while the
 unrolled graph does (weight sharing).
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -32,11 +33,17 @@ class UnrollExplorer(Explorer):
         self.sizes = (D, H, O)
         controls = {
             "T": widgets.IntSlider(
-                value=T, min=1, max=T_max, step=1, description="T",
+                value=T,
+                min=1,
+                max=T_max,
+                step=1,
+                description="T",
                 continuous_update=False,
             ),
             "outputs": widgets.Dropdown(
-                options=OUTPUT_CHOICES, value=outputs, description="outputs",
+                options=OUTPUT_CHOICES,
+                value=outputs,
+                description="outputs",
                 layout=widgets.Layout(width="320px"),
             ),
         }

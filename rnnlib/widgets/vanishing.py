@@ -9,6 +9,7 @@ The network runs in float32, the precision of GPU training (largest number 3.4e3
 so that an exploding ReLU network really overflows at T <= 100; the explorer then
 says so on the figure instead of failing.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -26,8 +27,18 @@ class VanishingExplorer(BlitExplorer):
 
     figsize = (8.0, 4.0)
 
-    def __init__(self, T=50, scale=1.0, activation="tanh", *, n_hidden=16, n_in=2, seed=0,
-                 T_max=100, dtype=np.float32):
+    def __init__(
+        self,
+        T=50,
+        scale=1.0,
+        activation="tanh",
+        *,
+        n_hidden=16,
+        n_in=2,
+        seed=0,
+        T_max=100,
+        dtype=np.float32,
+    ):
         self.T_max = T_max
         base = init_params(n_in, n_hidden, 1, seed=seed, scheme="xavier", radius=1.0)
         self.base = {k: v.astype(dtype) for k, v in base.items()}
@@ -36,13 +47,27 @@ class VanishingExplorer(BlitExplorer):
         self.xs_all = rng.normal(size=(T_max, n_in)).astype(dtype)
         style = {"description_width": "initial"}
         controls = {
-            "T": widgets.IntSlider(value=T, min=5, max=T_max, step=5, description="T",
-                                   continuous_update=False, style=style),
-            "scale": widgets.FloatSlider(value=scale, min=0.1, max=3.0, step=0.1,
-                                         description="W_hh scale", continuous_update=False,
-                                         style=style),
-            "activation": widgets.Dropdown(options=ACTIVATIONS, value=activation,
-                                           description="activation", style=style),
+            "T": widgets.IntSlider(
+                value=T,
+                min=5,
+                max=T_max,
+                step=5,
+                description="T",
+                continuous_update=False,
+                style=style,
+            ),
+            "scale": widgets.FloatSlider(
+                value=scale,
+                min=0.1,
+                max=3.0,
+                step=0.1,
+                description="W_hh scale",
+                continuous_update=False,
+                style=style,
+            ),
+            "activation": widgets.Dropdown(
+                options=ACTIVATIONS, value=activation, description="activation", style=style
+            ),
         }
         super().__init__(controls)
 
@@ -63,16 +88,25 @@ class VanishingExplorer(BlitExplorer):
         a = self.art_decay = viz.plot_decay(self.ax_decay, self.curves(**v), xmax=self.T_max)
         e = self.art_eig = viz.plot_eigenvalues(self.ax_eig, p["W_hh"], v["activation"], lim=3.3)
         self.ax_eig.set_title(r"eigenvalues of $W_{hh}$")
-        self.dynamic = [a["bound"], a["jacobian"], a["gradient"], a["overflow"], a["status"],
-                        a["title"], e["points"], e["text"]]
+        self.dynamic = [
+            a["bound"],
+            a["jacobian"],
+            a["gradient"],
+            a["overflow"],
+            a["status"],
+            a["title"],
+            e["points"],
+            e["text"],
+        ]
         self.overlays = [a["legend"]]
 
     def update(self, T, scale, activation):
         self.last_curves = self.curves(T, scale, activation)
         title = f"{activation}, W_hh scale {scale:.1f}, T = {T}"
         viz.update_decay(self.art_decay, self.last_curves, title=title, rescale=False)
-        viz.update_eigenvalues(self.art_eig, self.params(scale)["W_hh"], activation,
-                               eigenvalues=scale * self.eig0)
+        viz.update_eigenvalues(
+            self.art_eig, self.params(scale)["W_hh"], activation, eigenvalues=scale * self.eig0
+        )
 
 
 #: latency benchmark cases (benchmarks/bench_widgets.py): (label, factory, {control: values})

@@ -5,6 +5,7 @@ sync API; Playwright never downloads a browser here. JupyterLab runs from the pr
 on a temporary copy of notebooks/, so saving or executing never touches the repository.
 Screenshots go to artifacts/browser/ (git-ignored).
 """
+
 import json
 import os
 import secrets
@@ -24,8 +25,14 @@ NOTEBOOKS = ROOT / "notebooks"
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 NEEDED = pytest.StashKey()  # notebooks the selected tests use, in test order
 VIEWPORT = {"width": 1280, "height": 720}  # the projector the course is presented on
@@ -40,7 +47,9 @@ LAB_SETTINGS = {
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "notebook(name): the test uses that notebook, run in JupyterLab")
+    config.addinivalue_line(
+        "markers", "notebook(name): the test uses that notebook, run in JupyterLab"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -96,8 +105,11 @@ class Lab:
         return f"{self.url}/lab/tree/{notebook}?reset&token={self.token}"
 
     def api(self, path, method="GET"):
-        req = urllib.request.Request(f"{self.url}/api/{path}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            f"{self.url}/api/{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(req, timeout=10) as r:
             body = r.read()
         return json.loads(body) if body else None
@@ -118,14 +130,25 @@ def lab(tmp_path_factory):
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns("py", ".ipynb_checkpoints"))
     _write_settings(tmp / "settings")
     port, token = _free_port(), secrets.token_hex(16)
-    log = open(tmp / "lab.log", "w")
+    log = open(tmp / "lab.log", "w")  # noqa: SIM115 (open for the server's lifetime)
     proc = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.token={token}", "--allow-root", f"--ServerApp.root_dir={root}",
-         f"--LabApp.user_settings_dir={tmp / 'settings'}",
-         f"--LabApp.workspaces_dir={tmp / 'ws'}",
-         "--LabApp.expose_app_in_browser=True"],  # window.jupyterapp: run commands by id
-        stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True,
+        [
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.token={token}",
+            "--allow-root",
+            f"--ServerApp.root_dir={root}",
+            f"--LabApp.user_settings_dir={tmp / 'settings'}",
+            f"--LabApp.workspaces_dir={tmp / 'ws'}",
+            "--LabApp.expose_app_in_browser=True",
+        ],  # window.jupyterapp: run commands by id
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=root,
+        start_new_session=True,
         env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config")},
     )
     server = Lab(f"http://127.0.0.1:{port}", token, root)
@@ -139,7 +162,7 @@ def lab(tmp_path_factory):
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not answer within 60 s")
+                    raise RuntimeError("JupyterLab did not answer within 60 s") from None
                 time.sleep(0.2)
         yield server
     finally:
@@ -195,7 +218,8 @@ def wait_executed(page, timeout=90_000):
                    cells.every(c => c.model.executionCount !== null) &&
                    !prompts.some(p => p.textContent.includes('*'));
         }""",
-        timeout=timeout, polling=200,
+        timeout=timeout,
+        polling=200,
     )
 
 
@@ -204,7 +228,8 @@ def error_outputs(page):
     errors = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
     stderr = page.locator(
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-        has_text="Traceback")
+        has_text="Traceback",
+    )
     return [e.inner_text()[:2000] for e in errors.all() + stderr.all()]
 
 
@@ -215,15 +240,16 @@ def slider_handle(scope, description):
 
 
 def dropdown(scope, description):
-    return scope.locator(
-        f".widget-dropdown:has(> .widget-label:text-is('{description}')) select")
+    return scope.locator(f".widget-dropdown:has(> .widget-label:text-is('{description}')) select")
 
 
 def wait_kernel_idle(page):
     """Wait until the kernel has handled every pending widget message and redrawn."""
     page.wait_for_function(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-        " === 'idle'", polling=100)
+        " === 'idle'",
+        polling=100,
+    )
     page.wait_for_load_state("networkidle")
 
 

@@ -6,11 +6,11 @@ its ``VBox(children=...`` text fallback), and that moving each key control redra
 (the explorer's image changes) or, for ``interact``, the printed output.
 Screenshots: artifacts/browser/lab_<notebook>_before.png and ..._after.png.
 """
+
 import json
 import re
 
 import pytest
-
 from conftest import NOTEBOOKS, dropdown, error_outputs, slider_handle, wait_kernel_idle
 
 WIDGET_CODE = re.compile(r"Explorer\(|\binteract\b")
@@ -23,8 +23,11 @@ def code_of(path):
 
 def widget_notebooks():
     """Notebooks with an explorer or `interact` in a code cell, by name."""
-    return [p.stem for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-            if WIDGET_CODE.search(code_of(p))]
+    return [
+        p.stem
+        for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+        if WIDGET_CODE.search(code_of(p))
+    ]
 
 
 # The key control(s) of each notebook's figure: (kind, description label).
@@ -32,8 +35,11 @@ CONTROLS = {
     "00_start_here": [("interact", "W_hh scale")],
     "01_forward_and_unrolling": [("slider", "T")],
     "05_training_with_gradient_descent": [("slider", "learning rate")],
-    "06_vanishing_and_exploding": [("slider", "T"), ("slider", "W_hh scale"),
-                                   ("dropdown", "activation")],
+    "06_vanishing_and_exploding": [
+        ("slider", "T"),
+        ("slider", "W_hh scale"),
+        ("dropdown", "activation"),
+    ],
     "07_gradient_clipping": [("slider", "clipping threshold")],
     "08_truncated_bptt": [("slider", "truncation length")],
 }
@@ -64,12 +70,15 @@ def wait_changed(page, locator, attribute, old):
     handle = locator.element_handle()
     page.wait_for_function(
         "([el, attr, old]) => (attr ? el.getAttribute(attr) : el.textContent) !== old",
-        arg=[handle, attribute, old], timeout=15_000, polling=100,
+        arg=[handle, attribute, old],
+        timeout=15_000,
+        polling=100,
     )
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.notebook(n))
-                                  for n in NOTEBOOK_NAMES])
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.notebook(n)) for n in NOTEBOOK_NAMES]
+)
 def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
     page = notebooks.page(name)  # opened and executed with Run All
     errors = error_outputs(page)
@@ -78,8 +87,9 @@ def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
     code = code_of(NOTEBOOKS / f"{name}.ipynb")
     outputs = page.locator(".jp-OutputArea-output")
     for fallback in ("interactive(children=", "VBox(children=", "HBox(children="):
-        assert not outputs.filter(has_text=fallback).count(), \
+        assert not outputs.filter(has_text=fallback).count(), (
             f"{name}: a widget rendered as text ({fallback}...): widget manager not active"
+        )
     explorers = page.locator(".rnnlib-explorer")
     if "Explorer(" in code:
         assert explorers.count() >= 1, f"{name}: no explorer widget rendered"
@@ -88,7 +98,7 @@ def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
     if re.search(r"\binteract\b", code):
         assert page.locator(".widget-interact").count() >= 1, f"{name}: interact not rendered"
 
-    first = (explorers.first if explorers.count() else page.locator(".widget-interact").first)
+    first = explorers.first if explorers.count() else page.locator(".widget-interact").first
     first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"lab_{name}_before.png"))
 
@@ -98,9 +108,11 @@ def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
             target, attribute = box.locator(".widget-output"), None
             control = slider_handle(box, label)
         else:
-            has = (f".widget-hslider:has(> .widget-label:text-is('{label}'))"
-                   if kind == "slider" else
-                   f".widget-dropdown:has(> .widget-label:text-is('{label}'))")
+            has = (
+                f".widget-hslider:has(> .widget-label:text-is('{label}'))"
+                if kind == "slider"
+                else f".widget-dropdown:has(> .widget-label:text-is('{label}'))"
+            )
             box = page.locator(f".rnnlib-explorer:has({has})")
             assert box.count() == 1, f"{name}: {box.count()} explorers with a '{label}' control"
             target, attribute = box.locator(".rnnlib-explorer-image"), "src"

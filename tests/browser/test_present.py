@@ -7,8 +7,8 @@ notebook 06, runs it, starts the deck on the title slide, presses Space until th
 slide is on screen, moves the "W_hh scale" slider and checks that the figure is redrawn.
 Screenshots: artifacts/browser/present_06_title.png, present_06_explorer.png.
 """
-import pytest
 
+import pytest
 from conftest import VIEWPORT, run_command, slider_handle, wait_kernel_idle
 
 NOTEBOOK = "06_vanishing_and_exploding"
@@ -17,9 +17,13 @@ ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the curre
 
 def on_screen(locator):
     box = locator.bounding_box()
-    return (box is not None and box["y"] >= 0 and box["x"] >= 0
-            and box["y"] + box["height"] <= VIEWPORT["height"]
-            and box["x"] + box["width"] <= VIEWPORT["width"])
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["x"] >= 0
+        and box["y"] + box["height"] <= VIEWPORT["height"]
+        and box["x"] + box["width"] <= VIEWPORT["width"]
+    )
 
 
 @pytest.mark.notebook(NOTEBOOK)
@@ -33,8 +37,9 @@ def test_explorer_is_live_while_presenting(notebooks, artifacts):
         }""")
         run_command(page, "deck:start")
         title = page.locator(".jp-Cell").first
-        page.wait_for_function(f"el => el.classList.contains('{ONSCREEN}')",
-                               arg=title.element_handle(), timeout=10_000)
+        page.wait_for_function(
+            f"el => el.classList.contains('{ONSCREEN}')", arg=title.element_handle(), timeout=10_000
+        )
         assert page.locator(".jp-Cell." + ONSCREEN).count() < page.locator(".jp-Cell").count()
         page.screenshot(path=str(artifacts / "present_06_title.png"))
 
@@ -47,19 +52,24 @@ def test_explorer_is_live_while_presenting(notebooks, artifacts):
             page.wait_for_timeout(50)
         assert ONSCREEN in cell.get_attribute("class"), "Space never reached the explorer slide"
         assert not page.locator(".jp-Cell").first.evaluate(
-            f"el => el.classList.contains('{ONSCREEN}')"), "title slide still shown"
+            f"el => el.classList.contains('{ONSCREEN}')"
+        ), "title slide still shown"
 
         image = cell.locator(".rnnlib-explorer-image")
         handle = slider_handle(cell, "W_hh scale")
-        page.wait_for_function("el => el.getBoundingClientRect().top >= 0",
-                               arg=handle.element_handle(), timeout=10_000)
+        page.wait_for_function(
+            "el => el.getBoundingClientRect().top >= 0", arg=handle.element_handle(), timeout=10_000
+        )
         assert on_screen(handle), "the W_hh scale slider is not inside the 1280x720 slide"
         before, value = image.get_attribute("src"), handle.get_attribute("aria-valuenow")
         handle.focus()
         for _ in range(3):
             handle.press("ArrowRight")
-        page.wait_for_function("([el, old]) => el.getAttribute('src') !== old",
-                               arg=[image.element_handle(), before], timeout=15_000)
+        page.wait_for_function(
+            "([el, old]) => el.getAttribute('src') !== old",
+            arg=[image.element_handle(), before],
+            timeout=15_000,
+        )
         assert float(handle.get_attribute("aria-valuenow")) > float(value)
         wait_kernel_idle(page)
         page.screenshot(path=str(artifacts / "present_06_explorer.png"))

@@ -4,6 +4,7 @@ typesets its maths, and no slide's content is taller than the 1280x720 slide.
 
 Screenshots of a few slides per deck go to artifacts/browser/slides/.
 """
+
 import subprocess
 import sys
 from pathlib import Path
@@ -69,18 +70,27 @@ def test_deck_renders_offline_as_slides(browser, slides_dir, slide_shots, deck):
     errors, remote = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: remote.append(r.url)
-            if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            remote.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None
+        ),
+    )
     try:
         page.goto((slides_dir / f"{deck}.slides.html").as_uri())
         page.wait_for_function(GET_REVEAL, timeout=20_000)
         # reveal.js took over: one slide at a time, no long scrolling page
-        assert page.evaluate("document.querySelectorAll('.reveal .slides > section.present').length") == 1
+        assert (
+            page.evaluate("document.querySelectorAll('.reveal .slides > section.present').length")
+            == 1
+        )
         assert page.evaluate("Reveal.getTotalSlides()") >= 5
         assert page.evaluate("document.scrollingElement.scrollHeight") <= 720 + 1
         page.wait_for_function(  # MathJax typeset the title slide's page
             "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
-            "&& MathJax.Hub.queue.running === 0", timeout=20_000)
+            "&& MathJax.Hub.queue.running === 0",
+            timeout=20_000,
+        )
         heights = page.evaluate(MEASURE_ALL)
         too_tall = [(h, v, c) for h, v, c, limit in heights if c > limit]
         n = len(heights)
@@ -93,8 +103,10 @@ def test_deck_renders_offline_as_slides(browser, slides_dir, slide_shots, deck):
         rendered_math = page.evaluate("document.querySelectorAll('.mjx-chtml').length")
         has_math = "$" in (ROOT / "notebooks" / "py" / f"{deck}.py").read_text()
         assert rendered_math > 0 or not has_math, f"{deck}: the maths was not typeset"
-        doubled = page.evaluate("Array.from(document.querySelectorAll('.mjx-chtml'))"
-                                ".filter(f => f.querySelectorAll(':scope > .mjx-math').length > 1).length")
+        doubled = page.evaluate(
+            "Array.from(document.querySelectorAll('.mjx-chtml'))"
+            ".filter(f => f.querySelectorAll(':scope > .mjx-math').length > 1).length"
+        )
         assert doubled == 0, f"{deck}: {doubled} formulas are shown twice"
     finally:
         page.close()
