@@ -2,12 +2,14 @@
 
     python tools/execute_notebooks.py                 # every notebooks/py/*.py
     python tools/execute_notebooks.py 03_bptt_by_hand # one (name without extension)
+    python tools/execute_notebooks.py --scripts-only  # rewrite every script from its notebook
 
 The script notebooks/py/NAME.py is the file to edit. This tool turns it into
-notebooks/NAME.ipynb, runs it on a fresh kernel from notebooks/, stores the outputs
-(without timing metadata) and rewrites the script from the notebook, so the pair is
-exactly in sync. It prints how long each notebook took.
+notebooks/NAME.ipynb, formats its code cells with ruff, runs it on a fresh kernel from
+notebooks/, stores the outputs (without timing metadata) and rewrites the script from the
+notebook, so the pair is exactly in sync. It prints how long each notebook took.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +30,21 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 def to_script(notebook: Path) -> str:
     """The percent script of a notebook, exactly as the sync test computes it."""
     return subprocess.run(
-        [sys.executable, "-m", "jupytext", "--quiet", "--to", "py:percent", "-o", "-", str(notebook)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "jupytext",
+            "--quiet",
+            "--to",
+            "py:percent",
+            "-o",
+            "-",
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     ).stdout
 
 
@@ -51,6 +66,10 @@ def build(name: str) -> float:
     nb.metadata["kernelspec"] = KERNELSPEC
     nb.metadata.setdefault("language_info", {"name": "python"})
     stable_ids(nb)
+    nbformat.write(nb, target)
+    ruff = Path(sys.executable).with_name("ruff")
+    subprocess.run([str(ruff), "format", "--quiet", str(target)], check=True, cwd=ROOT)
+    nb = nbformat.read(target, as_version=4)
     start = time.perf_counter()
     NotebookClient(
         nb,
@@ -68,6 +87,10 @@ def build(name: str) -> float:
 
 
 def main(argv):
+    if argv == ["--scripts-only"]:
+        for notebook in sorted(NB_DIR.glob("*.ipynb")):
+            (NB_DIR / "py" / f"{notebook.stem}.py").write_text(to_script(notebook))
+        return
     names = argv or sorted(p.stem for p in (NB_DIR / "py").glob("*.py"))
     total = 0.0
     for name in names:
