@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnnlib.checks.framework import CheckResult, check, describe_difference
+from rnnlib.checks.framework import CheckResult, check, describe_difference, run_student
 
 
 def reference(xs):
@@ -70,7 +70,7 @@ def test_exceptions_are_reported_not_raised(exc):
 
     result = check("cumsum", student, CASES, quiet=True)
     assert not result.passed
-    assert result.messages == [f"case 1: raised {type(exc).__name__}: {exc}"]
+    assert result.messages == [f"case 1: your function raised {type(exc).__name__}: {exc}"]
 
 
 def test_none_return_is_reported():
@@ -135,3 +135,39 @@ def test_tolerance_of_describe_difference():
 def test_check_result_str():
     r = CheckResult("demo", False, ["case 1: something"])
     assert str(r) == "demo: not correct yet\n  - case 1: something"
+
+
+def test_long_feedback_wraps_at_word_boundaries():
+    words = [f"word{i}" for i in range(60)]
+    r = CheckResult("demo", False, [" ".join(words)])
+    lines = str(r).splitlines()
+    assert len(lines) > 2 and all(len(line) <= 88 for line in lines)
+    assert " ".join(" ".join(lines[1:]).split()[1:]) == " ".join(words)  # no word cut
+
+
+def test_a_known_mistake_is_named_in_words():
+    expected = np.arange(6.0).reshape(2, 3)
+    transposed = expected.T.copy()
+    msg = describe_difference(
+        "dW", expected[::-1], expected, mistakes=[(expected[::-1], "rows swapped: hint")]
+    )
+    assert msg.endswith("rows swapped: hint")
+    msg = describe_difference(
+        "dW", transposed, expected, why="dW has the shape of W", mistakes=[(transposed, "T!")]
+    )
+    assert msg == "dW: shape (3, 2), expected (2, 3): dW has the shape of W. T!"
+
+
+def test_a_shape_error_inside_the_student_function_lists_the_input_shapes():
+    r = CheckResult("demo", True)
+    ok, _ = run_student(
+        r,
+        1,
+        lambda a, b: a @ b,
+        np.ones((3, 2)),
+        np.ones(3),
+        inputs={"W": np.ones((3, 2)), "h": np.ones(3)},
+    )
+    assert not ok
+    assert "It was given W (3, 2), h (3,)" in r.messages[0]
+    assert "matmul" in r.messages[0]

@@ -42,8 +42,9 @@ def test_check_reach_names_the_wrong_entry(capsys):
     assert not res.passed
     assert (
         "T=8, k1=4, k2=4: the loss at step u = 5 does not reach the parameter use at step s = 4"
-        in out
+        in res.messages[0]
     )
+    assert all(len(line) <= 88 for line in out.splitlines()) and ("at step s =\n    4" in out)
 
 
 def test_check_reach_unfinished_and_wrong_shape(capsys):

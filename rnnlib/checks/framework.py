@@ -9,9 +9,12 @@ wrong or unfinished answer, so a notebook always runs top to bottom; it returns 
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
+
+WIDTH = 88  # feedback is wrapped at word boundaries to this many characters
 
 
 @dataclass
@@ -36,16 +39,58 @@ class CheckResult:
 
     def __str__(self):
         head = f"{self.name}: " + ("correct" if self.passed else "not correct yet")
-        return "\n".join([head] + ["  - " + m for m in self.messages])
+        items = [
+            textwrap.fill(
+                m,
+                WIDTH,
+                initial_indent="  - ",
+                subsequent_indent="    ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for m in self.messages
+        ]
+        return "\n".join([head, *items])
 
     def _repr_pretty_(self, p, cycle):  # pragma: no cover - display only
         p.text(str(self))
 
 
-def describe_difference(label, got, expected, *, time_axis=False, rtol=1e-6, atol=1e-9):
+def matches(got, expected, rtol=1e-6, atol=1e-9) -> bool:
+    """True when ``got`` is an array of the shape of ``expected`` and equal to it."""
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    e = np.asarray(expected, dtype=float)
+    return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol))
+
+
+def diagnose(got, mistakes, rtol=1e-6, atol=1e-9):
+    """The hint of the first known mistake that ``got`` reproduces, else None.
+
+    mistakes: (value, hint) pairs, where value is what a function with that mistake
+    returns (computed by the checker from the same inputs) and hint says in words what
+    went wrong and why. A checker calls this once an output is known to be wrong, so
+    that the student reads "you used W_hh where its transpose belongs" rather than only
+    "differs at entry [2]".
+    """
+    for value, hint in mistakes:
+        if matches(got, value, rtol, atol):
+            return hint
+    return None
+
+
+def describe_difference(
+    label, got, expected, *, time_axis=False, rtol=1e-6, atol=1e-9, mistakes=(), why=None
+):
     """Return None when ``got`` matches ``expected``, else a one-line explanation.
 
     time_axis: the first axis of the arrays is time, indexed t = 1..T.
+    mistakes: (value, hint) pairs of known mistakes (see ``diagnose``); when ``got``
+    reproduces one, its hint is added to the message.
+    why: why ``expected`` has its shape (e.g. "dW_hh has the shape of W_hh, (H, H)"),
+    added to the message when the shapes differ.
     """
     if got is None:
         return f"{label}: got None (did you forget to return it?)"
@@ -54,8 +99,12 @@ def describe_difference(label, got, expected, *, time_axis=False, rtol=1e-6, ato
     except (TypeError, ValueError):
         return f"{label}: expected an array, got {type(got).__name__}"
     e = np.asarray(expected, dtype=float)
+    hint = diagnose(g, mistakes, rtol, atol)
     if g.shape != e.shape:
-        return f"{label}: shape {g.shape}, expected {e.shape}"
+        because = f": {why}" if why else ""
+        return f"{label}: shape {g.shape}, expected {e.shape}{because}" + (
+            f". {hint}" if hint else ""
+        )
     if not np.all(np.isfinite(g)):
         return f"{label}: contains NaN or inf"
     bad = ~np.isclose(g, e, rtol=rtol, atol=atol)
@@ -73,7 +122,18 @@ def describe_difference(label, got, expected, *, time_axis=False, rtol=1e-6, ato
     return (
         f"{label} differs{where}{entry}: got {g[idx]:.6g}, expected {e[idx]:.6g} "
         f"(max abs error {err.max():.3g}; {int(bad.sum())} of {bad.size} entries wrong)"
+        + (f". {hint}" if hint else "")
     )
+
+
+def describe_shapes(inputs) -> str:
+    """'x (3,), h_prev (4,), W_hh (4, 4)': the shapes of the arrays a student received."""
+    parts = []
+    for name, value in inputs.items():
+        shape = np.shape(value) if isinstance(value, (np.ndarray, list, tuple)) else None
+        if shape is not None:
+            parts.append(f"{name} {shape}")
+    return ", ".join(parts)
 
 
 def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
@@ -111,14 +171,25 @@ def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
     return result.report(quiet)
 
 
-def run_student(result, n, fn, *args):
+def run_student(result, n, fn, *args, inputs=None):
     """Call fn(*args) for case n; record NotImplementedError or any exception in result
-    instead of raising (a notebook must run top to bottom). Returns (ok, value)."""
+    instead of raising (a notebook must run top to bottom). Returns (ok, value).
+
+    inputs: {name: array} of what the student's function was given (cache entries
+    included); when the function fails on mismatched shapes, the message lists them, so
+    that the student sees which product does not fit.
+    """
     try:
         with np.errstate(all="ignore"):
             return True, fn(*args)
     except NotImplementedError:
         result.fail(["not implemented yet: replace the `raise NotImplementedError`"])
     except Exception as exc:  # report, never crash the notebook
-        result.fail([f"case {n}: raised {type(exc).__name__}: {exc}"])
+        message = f"case {n}: your function raised {type(exc).__name__}: {exc}"
+        if isinstance(exc, (ValueError, IndexError)) and inputs:
+            message += (
+                f". It was given {describe_shapes(inputs)}: check that every product pairs "
+                "an (m, n) matrix with an n-vector, and transpose where the shapes ask for it"
+            )
+        result.fail([message])
     return False, None
