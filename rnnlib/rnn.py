@@ -214,11 +214,15 @@ class Gradients(dict):
 
     Attributes: ``dhs`` (T+1, [B,] H) with dhs[t] = dL/dh_t as BPTT accumulated it
     (summed over the backward passes of truncated BPTT), ``dzs`` (T, [B,] H) with
-    dzs[t-1] = dL/dz_t, and ``dys`` the output gradients it was given.
+    dzs[t-1] = dL/dz_t, ``dxs`` (shape of trace.xs) with dxs[t-1] = dL/dx_t =
+    W_xh^T dz_t (the input gradients: not a parameter, so optimisers and clipping,
+    which read the dict's keys, never see them), and ``dys`` the output gradients it
+    was given.
     """
 
     dhs: np.ndarray
     dzs: np.ndarray
+    dxs: np.ndarray
     dys: np.ndarray
 
     @property
@@ -248,24 +252,29 @@ def parse_truncate(truncate):
 
 
 def truncation_blocks(T, truncate):
-    """The backward passes of BPTT(k2; k1) as (t_end, t_loss, t_stop) triples.
+    """The backward passes of truncated BPTT as (t_end, t_loss, t_stop) triples.
 
-    At t_end = k1, 2 k1, ..., and T, the losses of steps t_loss < t <= t_end are
-    backpropagated through steps t_stop < t <= t_end, with t_stop = max(t_end - k2, 0).
-    Full BPTT is the single pass (T, 0, 0).
+    A pass runs at t_end = k1, 2 k1, ... and at T. It backpropagates the losses of
+    the steps since the previous pass, t_loss < t <= t_end, through themselves and
+    the k2 - k1 steps before them: through the steps t_stop < t <= t_end with
+    t_stop = max(t_loss - (k2 - k1), 0). A full block (t_end - t_loss = k1) thus goes
+    back k2 steps (Williams & Peng's BPTT(k2; k1)); truncate=k = (k, k) gives
+    t_stop = t_loss, i.e. the hidden state is detached every k steps, also when k
+    does not divide T. When k2 >= T nothing is truncated: every pass reaches back to
+    step 0 (t_stop = 0) and the passes add up to full BPTT, the single pass (T, 0, 0).
     """
     kk = parse_truncate(truncate)
     if kk is None:
         return [(T, 0, 0)]
     k1, k2 = kk
-    ends = list(range(k1, T + 1, k1))
-    if not ends or ends[-1] != T:
-        ends.append(T)
-    blocks, prev = [], 0
-    for t in ends:
-        blocks.append((t, prev, max(t - k2, 0)))
-        prev = t
-    return blocks
+    ends = [*range(k1, T, k1), T]
+    starts = [0, *ends[:-1]]
+    if k2 >= T:
+        return [(t_end, t_loss, 0) for t_loss, t_end in zip(starts, ends, strict=True)]
+    return [
+        (t_end, t_loss, max(t_loss - (k2 - k1), 0))
+        for t_loss, t_end in zip(starts, ends, strict=True)
+    ]
 
 
 def _check_dys(dys, trace):
@@ -326,7 +335,7 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
                         carry *= xi[t - 1]
                 if t_stop == 0:
                     dh_prev += carry
-            return _gradients(trace, dys3, dzs, dhs, dh_prev)
+            return _gradients(p, trace, dys3, dzs, dhs, dh_prev)
         # General path (overlapping windows of BPTT(k2; k1)): passes add up.
         dzs = np.zeros((T, B, H), dtype=dtype)
         dhs = np.zeros((T + 1, B, H), dtype=dtype)
@@ -350,10 +359,10 @@ def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
                     carry *= xi[i]
             if t_stop == 0:
                 dh_prev += carry
-        return _gradients(trace, dys3, dzs, dhs, dh_prev)
+        return _gradients(p, trace, dys3, dzs, dhs, dh_prev)
 
 
-def _gradients(trace, dys3, dzs, dhs, dh_prev) -> Gradients:
+def _gradients(p, trace, dys3, dzs, dhs, dh_prev) -> Gradients:
     """Weight gradients as one matrix product each over the stacked time steps."""
     T, B, H = dzs.shape
     D, O = trace.xs_b.shape[2], dys3.shape[2]
@@ -369,6 +378,7 @@ def _gradients(trace, dys3, dzs, dhs, dh_prev) -> Gradients:
         h0=dh_prev if trace.batched else dh_prev[0],
     )
     g.dhs, g.dzs, g.dys = trace._view(dhs), trace._view(dzs), trace._view(dys3)
+    g.dxs = trace._view((dz2 @ p["W_xh"]).reshape(T, B, D))  # dL/dx_t = W_xh^T dz_t
     return g
 
 
@@ -377,16 +387,16 @@ def bptt(params, trace, dys, truncate=None) -> Gradients:
 
     dys (shape of trace.ys): dL/dy_t, zero at steps without a loss.
     truncate: None (full BPTT); k (detach the hidden state every k steps, = (k, k));
-    (k1, k2) with k2 >= k1 >= 1: BPTT(k2; k1) of Williams & Peng: every k1 steps (and
-    at T) the losses of the last k1 steps are backpropagated through the last k2 steps;
-    the gradients of these passes are summed. k2 >= T gives full BPTT. truncate=k
-    detaches the hidden state every k steps; when k does not divide T, the last pass
-    (at T) still covers the last k steps, as the definition says, so it reaches back
-    past the last detach point.
+    (k1, k2) with k2 >= k1 >= 1: at t = k1, 2 k1, ... and at T, the losses since the
+    previous pass are backpropagated through themselves and the k2 - k1 steps before
+    them (for a full block of k1 steps: the last k2 steps, Williams & Peng's
+    BPTT(k2; k1)); the gradients of these passes are summed. k2 >= T gives full BPTT;
+    truncation_blocks lists the passes.
 
     Recursion (column vectors): dL/dh_t = W_hy^T dy_t + W_hh^T dz_{t+1},
     dz_t = dL/dh_t * f'(z_t); dW_hh = sum_t dz_t h_{t-1}^T, dW_xh = sum_t dz_t x_t^T,
-    db_h = sum_t dz_t, dW_hy = sum_t dy_t h_t^T, db_y = sum_t dy_t, dh_0 = W_hh^T dz_1.
+    db_h = sum_t dz_t, dW_hy = sum_t dy_t h_t^T, db_y = sum_t dy_t, dh_0 = W_hh^T dz_1;
+    the input gradients dL/dx_t = W_xh^T dz_t are ``.dxs``.
     """
     p = check_params(params)
     _check_trace(trace, p)

@@ -11,7 +11,7 @@ from ._validate import check_params, check_positive_int, describe
 from .clip import clip_by_norm, clip_by_value, global_norm
 from .losses import LOSSES
 from .optim import Optimizer
-from .rnn import bptt, forward, parse_truncate
+from .rnn import bptt, forward, parse_truncate, truncation_blocks
 
 
 def _loss_fn(loss):
@@ -120,9 +120,11 @@ def train_tbptt(
     """Truncated BPTT over one long sequence (or a batch of them), Williams & Peng style.
 
     The sequence is processed k1 steps at a time; the hidden state is carried from
-    chunk to chunk as a constant ("detached"). At the end of each chunk the losses of
-    its k1 steps are backpropagated through the last k2 >= k1 steps and the parameters
-    are updated. Returns a history with the mean per-chunk "loss" and "grad_norm".
+    chunk to chunk as a constant ("detached"). At the end of each chunk (and at T) the
+    losses of its new steps are backpropagated through themselves and the k2 - k1 steps
+    before them (the passes of ``truncation_blocks(T, (k1, k2))``; k2 = k1, the default,
+    detaches every k1 steps) and the parameters are updated. Returns a history with the
+    mean per-chunk "loss" and "grad_norm".
     """
     k1, k2 = parse_truncate((k1, k1 if k2 is None else k2))
     epochs = check_positive_int(epochs, "epochs")
@@ -138,9 +140,7 @@ def train_tbptt(
     history = {"loss": [], "grad_norm": [], "diverged": False}
     for _ in range(epochs):
         hs = np.zeros((T + 1,) + xs3.shape[1:-1] + (H,))  # h_t carried across chunks
-        prev = 0
-        for t in list(range(k1, T, k1)) + [T]:
-            w = max(t - k2, 0)
+        for t, prev, w in truncation_blocks(T, (k1, k2)):
             trace = forward(params, xs3[w:t], h0=hs[w], activation=activation)
             m = np.zeros(t - w)
             m[prev - w :] = 1.0  # only the new steps carry a loss
@@ -160,5 +160,4 @@ def train_tbptt(
             if not _params_finite(params):
                 history["diverged"] = True
                 return history
-            prev = t
     return history

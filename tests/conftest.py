@@ -182,20 +182,28 @@ def truncation_ends(T, k1):
     return ends
 
 
+def window_start(t_prev, k1, k2, T):
+    """Where the pass that carries the losses of steps t_prev+1.. stops: they are
+    backpropagated through themselves and the k2 - k1 steps before them; nothing is cut
+    when k2 >= T."""
+    return 0 if k2 >= T else max(t_prev - (k2 - k1), 0)
+
+
 def fd_truncated_gradient(params, xs, h0, activation, loss_fn, k1, k2, eps=1e-3):
-    """BPTT(k2; k1) built directly from its definition, with finite differences.
+    """Truncated BPTT built directly from its definition, with finite differences.
 
     For each block end t (k1, 2k1, ..., T) with previous end t_prev and window start
-    w = max(t - k2, 0): h_w from the full forward pass is a constant; the recurrence is
-    re-run from h_w over steps w+1..t with the parameters; the block objective is the
-    loss of steps t_prev+1..t. Its central differences w.r.t. every parameter (and h0
-    when w = 0) are summed over the blocks. k1 = k2 = T gives full BPTT.
+    w = window_start(t_prev, k1, k2, T): h_w from the full forward pass is a constant;
+    the recurrence is re-run from h_w over steps w+1..t with the parameters and inputs;
+    the block objective is the loss of steps t_prev+1..t. Its central differences
+    w.r.t. every parameter, every input x_s (key "xs"; only those inside the window
+    matter) and h0 (when w = 0) are summed over the blocks. k1 = k2 = T gives full BPTT.
 
     The loss is a sum over steps, so "the loss of steps t_prev+1..t" is evaluated as
     loss(ys with those steps replaced by the recomputed outputs); the other steps
     contribute a constant.
     """
-    xs3 = as3(xs)
+    xs3 = np.array(as3(xs), dtype=float)
     T = xs3.shape[0]
     h0_2 = np.array(np.atleast_2d(h0), dtype=float)
     single = np.ndim(xs) == 2
@@ -203,9 +211,10 @@ def fd_truncated_gradient(params, xs, h0, activation, loss_fn, k1, k2, eps=1e-3)
     p = {k: np.array(v, dtype=float) for k, v in params.items()}
     grads = {k: np.zeros_like(v) for k, v in p.items()}
     grads["h0"] = np.zeros_like(h0_2)
+    grads["xs"] = np.zeros_like(xs3)
     t_prev = 0
     for t in truncation_ends(T, k1):
-        w = max(t - k2, 0)
+        w = window_start(t_prev, k1, k2, T)
         h_w = h0_2 if w == 0 else hs_full[w].copy()
 
         def block_loss(t=t, w=w, t_prev=t_prev, h_w=h_w):
@@ -216,9 +225,11 @@ def fd_truncated_gradient(params, xs, h0, activation, loss_fn, k1, k2, eps=1e-3)
 
         for k in PARAMS:
             grads[k] += fd_grad(block_loss, p[k], eps)
+        grads["xs"] += fd_grad(block_loss, xs3, eps)
         if w == 0:
             grads["h0"] += fd_grad(block_loss, h_w, eps)
         t_prev = t
     if single:
         grads["h0"] = grads["h0"][0]
+        grads["xs"] = grads["xs"][:, 0]
     return grads

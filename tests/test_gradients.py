@@ -35,6 +35,7 @@ def analytic(p, xs, h0, activation, loss_fn, truncate=None):
 def assert_close(grads, ref, context):
     for name in PARAMS + ("h0",):
         assert_grad_close(grads[name], ref[name], f"{context}: {name}", TOL)
+    assert_grad_close(grads.dxs, ref["xs"], f"{context}: dxs", TOL)
 
 
 # --- the full grid: activation x structure x batch x loss, full BPTT ------------------
@@ -95,6 +96,56 @@ def test_truncated_many_to_one_softmax_single_sequence(activation):
         assert_close(analytic(p, xs, h0, activation, loss_fn, truncate), ref, str(truncate))
 
 
+def fd_randomized_gradient(params, xs, h0, activation, loss_fn, xi, eps=1e-3):
+    """Randomized truncation from its definition, with finite differences.
+
+    The gradient that flows from step t back to h_{t-1} is scaled by xi_t. A surrogate
+    with the same values has exactly these derivatives: step t reads its previous state
+    as c_{t-1} + xi_t (h_{t-1} - c_{t-1}), where c_{t-1} is the (constant) value of
+    h_{t-1} in the unperturbed run. Returns the central differences of the surrogate's
+    loss w.r.t. the parameters, the inputs ("xs") and h0.
+    """
+    single = np.ndim(xs) == 2
+    xs3 = np.array(xs[:, None] if single else xs, dtype=float)
+    h0_2 = np.array(np.atleast_2d(h0), dtype=float)
+    p = {k: np.array(v, dtype=float) for k, v in params.items()}
+    c, _, _ = ref_run(p, xs3, h0_2, activation)  # the constants c_t = h_t
+    f = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "linear": lambda z: z}
+    f["sigmoid"] = lambda z: 1 / (1 + np.exp(-z))
+
+    def loss():
+        h, ys = h0_2, []
+        for t in range(1, xs3.shape[0] + 1):
+            h_read = c[t - 1] + xi[t - 1] * (h - c[t - 1])
+            h = f[activation](xs3[t - 1] @ p["W_xh"].T + h_read @ p["W_hh"].T + p["b_h"])
+            ys.append(h @ p["W_hy"].T + p["b_y"])
+        ys = np.array(ys)
+        return loss_fn(ys[:, 0] if single else ys)[0]
+
+    grads = {k: fd_grad(loss, p[k], eps) for k in PARAMS}
+    grads["xs"] = fd_grad(loss, xs3, eps)[:, 0] if single else fd_grad(loss, xs3, eps)
+    grads["h0"] = fd_grad(loss, h0_2, eps)[0] if single else fd_grad(loss, h0_2, eps)
+    return grads
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+@pytest.mark.parametrize("batch", [None, 2], ids=["single", "batch"])
+def test_randomized_bptt_matches_its_definition(activation, batch):
+    T, D, H, O, p_continue = 7, 2, 3, 2, 0.5
+    p, xs, h0 = make_problem(T, batch, D, H, O, activation, seed=9)
+    loss_fn = make_loss("mse_mean", (T, O) if batch is None else (T, batch, O), False, 5)
+    trace = rnnlib.forward(p, xs, h0, activation)
+    _, dys = loss_fn(trace.ys)
+    for seed in (0, 1, 2):
+        grads = rnnlib.bptt_randomized(p, trace, dys, p_continue, seed=seed)
+        # the draw bptt_randomized makes: xi_t = 1/p with probability p, else 0
+        rng = np.random.default_rng(seed)
+        xi = np.where(rng.random(T) < p_continue, 1 / p_continue, 0.0)
+        assert 0 < np.count_nonzero(xi) < T  # some links cut, some scaled
+        ref = fd_randomized_gradient(p, xs, h0, activation, loss_fn, xi)
+        assert_close(grads, ref, f"{activation} seed={seed}")
+
+
 # --- property-based: random shapes, activations, truncations, losses --------------------
 @st.composite
 def problems(draw):
@@ -136,6 +187,8 @@ def test_property_bptt_equals_definition(problem):
         assert grads[name].shape == ref[name].shape, name
         assert grads[name].dtype == np.float64
         assert_grad_close(grads[name], ref[name], name, TOL)
+    assert grads.dxs.shape == np.shape(xs) and grads.dxs.dtype == np.float64
+    assert_grad_close(grads.dxs, ref["xs"], "dxs", TOL)
 
 
 # --- dL/dh_t and dL/dz_t stored on the Gradients ----------------------------------------

@@ -91,9 +91,10 @@ def test_huge_learning_rate_diverges_cleanly_in_train_tbptt():
 
 
 def manual_tbptt(params, xs, tg, lr, k1, k2, epochs=1):
-    """Truncated BPTT written out: keep every h_t computed so far; for each chunk end t,
-    run the window (t - k2, t] from the stored h_{t-k2}, loss on the k1 new steps only,
-    full BPTT through the window, one SGD step."""
+    """Truncated BPTT written out: keep every h_t computed so far; for each chunk end t
+    (k1, 2 k1, ..., T) with previous end prev, run the window (w, t] from the stored h_w,
+    w = prev - (k2 - k1) (the new steps and the k2 - k1 before them; 0 when k2 >= T),
+    loss on the new steps only, full BPTT through the window, one SGD step."""
     p = rnnlib.copy_params(params)
     T = xs.shape[0]
     losses = []
@@ -102,7 +103,7 @@ def manual_tbptt(params, xs, tg, lr, k1, k2, epochs=1):
         ends = list(range(k1, T, k1)) + [T]
         prev = 0
         for t in ends:
-            w = max(t - k2, 0)
+            w = 0 if k2 >= T else max(prev - (k2 - k1), 0)
             trace = rnnlib.forward(p, xs[w:t], h0=hs[w])
             mask = (np.arange(w, t) >= prev).astype(float)
             loss, dys = rnnlib.mse(trace.ys, tg[w:t], mask=mask)
@@ -116,7 +117,7 @@ def manual_tbptt(params, xs, tg, lr, k1, k2, epochs=1):
     return p, losses
 
 
-@pytest.mark.parametrize("k1, k2", [(5, 5), (4, 4), (3, 7), (6, 20)])
+@pytest.mark.parametrize("k1, k2", [(5, 5), (4, 4), (3, 7), (4, 7), (6, 20), (5, 18)])
 def test_train_tbptt_carries_the_hidden_state(k1, k2):
     p, xs, tg = sine_setup(4)
     xs, tg = xs[:18], tg[:18]

@@ -2,7 +2,14 @@
 
 import numpy as np
 import pytest
-from conftest import ACTIVATION_NAMES, PARAMS, make_problem, rel_err, truncation_ends
+from conftest import (
+    ACTIVATION_NAMES,
+    PARAMS,
+    make_problem,
+    rel_err,
+    truncation_ends,
+    window_start,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,11 +27,15 @@ def setup(T=9, B=2, D=2, H=3, O=2, activation="tanh", seed=0):
 
 
 def test_truncation_blocks_lists_the_backward_passes():
+    """Each pass backpropagates the losses since the previous pass through themselves and
+    the k2 - k1 steps before them; k2 >= T truncates nothing."""
     assert rnnlib.truncation_blocks(10, None) == [(10, 0, 0)]
-    assert rnnlib.truncation_blocks(10, 4) == [(4, 0, 0), (8, 4, 4), (10, 8, 6)]
-    assert rnnlib.truncation_blocks(10, (3, 5)) == [(3, 0, 0), (6, 3, 1), (9, 6, 4), (10, 9, 5)]
+    assert rnnlib.truncation_blocks(10, 4) == [(4, 0, 0), (8, 4, 4), (10, 8, 8)]
+    assert rnnlib.truncation_blocks(10, (3, 5)) == [(3, 0, 0), (6, 3, 1), (9, 6, 4), (10, 9, 7)]
     assert rnnlib.truncation_blocks(6, (3, 3)) == [(3, 0, 0), (6, 3, 3)]
     assert rnnlib.truncation_blocks(3, (5, 8)) == [(3, 0, 0)]
+    assert rnnlib.truncation_blocks(7, (2, 7)) == [(2, 0, 0), (4, 2, 0), (6, 4, 0), (7, 6, 0)]
+    assert rnnlib.truncation_blocks(7, (2, 6)) == [(2, 0, 0), (4, 2, 0), (6, 4, 0), (7, 6, 2)]
 
 
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
@@ -57,11 +68,12 @@ def test_truncate_k_equals_pair_k_k():
 
 
 def chunked_gradient(p, xs, trace, dys, k, activation):
-    """Detaching interpretation: independent chunks of k steps, each started from the
-    carried hidden state (a constant), full BPTT inside each chunk; gradients summed."""
+    """Detaching interpretation: independent chunks of k steps (the last one shorter when
+    k does not divide T), each started from the carried hidden state (a constant), full
+    BPTT inside each chunk; gradients summed, input gradients stacked."""
     T = trace.T
     total = {name: np.zeros_like(p[name]) for name in PARAMS}
-    h0_grad = None
+    total["xs"] = np.zeros_like(trace.xs)
     for start in range(0, T, k):
         stop = min(start + k, T)
         chunk = rnnlib.forward(p, xs[start:stop], trace.hs[start], activation)
@@ -69,59 +81,63 @@ def chunked_gradient(p, xs, trace, dys, k, activation):
         g = rnnlib.bptt(p, chunk, dys[start:stop])
         for name in PARAMS:
             total[name] += g[name]
+        total["xs"][start:stop] = g.dxs
         if start == 0:
-            h0_grad = g["h0"]
-    total["h0"] = h0_grad
+            total["h0"] = g["h0"]
     return total
 
 
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
 @pytest.mark.parametrize("batch", [None, 3])
-def test_truncate_k_is_full_bptt_on_detached_chunks(activation, batch):
-    """truncate=k: the hidden state is detached every k steps (k divides T here; for the
-    final shorter pass when it does not, see the next test)."""
-    T = 12
+@pytest.mark.parametrize("T", [12, 11])
+def test_truncate_k_is_full_bptt_on_detached_chunks(activation, batch, T):
+    """truncate=k: the hidden state is detached every k steps, whether or not k divides T
+    (for T = 11 the last chunk is shorter and starts at the last detach point)."""
     p, xs, h0, trace, dys = setup(T=T, B=batch, activation=activation, seed=6)
     full = rnnlib.bptt(p, trace, dys)
-    for k in (1, 2, 3, 4, 6, 12):
+    for k in range(1, T + 2):
         g = rnnlib.bptt(p, trace, dys, truncate=k)
         ref = chunked_gradient(p, xs, trace, dys, k, activation)
         for name in KEYS:
             np.testing.assert_allclose(g[name], ref[name], rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(g.dxs, ref["xs"], rtol=1e-11, atol=1e-13)
         if k < T:  # detaching matters: truncated != full
             assert rel_err(g["W_hh"], full["W_hh"]) > 1e-6
 
 
-def test_final_short_pass_reaches_back_k2_steps():
-    """When k1 does not divide T, the last pass (at t = T) backpropagates the losses of
-    its new steps through the last k2 steps, as the definition says: (T - k2, T]."""
+def test_final_short_pass_starts_at_the_last_detach_point():
+    """When k does not divide T, the last pass (at t = T) backpropagates the losses of its
+    new steps through themselves only: truncate=k detaches at t = k, 2k, ..."""
     T, k = 11, 3
-    assert rnnlib.truncation_blocks(T, k)[-1] == (11, 9, 8)
+    assert rnnlib.truncation_blocks(T, k)[-1] == (11, 9, 9)
     p, xs, h0, trace, dys = setup(T=T, activation="tanh", seed=6)
     g = rnnlib.bptt(p, trace, dys, truncate=k)
-    ref = windowed_gradient(p, xs, trace, dys, k, k, "tanh")
-    for name in KEYS:
-        np.testing.assert_allclose(g[name], ref[name], rtol=1e-11, atol=1e-13)
-    # ... which differs from a last chunk that starts at the detach point t = 9
     chunks = chunked_gradient(p, xs, trace, dys, k, "tanh")
-    assert rel_err(g["W_hh"], chunks["W_hh"]) > 1e-6
+    for name in KEYS:
+        np.testing.assert_allclose(g[name], chunks[name], rtol=1e-11, atol=1e-13)
+    # ... which differs from a last pass through the last k steps (10, 11, and 9 before them)
+    old = windowed_gradient(p, xs, trace, dys, k, k, "tanh", start=lambda t_prev, t: t - k)
+    assert rel_err(g["W_hh"], old["W_hh"]) > 1e-6
 
 
-def windowed_gradient(p, xs, trace, dys, k1, k2, activation):
-    """BPTT(k2; k1) as a sum of full BPTT passes on windows (w, t] started from the
-    carried state h_w, with a loss only on the new steps (t_prev, t]."""
+def windowed_gradient(p, xs, trace, dys, k1, k2, activation, start=None):
+    """Truncated BPTT as a sum of full BPTT passes on windows (w, t] started from the
+    carried state h_w, with a loss only on the new steps (t_prev, t]; w from conftest's
+    window_start (the definition) unless ``start(t_prev, t)`` is given."""
     T = trace.T
     total = {name: np.zeros_like(p[name]) for name in PARAMS}
     total["h0"] = np.zeros_like(trace.hs[0])
+    total["xs"] = np.zeros_like(trace.xs)
     t_prev = 0
     for t in truncation_ends(T, k1):
-        w = max(t - k2, 0)
+        w = window_start(t_prev, k1, k2, T) if start is None else max(start(t_prev, t), 0)
         win = rnnlib.forward(p, xs[w:t], trace.hs[w], activation)
         d = np.array(dys[w:t], copy=True)
         d[: t_prev - w] = 0.0
         g = rnnlib.bptt(p, win, d)
         for name in PARAMS:
             total[name] += g[name]
+        total["xs"][w:t] += g.dxs
         if w == 0:
             total["h0"] += g["h0"]
         t_prev = t
@@ -144,6 +160,7 @@ def test_property_truncated_equals_sum_of_windows(T, B, activation, k1, extra, s
     ref = windowed_gradient(p, xs, trace, dys, k1, k2, activation)
     for name in KEYS:
         np.testing.assert_allclose(g[name], ref[name], rtol=1e-10, atol=1e-12, err_msg=name)
+    np.testing.assert_allclose(g.dxs, ref["xs"], rtol=1e-10, atol=1e-12)
     if k1 == k2:
         a = rnnlib.bptt(p, trace, dys, truncate=k1)
         for name in KEYS:
@@ -159,6 +176,7 @@ def test_randomized_with_p_one_is_exactly_full_bptt():
         for name in KEYS:
             np.testing.assert_array_equal(g[name], full[name])
         np.testing.assert_array_equal(g.dhs, full.dhs)
+        np.testing.assert_array_equal(g.dxs, full.dxs)
 
 
 def test_randomized_is_reproducible_and_random():

@@ -377,8 +377,9 @@ plt.show()
 
 # %% slideshow={"slide_type": "fragment"}
 def reach(T, k1, k2):
-    """R (T, T) with R[u-1, s-1] = 1 iff t_end(u) - k2 < s <= u, where t_end(u) is the
-    end of the backward pass that carries the loss at step u."""
+    """R (T, T) with R[u-1, s-1] = 1 iff t_stop(u) < s <= u, where the pass that carries
+    the loss at step u stops at t_stop(u) = max(t_prev - (k2 - k1), 0), t_prev being the
+    end of the pass before it (and t_stop = 0 when k2 >= T)."""
     raise NotImplementedError  # your code here
 
 
@@ -387,11 +388,12 @@ result = check_reach(reach)
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def reach(T, k1, k2):
-    """R (T, T) with R[u-1, s-1] = 1 iff t_end(u) - k2 < s <= u."""
+    """R (T, T) with R[u-1, s-1] = 1 iff t_stop(u) < s <= u."""
     R = np.zeros((T, T), dtype=int)
     for u in range(1, T + 1):
-        t_end = min(-(-u // k1) * k1, T)  # first multiple of k1 at or after u, or T
-        R[u - 1, max(t_end - k2, 0) : u] = 1  # s = t_end - k2 + 1 .. u
+        t_prev = (u - 1) // k1 * k1  # end of the pass before the one that carries L_u
+        t_stop = 0 if k2 >= T else max(t_prev - (k2 - k1), 0)
+        R[u - 1, t_stop:u] = 1  # s = t_stop + 1 .. u
     return R
 
 
