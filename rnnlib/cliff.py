@@ -26,6 +26,9 @@ from ._validate import check_positive_int
 T_CLIFF = 50
 X0 = 0.5
 TARGET = 0.7
+#: the window of (w, b) shown in Pascanu et al.'s figure
+W_RANGE = (3.0, 7.0)
+B_RANGE = (-4.5, -1.0)
 
 
 def sigmoid(x):
@@ -69,6 +72,14 @@ def cliff_loss_and_grad(w, b, T=T_CLIFF, x0=X0, target=TARGET):
         db = db + dx
         dx = dx * w * s[t - 1] * (1 - s[t - 1])  # dL/dx_{t-1} = dL/dx_t w sigma'(x_{t-1})
     return loss, dw, db
+
+
+def cliff_grid(n: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(W, B, L), each (n, n): an n x n grid of (w, b) over W_RANGE x B_RANGE and the loss
+    L(w, b) at every point, in one vectorised call of cliff_loss."""
+    n = check_positive_int(n, "n")
+    W, B = np.meshgrid(np.linspace(*W_RANGE, n), np.linspace(*B_RANGE, n))
+    return W, B, cliff_loss(W, B)
 
 
 def descend(w0, b0, lr, steps, clip=None, T=T_CLIFF):

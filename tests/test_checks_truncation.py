@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 import rnnlib  # noqa: E402
 from rnnlib.checks.truncation import check_detached, check_reach  # noqa: E402
-from rnnlib.viz import truncation as vt  # noqa: E402
+from rnnlib.truncation import reach_matrix  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +20,7 @@ def _close():
 
 # --- checkers -------------------------------------------------------------------------
 def _reach_ok(T, k1, k2):
-    return vt.reach_matrix(T, (k1, k2))
+    return reach_matrix(T, (k1, k2))
 
 
 def test_check_reach_accepts_the_reference(capsys):
@@ -30,7 +30,7 @@ def test_check_reach_accepts_the_reference(capsys):
 
 def test_check_reach_names_the_wrong_entry(capsys):
     def off_by_one(T, k1, k2):  # the window reaches one step too far back
-        R = vt.reach_matrix(T, (k1, k2))
+        R = reach_matrix(T, (k1, k2))
         for u in range(1, T + 1):
             t_end = min(-(-u // k1) * k1, T)
             if t_end - k2 >= 1:

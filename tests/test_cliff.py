@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from rnnlib.cliff import cliff_loss, cliff_loss_and_grad, cliff_states, descend
+from rnnlib.cliff import (
+    B_RANGE,
+    W_RANGE,
+    cliff_grid,
+    cliff_loss,
+    cliff_loss_and_grad,
+    cliff_states,
+    descend,
+)
 
 
 @pytest.mark.parametrize("w, b", [(3.5, -2.6), (5.0, -3.0), (6.0, -3.6), (4.2, -2.1), (6.9, -1.2)])
@@ -44,3 +52,12 @@ def test_bad_input():
         descend(5.0, -3.0, 1.0, 10, clip=-1.0)
     with pytest.raises(TypeError, match="steps"):
         descend(5.0, -3.0, 1.0, 2.5)
+
+
+def test_cliff_grid_covers_the_window():
+    W, B, L = cliff_grid(7)
+    assert W.shape == B.shape == L.shape == (7, 7)
+    assert (W[0, 0], W[0, -1], B[0, 0], B[-1, 0]) == (*W_RANGE, *B_RANGE)
+    assert L[3, 5] == pytest.approx(cliff_loss(W[3, 5], B[3, 5]))
+    with pytest.raises(ValueError, match="n"):
+        cliff_grid(0)

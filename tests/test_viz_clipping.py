@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from rnnlib.cliff import descend  # noqa: E402
+from rnnlib.cliff import cliff_grid, descend  # noqa: E402
 from rnnlib.viz import clipping as viz  # noqa: E402
 
 
@@ -21,7 +21,7 @@ def test_clip_2d_keeps_norm_direction_and_turns_value():
 
 
 def test_cliff_surface_and_paths():
-    W, B, L = viz.cliff_grid(40)
+    W, B, L = cliff_grid(40)
     assert L.shape == (40, 40) and L.min() < 0.05 and L.max() > 0.4
     fig, ax = plt.subplots()
     viz.plot_cliff(ax, (W, B, L))

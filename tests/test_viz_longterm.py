@@ -1,4 +1,4 @@
-"""Tests for rnnlib.viz.longterm: the adding-problem runs and their figures."""
+"""Tests for rnnlib.viz.longterm: the figures of notebook 09."""
 
 import matplotlib
 
@@ -15,28 +15,6 @@ from rnnlib.viz import longterm as lt  # noqa: E402
 def _close():
     yield
     plt.close("all")
-
-
-@pytest.mark.parametrize("model", ["tanh", "irnn", "gated"])
-def test_run_adding_trains_and_measures(model):
-    run = lt.run_adding(5, model, steps=30, n_hidden=6, batch=16, lr=1e-2, clip_norm=1.0, n_test=50)
-    assert run["model"] == model and run["T"] == 5
-    assert len(run["history"]["loss"]) == 30
-    assert np.isfinite(run["test_mse"]) and run["test_mse"] > 0
-    xs, targets = rnnlib.adding_problem(5, 50, seed=1)
-    assert run["test_mse"] == pytest.approx(lt.test_mse(run["params"], model, xs, targets))
-    flow = lt.gradient_flow(run["params"], model, xs[:, 0])
-    assert flow.shape == (6,) and flow[-1] == 1.0
-
-
-def test_run_adding_learns_short_sequences():
-    run = lt.run_adding(5, "tanh", n_test=200)
-    assert run["test_mse"] < 0.3 * rnnlib.ADDING_BASELINE_MSE
-
-
-def test_unknown_model_is_named():
-    with pytest.raises(ValueError, match="model"):
-        lt.run_adding(5, "lstm")
 
 
 def test_figures_have_expected_artists():

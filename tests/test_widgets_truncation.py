@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rnnlib.viz import truncation as vt  # noqa: E402
+from rnnlib.truncation import reach_matrix  # noqa: E402
 from rnnlib.widgets.truncation import BENCH_CASES, TruncationExplorer  # noqa: E402
 
 
@@ -24,7 +24,7 @@ def test_explorer_updates_when_set():
     png = ex.image.value
     ex.set(k=6)
     assert ex.image.value != png
-    assert np.array_equal(ex.im.get_array(), vt.reach_matrix(12, 6))
+    assert np.array_equal(ex.im.get_array(), reach_matrix(12, 6))
     assert ex.marker.get_xdata()[0] == 6
     ex.set(k=12)
     assert "exact" in ex.text.get_text()

@@ -32,6 +32,7 @@ import numpy as np
 import rnnlib
 from rnnlib.checks.vanishing import check_jacobian_product
 from rnnlib.report import table
+from rnnlib.vanishing import decay_curves, power_norms
 from rnnlib.viz import use_course_style
 from rnnlib.viz import vanishing as viz
 from rnnlib.widgets.vanishing import VanishingExplorer
@@ -158,14 +159,13 @@ assert jac[0] < 1e-6 and grad[0] < 1e-6  # vanished over 50 steps
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Vanishing and exploding, side by side
 #
-# `viz.decay_curves` makes these same calls (checked below). Dashed: the bound (next slide).
+# `decay_curves` makes these same calls (checked below). Dashed: the bound (next slide).
 
 # %% slideshow={"slide_type": "fragment"}
-c = viz.decay_curves(network(0.9), xs50, "tanh")
+c = decay_curves(network(0.9), xs50, "tanh")
 assert np.allclose(c["jacobian"][::-1], jac) and np.allclose(c["gradient"][::-1], grad)
 panels = {
-    f"{a}, s = {s}": viz.decay_curves(network(s), xs50, a)
-    for a, s in [("tanh", 0.9), ("relu", 2.5)]
+    f"{a}, s = {s}": decay_curves(network(s), xs50, a) for a, s in [("tanh", 0.9), ("relu", 2.5)]
 }
 for c in panels.values():
     assert np.all(c["jacobian"] <= c["bound"]) and np.all(c["gradient"] <= c["bound"])
@@ -194,7 +194,7 @@ plt.show()
 rows, ok = [], True
 for act in ["tanh", "sigmoid", "relu", "linear"]:
     for s in [0.5, 1.5]:
-        c = viz.decay_curves(network(s), xs50, act)
+        c = decay_curves(network(s), xs50, act)
         gs = rnnlib.GAMMA[act] * rnnlib.sigma_max(network(s)["W_hh"])
         ok &= bool(np.all(c["jacobian"] <= c["bound"]) and np.all(c["gradient"] <= c["bound"]))
         rows.append([act, s, gs, c["jacobian"][-1], c["bound"][-1]])
@@ -270,7 +270,7 @@ explorer.set(activation="tanh", scale=1.0, T=50)  # back to the start
 W_big = np.array([[0.9, 4.0], [0.0, 0.9]])  # eigenvalues 0.9, 0.9
 W_small = np.array([[0.9, 0.05], [0.0, 0.9]])  # same eigenvalues, sigma_max < 1
 K = 60
-n_big, n_small = viz.power_norms(W_big, K), viz.power_norms(W_small, K)
+n_big, n_small = power_norms(W_big, K), power_norms(W_small, K)
 k_peak = int(np.argmax(n_big))
 for name, W in [("W_big", W_big), ("W_small", W_small)]:
     print(f"{name}: rho = {rnnlib.spectral_radius(W):.2f}, sigma_max = {rnnlib.sigma_max(W):.3f}")

@@ -30,7 +30,7 @@ import numpy as np
 
 import rnnlib
 from rnnlib.checks.clipping import check_clip_by_norm
-from rnnlib.cliff import cliff_loss, cliff_loss_and_grad, descend
+from rnnlib.cliff import cliff_grid, cliff_loss, cliff_loss_and_grad, descend
 from rnnlib.viz import clipping as viz
 from rnnlib.viz import use_course_style
 from rnnlib.widgets.clipping import LR, START, STEPS, ClippingExplorer
@@ -140,7 +140,7 @@ num_db = (cliff_loss(w0, b0 + eps) - cliff_loss(w0, b0 - eps)) / (2 * eps)
 err = rnnlib.rel_error(np.array([dw, db]), np.array([num_dw, num_db]))
 print(f"L(5, -3) = {loss:.4f}; backprop vs finite differences: rel. error {err:.1e}")
 assert err < 1e-6
-grid = viz.cliff_grid(300)  # 300 x 300 values of L in one vectorised call
+grid = cliff_grid(300)  # 300 x 300 values of L in one vectorised call
 L = grid[2]
 print(f"loss on the grid w in [3, 7], b in [-4.5, -1]: from {L.min():.3f} to {L.max():.3f}")
 assert L.max() - L.min() > 0.4

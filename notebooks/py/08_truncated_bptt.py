@@ -31,7 +31,18 @@ import numpy as np
 
 import rnnlib
 from rnnlib.checks.truncation import check_detached, check_reach
+from rnnlib.experiments import measure_cost
 from rnnlib.report import table
+from rnnlib.truncation import (
+    full_gradient,
+    literal_blocks,
+    measured_reach,
+    randomized_mean_errors,
+    reach_from_blocks,
+    reach_matrix,
+    truncation_errors,
+    windowed_gradient,
+)
 from rnnlib.viz import truncation as vt
 from rnnlib.viz import use_course_style
 from rnnlib.widgets.truncation import TruncationExplorer
@@ -93,7 +104,7 @@ plt.show()
 # $k_1 = k_2 = 10$, or $k_1 = 1$, $k_2 = 10$) so that every loss goes back up to $k_2$ steps.
 
 # %% slideshow={"slide_type": "fragment"}
-R_literal = vt.reach_from_blocks(1000, vt.literal_blocks(1000, k1=100, k2=10))
+R_literal = reach_from_blocks(1000, literal_blocks(1000, k1=100, k2=10))
 lost = np.mean(R_literal.sum(axis=1) == 0)  # losses that reach no step at all
 print(f"fraction of losses that send no gradient: {lost:.2f}")
 assert np.isclose(lost, 0.9)
@@ -122,8 +133,8 @@ params_small = rnnlib.init_params(1, 8, 1, seed=0, scheme="xavier")
 xs_small, _ = rnnlib.sine_next_step(12, 1, seed=0)
 rows = []
 for cfg in configs:
-    R = vt.measured_reach(params_small, xs_small[:, 0], truncate=cfg)
-    assert np.array_equal(R, vt.reach_matrix(12, cfg))
+    R = measured_reach(params_small, xs_small[:, 0], truncate=cfg)
+    assert np.array_equal(R, reach_matrix(12, cfg))
     rows.append([str(cfg), int(R.sum())])
 print(table(rows, ["truncate", "filled entries (of 78 for full)"]))
 
@@ -141,8 +152,8 @@ xs, targets = rnnlib.sine_next_step(T, 1, seed=0)
 trace = rnnlib.forward(params, xs)
 _, dys = rnnlib.mse(trace.ys, targets)
 ks = np.arange(1, T + 6)
-err_kk = vt.truncation_errors(params, trace, dys, ks)  # k1 = k2 = k
-err_1k = vt.truncation_errors(params, trace, dys, ks, k1=1)  # a pass at every step
+err_kk = truncation_errors(params, trace, dys, ks)  # k1 = k2 = k
+err_1k = truncation_errors(params, trace, dys, ks, k1=1)  # a pass at every step
 print(
     table(
         [[k, err_kk[k - 1], err_1k[k - 1]] for k in (1, 5, 10, 20, 39)],
@@ -193,7 +204,7 @@ explorer
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What truncation saves: memory
 #
-# `vt.windowed_gradient` computes BPTT($k_2$; $k_1$) while storing only the current window:
+# `windowed_gradient` computes BPTT($k_2$; $k_1$) while storing only the current window:
 # at each $t_{end}$ it runs forward over the last $k_2$ steps from the stored $h_{t_{end}-k_2}$,
 # backpropagates, adds the gradients and forgets the window. First: it is the same gradient.
 
@@ -204,8 +215,8 @@ trace_long = rnnlib.forward(params_cost, xs_long)
 _, dys_long = rnnlib.mse(trace_long.ys, targets_long, form="half_sum")
 for k1, k2 in [(50, 50), (10, 50)]:
     g_ref = rnnlib.bptt(params_cost, trace_long, dys_long, truncate=(k1, k2))
-    g_win = vt.windowed_gradient(params_cost, xs_long, targets_long, k1, k2)
-    worst = max(rnnlib.rel_error(g_win[k], g_ref[k]) for k in vt.PARAMS)
+    g_win = windowed_gradient(params_cost, xs_long, targets_long, k1, k2)
+    worst = max(rnnlib.rel_error(g_win[k], g_ref[k]) for k in rnnlib.PARAM_NAMES)
     assert worst < 1e-12
     print(f"k1 = {k1}, k2 = {k2}: same gradients (largest relative difference below 1e-12)")
 
@@ -223,10 +234,10 @@ cost = {"full BPTT": ([], []), "window k2 = 50": ([], [])}
 for T_cost in Ts:
     xs_c, targets_c = rnnlib.sine_next_step(T_cost, 8, seed=2)
     for name, fn, args in [
-        ("full BPTT", vt.full_gradient, ()),
-        ("window k2 = 50", vt.windowed_gradient, (50, 50)),
+        ("full BPTT", full_gradient, ()),
+        ("window k2 = 50", windowed_gradient, (50, 50)),
     ]:
-        seconds, peak = vt.measure(fn, params_cost, xs_c, targets_c, *args)
+        seconds, peak = measure_cost(fn, params_cost, xs_c, targets_c, *args)
         cost[name][0].append(seconds)
         cost[name][1].append(peak)
 rows = [
@@ -345,8 +356,8 @@ assert len(loss) == 100 and loss[-5:].mean() < loss[:5].mean() / 10
 
 # %% slideshow={"slide_type": "fragment"}
 ns = [1, 2, 4, 8, 16, 32, 64, 128, 256]
-err_rand = vt.randomized_mean_errors(params, trace, dys, ns, n_draws=1024, p_continue=0.8)
-err_fixed = vt.truncation_errors(params, trace, dys, [5])[0]
+err_rand = randomized_mean_errors(params, trace, dys, ns, n_draws=1024, p_continue=0.8)
+err_fixed = truncation_errors(params, trace, dys, [5])[0]
 slope = np.polyfit(np.log(ns), np.log(err_rand), 1)[0]
 print(
     table([[n, e] for n, e in zip(ns, err_rand, strict=True)], ["n", "error of the mean"], digits=3)

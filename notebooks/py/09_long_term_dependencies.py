@@ -32,6 +32,7 @@ import numpy as np
 import rnnlib
 from rnnlib import gated
 from rnnlib.checks.longterm import check_gated_jacobian
+from rnnlib.experiments import gradient_flow, run_adding
 from rnnlib.report import table
 from rnnlib.viz import longterm as lt
 from rnnlib.viz import use_course_style
@@ -78,7 +79,7 @@ assert np.isclose(BASELINE, 1 / 6) and abs(mse_constant_1 - BASELINE) < 0.003
 
 # %% slideshow={"slide_type": "fragment"}
 Ts = [5, 10, 20, 40]
-vanilla = {T: lt.run_adding(T, "tanh", lr=1e-2) for T in Ts}
+vanilla = {T: run_adding(T, "tanh", lr=1e-2) for T in Ts}
 print(
     table(
         [[T, r["test_mse"], r["test_mse"] / BASELINE] for T, r in vanilla.items()],
@@ -117,7 +118,7 @@ print("learned: T = 5, 10;  at the baseline: T = 40")
 
 # %% slideshow={"slide_type": "fragment"}
 xs_test, _ = rnnlib.adding_problem(T=40, n=1, seed=3)
-flow_tanh = lt.gradient_flow(vanilla[40]["params"], "tanh", xs_test[:, 0])
+flow_tanh = gradient_flow(vanilla[40]["params"], "tanh", xs_test[:, 0])
 print(
     f"||dh_40/dh_30|| = {flow_tanh[30]:.2e}   ||dh_40/dh_20|| = {flow_tanh[20]:.2e}   "
     f"||dh_40/dh_0|| = {flow_tanh[0]:.2e}"
@@ -138,10 +139,10 @@ assert flow_tanh[0] < 1e-3 * flow_tanh[30]
 # %% slideshow={"slide_type": "fragment"}
 variants = {
     "tanh, lr 1e-2": vanilla[40],
-    "tanh + clip, lr 1e-2": lt.run_adding(40, "tanh", lr=1e-2, clip_norm=1.0),
-    "IRNN, lr 3e-3": lt.run_adding(40, "irnn", lr=3e-3),
-    "IRNN + clip, lr 1e-2": lt.run_adding(40, "irnn", lr=1e-2, clip_norm=1.0),
-    "IRNN + clip, lr 3e-3": lt.run_adding(40, "irnn", lr=3e-3, clip_norm=1.0),
+    "tanh + clip, lr 1e-2": run_adding(40, "tanh", lr=1e-2, clip_norm=1.0),
+    "IRNN, lr 3e-3": run_adding(40, "irnn", lr=3e-3),
+    "IRNN + clip, lr 1e-2": run_adding(40, "irnn", lr=1e-2, clip_norm=1.0),
+    "IRNN + clip, lr 3e-3": run_adding(40, "irnn", lr=3e-3, clip_norm=1.0),
 }
 print(
     table(
@@ -232,7 +233,7 @@ print("largest relative error over the 8 parameters: below 1e-7")
 # batches of 64, no clipping.
 
 # %% slideshow={"slide_type": "fragment"}
-run_gated = lt.run_adding(40, "gated", lr=1e-2)
+run_gated = run_adding(40, "gated", lr=1e-2)
 results = dict(variants, **{"gated cell, lr 1e-2": run_gated})
 print(
     f"gated cell: test MSE {run_gated['test_mse']:.4f} = "
@@ -268,10 +269,8 @@ plt.show()
 # %% slideshow={"slide_type": "fragment"}
 flows = {
     "vanilla tanh": flow_tanh,
-    "IRNN + clip": lt.gradient_flow(
-        variants["IRNN + clip, lr 3e-3"]["params"], "irnn", xs_test[:, 0]
-    ),
-    "gated cell": lt.gradient_flow(run_gated["params"], "gated", xs_test[:, 0]),
+    "IRNN + clip": gradient_flow(variants["IRNN + clip, lr 3e-3"]["params"], "irnn", xs_test[:, 0]),
+    "gated cell": gradient_flow(run_gated["params"], "gated", xs_test[:, 0]),
 }
 fig = lt.plot_gradient_flow(flows)
 plt.show()

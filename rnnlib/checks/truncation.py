@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rnn
+from .._validate import PARAM_NAMES as PARAMS
 from ..data import sine_next_step
 from ..gradcheck import rel_error
 from ..losses import mse
 from ..params import init_params
-from ..viz.truncation import PARAMS, reach_matrix
+from ..truncation import reach_matrix
 from .framework import CheckResult, describe_difference, run_student
 
 REACH_CASES = [(8, 4, 4), (10, 2, 5), (7, 3, 3), (9, 1, 4), (6, 6, 6), (5, 2, 9)]

@@ -9,13 +9,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from .. import clip_by_norm, clip_by_value
-from ..cliff import cliff_loss
+from ..cliff import B_RANGE, W_RANGE, cliff_grid
+from ..clip import clip_by_norm, clip_by_value
 from .style import COLORS
-
-#: the window of Pascanu et al.'s figure
-W_RANGE = (3.0, 7.0)
-B_RANGE = (-4.5, -1.0)
 
 
 def plot_clip_2d(ax, g, threshold, limit):
@@ -53,12 +49,6 @@ def plot_clip_2d(ax, g, threshold, limit):
     ax.set_ylabel("component 2")
     ax.legend(loc="upper left", fontsize=10)
     return by_norm, by_value
-
-
-def cliff_grid(n=300):
-    """(W, B, L) on an n x n grid over Pascanu et al.'s window, in one vectorised call."""
-    W, B = np.meshgrid(np.linspace(*W_RANGE, n), np.linspace(*B_RANGE, n))
-    return W, B, cliff_loss(W, B)
 
 
 def plot_cliff(ax, grid=None, colorbar=True):

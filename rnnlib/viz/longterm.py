@@ -1,9 +1,5 @@
-"""Long-term dependencies: the adding-problem experiments and their figures.
-
-``run_adding`` trains one model (vanilla tanh RNN, IRNN or the gated cell of
-rnnlib.gated) on fresh batches of the adding problem and measures its test MSE;
-the plot functions draw what the notebook discusses.
-"""
+"""Figures of notebook 09: the adding problem, learning curves, test errors and how far
+back the gradient flows (the runs themselves: rnnlib.experiments.run_adding)."""
 
 from __future__ import annotations
 
@@ -11,86 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import gated
-from ..data import ADDING_BASELINE_MSE, adding_problem
-from ..jacobians import jacobian_norms
-from ..optim import Adam
-from ..params import init_params
-from ..rnn import forward
-from ..training import train
+from ..data import ADDING_BASELINE_MSE
 from .style import COLORS, use_course_style
-
-#: the models run_adding knows: (activation, init scheme) or "gated"
-MODELS = {
-    "tanh": ("tanh", "xavier"),
-    "irnn": ("relu", "identity"),
-    "gated": None,
-}
-
-
-def run_adding(
-    T,
-    model="tanh",
-    *,
-    steps=300,
-    n_hidden=16,
-    batch=64,
-    lr=1e-2,
-    clip_norm=None,
-    seed=0,
-    n_test=1000,
-):
-    """Train ``model`` on the adding problem of length T with Adam on fresh batches
-    (MSE at the last step). Returns dict(params, history, test_mse, model, T)."""
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {list(MODELS)}, got {model!r}")
-    data = lambda step: adding_problem(T, batch, seed=10_000 + step)  # noqa: E731
-    if model == "gated":
-        params = gated.init_gated_params(2, n_hidden, 1, seed=seed)
-        history = gated.train_gated(params, data, Adam(lr), steps, clip_norm=clip_norm)
-    else:
-        activation, scheme = MODELS[model]
-        params = init_params(2, n_hidden, 1, seed=seed, scheme=scheme, scale=0.1)
-        history = train(
-            params,
-            data,
-            "mse",
-            Adam(lr),
-            steps,
-            activation=activation,
-            mask="last",
-            clip_norm=clip_norm,
-        )
-    xs, targets = adding_problem(T, n_test, seed=1)
-    return {
-        "params": params,
-        "history": history,
-        "model": model,
-        "T": T,
-        "test_mse": test_mse(params, model, xs, targets),
-    }
-
-
-def predict(params, model, xs):
-    """y_T for a batch xs (T, B, 2) of adding-problem inputs."""
-    if model == "gated":
-        return gated.gated_forward(params, xs).ys[-1]
-    return forward(params, xs, activation=MODELS[model][0]).ys[-1]
-
-
-def test_mse(params, model, xs, targets):
-    """MSE of the prediction at the last step (nan if the network overflowed)."""
-    with np.errstate(all="ignore"):
-        y = predict(params, model, xs)
-        value = float(np.mean((y - targets) ** 2))
-    return value if np.isfinite(value) else float("nan")
-
-
-def gradient_flow(params, model, xs):
-    """||dh_T/dh_k||_2 for k = 0..T on one adding sequence xs (T, 2)."""
-    if model == "gated":
-        return gated.gated_jacobian_norms(params, gated.gated_forward(params, xs))
-    return jacobian_norms(params, forward(params, xs, activation=MODELS[model][0]))
 
 
 # ---------------------------------------------------------------------------

@@ -1,163 +1,19 @@
-"""Truncated BPTT: which losses reach which steps, what truncation costs and saves.
+"""Figures of notebook 08: which losses reach which steps, what truncation costs and saves.
 
-Computations (numpy) come first, figures (matplotlib) after. Notation: BPTT(k2; k1)
-runs a backward pass every k1 steps; each pass backpropagates the losses of its k1
-new steps through the last k2 steps (rnnlib.truncation_blocks lists the passes).
+Notation: BPTT(k2; k1) runs a backward pass every k1 steps (rnnlib.truncation_blocks
+lists the passes); the reach matrices, errors and costs drawn here are computed by
+rnnlib.truncation and rnnlib.experiments.
 """
 
 from __future__ import annotations
-
-import time
-import tracemalloc
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import rnn
-from .._validate import check_positive_int
-from ..gradcheck import rel_error
-from ..losses import mse
+from ..rnn import truncation_blocks
+from ..truncation import reach_from_blocks, reach_matrix
 from .style import COLORS, use_course_style
-
-PARAMS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
-
-
-# ---------------------------------------------------------------------------
-# who reaches whom
-# ---------------------------------------------------------------------------
-def reach_from_blocks(T, blocks):
-    """R (T, T): R[u-1, s-1] = 1 when the loss at step u sends gradient to the use of the
-    parameters at step s, for backward passes (t_end, t_loss, t_stop): the losses
-    t_loss < u <= t_end reach the steps t_stop < s <= u."""
-    T = check_positive_int(T, "T")
-    R = np.zeros((T, T), dtype=int)
-    for t_end, t_loss, t_stop in blocks:
-        for u in range(t_loss + 1, t_end + 1):
-            R[u - 1, t_stop:u] = 1  # steps s = t_stop+1 .. u
-    return R
-
-
-def reach_matrix(T, truncate=None):
-    """The reach matrix of full BPTT (truncate=None), k (= (k, k)) or (k1, k2)."""
-    return reach_from_blocks(T, rnn.truncation_blocks(T, truncate))
-
-
-def literal_blocks(T, k1, k2):
-    """Passes of "run k1 steps forward, then backpropagate through the last k2" read
-    literally, also when k2 < k1: at t = k1, 2 k1, ..., T the losses of the k1 new
-    steps start a pass that stops at t - k2. Same triples as truncation_blocks."""
-    ends = list(range(k1, T + 1, k1))
-    if not ends or ends[-1] != T:
-        ends.append(T)
-    return [(t, prev, max(t - k2, 0)) for prev, t in zip([0] + ends[:-1], ends, strict=True)]
-
-
-def measured_reach(params, xs, truncate=None, activation="tanh"):
-    """The reach matrix measured with rnnlib.bptt: put dL/dy_u = 1 at one step u, run
-    (truncated) BPTT, and mark the steps s whose dL/dz_s is not zero."""
-    trace = rnn.forward(params, xs, activation=activation)
-    T = trace.T
-    R = np.zeros((T, T), dtype=int)
-    for u in range(1, T + 1):
-        dys = np.zeros_like(trace.ys)
-        dys[u - 1] = 1.0
-        g = rnn.bptt(params, trace, dys, truncate=truncate)
-        dz = np.abs(g.dzs).reshape(T, -1)
-        R[u - 1] = dz.max(axis=1) > 0
-    return R
-
-
-# ---------------------------------------------------------------------------
-# how wrong is the truncated gradient
-# ---------------------------------------------------------------------------
-def flat(grads):
-    """The five parameter gradients as one vector."""
-    return np.concatenate([np.ravel(grads[k]) for k in PARAMS])
-
-
-def truncation_errors(params, trace, dys, ks, k1=None):
-    """rel_error(truncated gradient, full gradient) for each k2 in ks, with k1 = k2
-    (detach every k steps, k1=None) or a fixed k1 (<= every k2)."""
-    full = flat(rnn.bptt(params, trace, dys))
-    errs = []
-    for k in ks:
-        tr = (k, k) if k1 is None else (k1, k)
-        errs.append(rel_error(flat(rnn.bptt(params, trace, dys, truncate=tr)), full))
-    return np.array(errs)
-
-
-def randomized_mean_errors(params, trace, dys, ns, n_draws, p_continue=0.5, seed=0):
-    """How far the mean of n randomized-truncation gradients is from the full gradient.
-
-    Draws n_draws gradients (seeds seed, seed+1, ...); for each n in ns splits them into
-    n_draws // n groups of n, averages each group and returns the root-mean-square over
-    the groups of rel_error(group mean, full gradient).
-    """
-    full = flat(rnn.bptt(params, trace, dys))
-    G = np.stack(
-        [
-            flat(rnn.bptt_randomized(params, trace, dys, p_continue, seed=seed + i))
-            for i in range(n_draws)
-        ]
-    )
-    errs = []
-    for n in ns:
-        means = G[: (n_draws // n) * n].reshape(n_draws // n, n, -1).mean(axis=1)
-        errs.append(np.sqrt(np.mean([rel_error(m, full) ** 2 for m in means])))
-    return np.array(errs)
-
-
-# ---------------------------------------------------------------------------
-# what truncation saves: a trainer that keeps only a window of k2 steps
-# ---------------------------------------------------------------------------
-def full_gradient(params, xs, targets, activation="tanh"):
-    """Full BPTT on the MSE (half-sum) loss: the trace of all T steps is stored."""
-    trace = rnn.forward(params, xs, activation=activation)
-    _, dys = mse(trace.ys, targets, form="half_sum")
-    return rnn.bptt(params, trace, dys)
-
-
-def windowed_gradient(params, xs, targets, k1, k2, activation="tanh"):
-    """BPTT(k2; k1) that stores only the current window of at most k2 steps.
-
-    At t = k1, 2 k1, ..., T: run forward over steps t - k2 < s <= t from the stored
-    h_{t-k2} (a constant: "detached"), take the MSE (half-sum) losses of the k1 new
-    steps, backpropagate through the window and add the gradients; keep the window's
-    hidden states for the next one. Equals rnnlib.bptt(..., truncate=(k1, k2)).
-    """
-    k1, k2 = rnn.parse_truncate((k1, k2))
-    xs = np.asarray(xs, dtype=float)
-    T = xs.shape[0]
-    total = {k: np.zeros_like(np.asarray(params[k], dtype=float)) for k in PARAMS}
-    hs_win, w_prev = None, 0  # hidden states h_{w_prev} .. h_{t_prev} of the last window
-    for t_end, t_loss, t_stop in rnn.truncation_blocks(T, (k1, k2)):
-        h0 = None if hs_win is None else hs_win[t_stop - w_prev]  # h_{t_stop}, detached
-        trace = rnn.forward(params, xs[t_stop:t_end], h0=h0, activation=activation)
-        mask = np.zeros(t_end - t_stop)
-        mask[t_loss - t_stop :] = 1.0  # only the new steps carry a loss
-        _, dys = mse(trace.ys, targets[t_stop:t_end], mask, form="half_sum")
-        g = rnn.bptt(params, trace, dys)
-        for k in PARAMS:
-            total[k] += g[k]
-        hs_win, w_prev = trace.hs, t_stop
-    return total
-
-
-def measure(fn, *args, repeat=3, **kwargs):
-    """(best wall time in s over ``repeat`` runs, peak traced memory in bytes of one run)."""
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - t0)
-    tracemalloc.start()
-    try:
-        fn(*args, **kwargs)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return best, peak
 
 
 # ---------------------------------------------------------------------------
@@ -179,7 +35,7 @@ def plot_backward_passes(T, configs, labels=None):
     use_course_style()
     fig, axes = plt.subplots(len(configs), 1, figsize=(8, 4), sharex=True, squeeze=False)
     for i, (ax, cfg) in enumerate(zip(axes[:, 0], configs, strict=True)):
-        blocks = cfg if isinstance(cfg, list) else rnn.truncation_blocks(T, cfg)
+        blocks = cfg if isinstance(cfg, list) else truncation_blocks(T, cfg)
         label = labels[i] if labels else _label(cfg)
         for row, (t_end, t_loss, t_stop) in enumerate(blocks):
             ax.barh(

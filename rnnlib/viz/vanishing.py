@@ -1,11 +1,7 @@
 """Figures of notebook 06: how the gradient shrinks or grows with the distance T - k.
 
-Quantities (column vectors, loss at the last step T only):
-
-    J_j = dh_j/dh_{j-1} = diag(f'(z_j)) W_hh
-    dh_T/dh_k = J_T J_{T-1} ... J_{k+1}
-    dL/dh_k = (dh_T/dh_k)^T dL/dh_T
-    ||dh_T/dh_k||_2 <= (gamma sigma_max(W_hh))^(T-k)      (Pascanu et al. 2013)
+The curves drawn here are measured by ``rnnlib.vanishing.decay_curves`` and
+``rnnlib.vanishing.power_norms`` (the quantities and the bound are defined there).
 
 Every ``plot_*`` function draws on an axes and returns a dict of its artists; the
 matching ``update_*`` function changes those artists in place (used by the explorer).
@@ -17,51 +13,14 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from .. import bptt, forward, gradient_bound, jacobian_norms, mse, sigma_max, spectral_radius
 from ..activations import GAMMA
+from ..params import sigma_max, spectral_radius
+from ..vanishing import power_norms
 from .style import COLORS
 
 #: the log-scale window of the decay plot; values outside are drawn on its edges
 FLOOR = 1e-30
 CEILING = float(np.finfo(np.float32).max)  # 3.4e38, the largest float32
-
-
-def decay_curves(params, xs, activation="tanh", target=1.0):
-    """Measure the decay of the gradient for a loss on the last output only.
-
-    L = (y_T - target)^2 (MSE with mask="last"). Returns a dict of arrays indexed by the
-    distance d = T - k, d = 0..T:
-      "distance"  d
-      "jacobian"  ||dh_T/dh_k||_2                   (rnnlib.jacobian_norms)
-      "gradient"  ||dL/dh_k|| / ||dL/dh_T||         (from bptt(...).dhs)
-      "bound"     (gamma sigma_max(W_hh))^d          (rnnlib.gradient_bound)
-    and "overflow_step": the first step t whose h_t / y_t or dL/dh_t is not a finite
-    number in the parameters' dtype (None when everything is finite), "vanish_distance":
-    the first distance at which dL/dh_k is exactly 0 (underflow), or None.
-    """
-    with np.errstate(all="ignore"):
-        trace = forward(params, xs, activation=activation)
-        T = trace.T
-        targets = np.full(trace.ys.shape[1:], target)
-        _, dys = mse(trace.ys, targets, mask="last")
-        grads = bptt(params, trace, dys)
-        # ||dL/dh_k||, k = 0..T, summed in float64 (a float32 sum of squares overflows early)
-        dh = np.linalg.norm(grads.dhs.reshape(T + 1, -1).astype(np.float64), axis=1)
-        gradient = (dh / dh[T])[::-1]  # index d = T - k
-        jacobian = jacobian_norms(params, trace)[::-1]
-    bad = ~np.isfinite(gradient)
-    overflow_step = trace.first_overflow_step
-    if overflow_step is None and bad.any():
-        overflow_step = int(T - np.argmax(bad))  # the latest k whose dL/dh_k overflowed
-    zero = (gradient == 0) & ~bad
-    return {
-        "distance": np.arange(T + 1),
-        "jacobian": jacobian,
-        "gradient": gradient,
-        "bound": gradient_bound(params, activation, np.arange(T + 1)),
-        "overflow_step": overflow_step,
-        "vanish_distance": int(np.argmax(zero)) if zero.any() else None,
-    }
 
 
 def _window(values):
@@ -232,16 +191,6 @@ def update_eigenvalues(art, W_hh, activation="tanh", eigenvalues=None):
     ev = np.linalg.eigvals(W_hh) if eigenvalues is None else eigenvalues
     art["points"].set_offsets(np.column_stack([ev.real, ev.imag]))
     art["text"].set_text(_eig_text(W_hh, activation))
-
-
-def power_norms(W, K):
-    """||W^k||_2 for k = 0..K."""
-    W = np.asarray(W, dtype=float)
-    out, P = np.empty(K + 1), np.eye(W.shape[0])
-    for k in range(K + 1):
-        out[k] = np.linalg.norm(P, 2)
-        P = W @ P
-    return out
 
 
 def plot_power_norms(ax, matrices, K, gradients=None):

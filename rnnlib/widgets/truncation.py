@@ -13,8 +13,8 @@ from .. import rnn
 from ..data import sine_next_step
 from ..losses import mse
 from ..params import init_params
+from ..truncation import reach_matrix, truncation_errors
 from ..viz.style import COLORS
-from ..viz.truncation import reach_matrix, truncation_errors
 from .blit import BlitExplorer
 
 #: errors below this (0 at k >= T) are drawn at this height of the log axis

@@ -15,7 +15,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import init_params
+from ..params import init_params
+from ..vanishing import decay_curves
 from ..viz import vanishing as viz
 from .blit import BlitExplorer
 
@@ -77,7 +78,7 @@ class VanishingExplorer(BlitExplorer):
         return p
 
     def curves(self, T, scale, activation):
-        return viz.decay_curves(self.params(scale), self.xs_all[:T], activation)
+        return decay_curves(self.params(scale), self.xs_all[:T], activation)
 
     def draw(self):
         gs = self.fig.add_gridspec(1, 2, width_ratios=[1.75, 1])

@@ -1,0 +1,84 @@
+"""Vanishing and exploding gradients, measured: how the gradient shrinks or grows with
+the distance T - k (notebook 06).
+
+With a loss on the last output only (column vectors):
+
+    J_j = dh_j/dh_{j-1} = diag(f'(z_j)) W_hh
+    dh_T/dh_k = J_T J_{T-1} ... J_{k+1}
+    dL/dh_k = (dh_T/dh_k)^T dL/dh_T
+    ||dh_T/dh_k||_2 <= (gamma sigma_max(W_hh))^(T-k)      (Pascanu et al. 2013)
+
+The Jacobians and the bound themselves are in ``rnnlib.jacobians``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ._validate import as_float_array, describe
+from .jacobians import gradient_bound, jacobian_norms
+from .losses import mse
+from .rnn import bptt, forward
+
+
+def decay_curves(
+    params: Mapping[str, np.ndarray],
+    xs: np.ndarray,
+    activation: str = "tanh",
+    target: float = 1.0,
+) -> dict[str, Any]:
+    """Measure the decay of the gradient of L = (y_T - target)^2 (MSE, mask="last")
+    over the distance d = T - k, on inputs xs (T, D) or (T, B, D).
+
+    Returns a dict of arrays of shape (T + 1,), indexed by d = 0..T:
+      "distance"  d
+      "jacobian"  ||dh_T/dh_k||_2                   (rnnlib.jacobian_norms)
+      "gradient"  ||dL/dh_k|| / ||dL/dh_T||         (from bptt(...).dhs)
+      "bound"     (gamma sigma_max(W_hh))^d          (rnnlib.gradient_bound)
+    and "overflow_step": the first step t whose h_t / y_t or dL/dh_t is not a finite
+    number in the parameters' dtype (None when everything is finite), "vanish_distance":
+    the first distance at which dL/dh_k is exactly 0 (underflow), or None.
+    Overflow is reported, never raised.
+    """
+    with np.errstate(all="ignore"):
+        trace = forward(params, xs, activation=activation)
+        T = trace.T
+        targets = np.full(trace.ys.shape[1:], target)
+        _, dys = mse(trace.ys, targets, mask="last")
+        grads = bptt(params, trace, dys)
+        # ||dL/dh_k||, k = 0..T, summed in float64 (a float32 sum of squares overflows early)
+        dh = np.linalg.norm(grads.dhs.reshape(T + 1, -1).astype(np.float64), axis=1)
+        gradient = (dh / dh[T])[::-1]  # index d = T - k
+        jacobian = jacobian_norms(params, trace)[::-1]
+    bad = ~np.isfinite(gradient)
+    overflow_step = trace.first_overflow_step
+    if overflow_step is None and bad.any():
+        overflow_step = int(T - np.argmax(bad))  # the latest k whose dL/dh_k overflowed
+    zero = (gradient == 0) & ~bad
+    return {
+        "distance": np.arange(T + 1),
+        "jacobian": jacobian,
+        "gradient": gradient,
+        "bound": gradient_bound(params, activation, np.arange(T + 1)),
+        "overflow_step": overflow_step,
+        "vanish_distance": int(np.argmax(zero)) if zero.any() else None,
+    }
+
+
+def power_norms(W: np.ndarray, K: int) -> np.ndarray:
+    """||W^k||_2 for k = 0..K, shape (K + 1,); W square (H, H). For a linear RNN,
+    dh_T/dh_k = W_hh^(T-k)."""
+    W = as_float_array(W, "W")
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be a square matrix (H, H), got shape {W.shape}")
+    if isinstance(K, bool) or not isinstance(K, numbers.Integral) or K < 0:
+        raise ValueError(f"K must be a non-negative integer, got {describe(K)}")
+    out, P = np.empty(K + 1), np.eye(W.shape[0])
+    for k in range(K + 1):
+        out[k] = np.linalg.norm(P, 2)  # P = W^k
+        P = W @ P
+    return out
