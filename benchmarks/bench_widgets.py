@@ -4,18 +4,16 @@ redraw + image encoding), per widget and per control, against a 100 ms median bu
     python benchmarks/bench_widgets.py              # all explorers, 3 passes
     python benchmarks/bench_widgets.py --repeat 5 --only vanishing
 
-Convention (each module in rnnlib/widgets/ that defines an Explorer subclass):
+The settings are ``CASES`` below, one per explorer:
 
-    BENCH_CASES = [
-        (label, factory, {control_name: [value, value, ...], ...}),
-    ]
+    (label, factory, {control_name: [value, value, ...], ...})
 
 ``factory()`` (no arguments) builds an explorer; ``control_name`` is a key of
 ``explorer.controls``. The benchmark builds each explorer once, then for each control
 moves it through its values with ``explorer.set(name=value)`` (the way a student moves a
 slider), ``--repeat`` times, and puts the control back to its first value before the next
 control. It also checks that the figure is reused (same Figure, same number of axes)
-rather than rebuilt. Explorer subclasses of modules without BENCH_CASES are listed as
+rather than rebuilt. Explorer subclasses in rnnlib/widgets/ without a case are listed as
 MISSING. Exit status: 1 if any widget FAILs (or, with --strict, is MISSING), else 0.
 """
 
@@ -31,14 +29,56 @@ import time
 import warnings
 
 import rnnlib.widgets
+from rnnlib.data import sine_next_step
 from rnnlib.report import table
 from rnnlib.widgets.base import Explorer
+from rnnlib.widgets.clipping import ClippingExplorer
+from rnnlib.widgets.training import LearningRateExplorer
+from rnnlib.widgets.truncation import TruncationExplorer
+from rnnlib.widgets.unroll import UnrollExplorer
+from rnnlib.widgets.vanishing import ACTIVATIONS, VanishingExplorer
 
 BUDGET_MS = 100.0
 
 
+def _learning_rate_explorer():
+    xs, targets = sine_next_step(T=20, n=8, seed=0)
+    return LearningRateExplorer(xs, targets, steps=100, lr=0.1)
+
+
+#: (label, factory, {control: values}) for every explorer; the values reach each
+#: control's extremes (where computing or drawing is slowest)
+CASES = [
+    (
+        "unroll.UnrollExplorer",
+        lambda: UnrollExplorer(T=3, T_max=10),
+        {"T": [1, 4, 7, 10, 2, 9, 5], "outputs": ["last", "all"]},
+    ),
+    (
+        "training.LearningRateExplorer",
+        _learning_rate_explorer,
+        {"lr": [0.001, 0.01, 0.1, 1.0, 10.0]},
+    ),
+    (
+        "vanishing.VanishingExplorer",
+        VanishingExplorer,
+        {
+            "T": [5, 25, 50, 75, 100],
+            "scale": [0.1, 0.5, 1.0, 2.0, 3.0],
+            "activation": list(ACTIVATIONS),
+        },
+    ),
+    (
+        "clipping.ClippingExplorer",
+        ClippingExplorer,
+        {"threshold": [0.01, 0.1, 0.5, 1.0, 5.0, 100.0]},
+    ),
+    ("truncation.TruncationExplorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
+]
+
+
 def discover():
-    """[(module name, BENCH_CASES or None, [concrete Explorer subclasses defined there])]."""
+    """[(module name, [concrete Explorer subclasses defined there])] for rnnlib/widgets/."""
     found = []
     for info in sorted(pkgutil.iter_modules(rnnlib.widgets.__path__), key=lambda m: m.name):
         name = f"rnnlib.widgets.{info.name}"
@@ -51,8 +91,18 @@ def discover():
             and "draw" in _overrides(cls)
             and "update" in _overrides(cls)
         ]
-        found.append((name, getattr(module, "BENCH_CASES", None), classes))
+        found.append((name, classes))
     return found
+
+
+def missing_cases(covered):
+    """ "module.Class" of every explorer in rnnlib/widgets/ whose class is not in covered."""
+    return [
+        f"{module}.{cls.__name__}"
+        for module, classes in discover()
+        for cls in classes
+        if cls not in covered
+    ]
 
 
 def _overrides(cls):
@@ -69,7 +119,7 @@ def _validate(label, explorer, sweeps):
     unknown = set(sweeps) - set(explorer.controls)
     if unknown:
         raise ValueError(
-            f"{label}: BENCH_CASES names unknown controls {sorted(unknown)}; "
+            f"{label}: its case names unknown controls {sorted(unknown)}; "
             f"the explorer has {sorted(explorer.controls)}"
         )
 
@@ -106,24 +156,21 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="passes over each control's values")
     parser.add_argument("--only", default="", help="benchmark only labels containing this text")
-    parser.add_argument("--strict", action="store_true", help="a MISSING BENCH_CASES fails too")
+    parser.add_argument("--strict", action="store_true", help="an explorer without a case fails")
     args = parser.parse_args(argv)
 
-    rows, builds, missing, all_ok = [], [], [], True
-    for module, cases, classes in discover():
-        covered = set()
-        for label, factory, sweeps in cases or []:
-            if args.only not in label:
-                continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # a widget must not spill warnings
-                build, case_rows, ok, cls = bench_case(label, factory, sweeps, args.repeat)
-            covered.add(cls)
-            builds.append([label, 1000 * build])
-            rows.extend(case_rows)
-            all_ok &= ok
-        if not args.only:
-            missing += [f"{module}.{c.__name__}" for c in classes if c not in covered]
+    rows, builds, covered, all_ok = [], [], set(), True
+    for label, factory, sweeps in CASES:
+        if args.only not in label:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a widget must not spill warnings
+            build, case_rows, ok, cls = bench_case(label, factory, sweeps, args.repeat)
+        covered.add(cls)
+        builds.append([label, 1000 * build])
+        rows.extend(case_rows)
+        all_ok &= ok
+    missing = [] if args.only else missing_cases(covered)
 
     print(
         f"Widget latency: one control change = compute + redraw + image, "
@@ -133,7 +180,7 @@ def main(argv=None):
     print()
     print(table(builds, ["widget", "build ms"], digits=4))
     for name in missing:
-        print(f"MISSING  {name}: no BENCH_CASES entry in its module (not measured)")
+        print(f"MISSING  {name}: no entry in CASES (not measured)")
     print()
     failed = not all_ok or (args.strict and missing)
     print("overall:", "FAIL" if failed else "PASS")

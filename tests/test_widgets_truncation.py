@@ -1,4 +1,4 @@
-"""Tests for rnnlib.widgets.truncation: the explorer follows set() and its bench cases run."""
+"""Tests for rnnlib.widgets.truncation: the explorer follows set()."""
 
 import matplotlib
 
@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnnlib.truncation import reach_matrix  # noqa: E402
-from rnnlib.widgets.truncation import BENCH_CASES, TruncationExplorer  # noqa: E402
+from rnnlib.widgets.truncation import TruncationExplorer  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +30,3 @@ def test_explorer_updates_when_set():
     assert "exact" in ex.text.get_text()
     with pytest.raises(ValueError):
         ex.set(length=3)
-
-
-def test_bench_cases_drive_the_explorer():
-    for label, factory, controls in BENCH_CASES:
-        ex = factory()
-        for name, values in controls.items():
-            for v in values:
-                ex.set(**{name: v})
-        assert isinstance(label, str)

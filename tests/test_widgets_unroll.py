@@ -1,7 +1,3 @@
-import time
-
-import numpy as np
-
 from rnnlib.widgets.unroll import UnrollExplorer, n_parameters
 
 
@@ -28,11 +24,13 @@ def test_moving_the_slider_like_a_user_updates():
     assert e.graph.T == 5
 
 
-def test_update_is_fast_enough():
-    e = UnrollExplorer(T=1)
-    times = []
-    for T in [10, 4, 8, 2, 6, 9, 3]:
-        t0 = time.process_time()
+def test_a_move_shows_and_hides_artists_of_one_figure():
+    # what keeps a move cheap (its latency is measured by benchmarks/bench_widgets.py):
+    # the artists for T_max steps exist once, a move only changes which are visible
+    e = UnrollExplorer(T=1, T_max=10)
+    fig, ax = e.fig, e.fig.axes[0]
+    n_artists = len(ax.get_children())
+    for T in [10, 4, 8, 2]:
         e.set(T=T)
-        times.append(time.process_time() - t0)
-    assert np.median(times) < 0.25  # generous on a loaded CI machine; target 0.1 s
+        assert e.graph.visible(f"h_{T}") and (T == 10 or not e.graph.visible(f"h_{T + 1}"))
+    assert e.fig is fig and e.fig.axes == [ax] and len(ax.get_children()) == n_artists

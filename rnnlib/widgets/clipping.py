@@ -96,13 +96,3 @@ class ClippingExplorer(BlitExplorer):
         self.threshold_line.set_ydata([threshold, threshold])
         final = cliff_loss(*self.path[-1])
         self.title.set_text(f"threshold {threshold:.3g}: final loss {final:.3f}")
-
-
-#: latency benchmark cases (benchmarks/bench_widgets.py): (label, factory, {control: values})
-BENCH_CASES = [
-    (
-        "clipping.ClippingExplorer",
-        ClippingExplorer,
-        {"threshold": [0.01, 0.1, 0.5, 1.0, 5.0, 100.0]},
-    )
-]

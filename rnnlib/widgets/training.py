@@ -143,15 +143,3 @@ class LearningRateExplorer(BlitExplorer):
                 text += "\nthe loss grew: diverging"
         self.status.set_text(text)
         self.history = history
-
-
-def _bench_explorer():
-    from ..data import sine_next_step
-
-    xs, targets = sine_next_step(T=20, n=8, seed=0)
-    return LearningRateExplorer(xs, targets, steps=100, lr=0.1)
-
-
-BENCH_CASES = [
-    ("training.LearningRateExplorer", _bench_explorer, {"lr": [0.001, 0.01, 0.1, 1.0, 10.0]}),
-]

@@ -84,8 +84,3 @@ class TruncationExplorer(BlitExplorer):
         self.text.set_text(
             f"detach every {k} steps: error {err:.2g}" if err > 0 else f"k = {k} >= T: exact"
         )
-
-
-BENCH_CASES = [
-    ("truncation.TruncationExplorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
-]

@@ -66,13 +66,3 @@ class UnrollExplorer(Explorer):
             f"T = {T} steps, {n_out} output{'s' if n_out > 1 else ''}: "
             f"{n_parameters(D, H, O)} parameters for any T (D={D}, H={H}, O={O})"
         )
-
-
-#: latency benchmark (benchmarks/bench_widgets.py): every T, both output modes
-BENCH_CASES = [
-    (
-        "unrolled graph",
-        lambda: UnrollExplorer(T=3, T_max=10),
-        {"T": [1, 4, 7, 10, 2, 9, 5], "outputs": ["last", "all"]},
-    ),
-]

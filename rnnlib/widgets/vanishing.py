@@ -108,17 +108,3 @@ class VanishingExplorer(BlitExplorer):
         viz.update_eigenvalues(
             self.art_eig, self.params(scale)["W_hh"], activation, eigenvalues=scale * self.eig0
         )
-
-
-#: latency benchmark cases (benchmarks/bench_widgets.py): (label, factory, {control: values})
-BENCH_CASES = [
-    (
-        "vanishing.VanishingExplorer",
-        VanishingExplorer,
-        {
-            "T": [5, 25, 50, 75, 100],
-            "scale": [0.1, 0.5, 1.0, 2.0, 3.0],
-            "activation": list(ACTIVATIONS),
-        },
-    )
-]
