@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from . import gated
 from .data import adding_problem
+from .gated import gated_forward, gated_jacobian_norms, init_gated_params, train_gated
 from .jacobians import jacobian_norms
 from .optim import Adam
 from .params import init_params
@@ -58,8 +58,8 @@ def run_adding(
     _check_model(model)
     data = lambda step: adding_problem(T, batch, seed=10_000 + step)  # noqa: E731
     if model == "gated":
-        params = gated.init_gated_params(2, n_hidden, 1, seed=seed)
-        history = gated.train_gated(params, data, Adam(lr), steps, clip_norm=clip_norm)
+        params = init_gated_params(2, n_hidden, 1, seed=seed)
+        history = train_gated(params, data, Adam(lr), steps, clip_norm=clip_norm)
     else:
         activation, scheme = ADDING_MODELS[model]
         params = init_params(2, n_hidden, 1, seed=seed, scheme=scheme, scale=0.1)
@@ -86,7 +86,7 @@ def run_adding(
 def adding_predict(params: Mapping[str, np.ndarray], model: str, xs: np.ndarray) -> np.ndarray:
     """The prediction y_T (B, 1) of ``model`` for a batch xs (T, B, 2) of adding-problem inputs."""
     if _check_model(model) == "gated":
-        return gated.gated_forward(params, xs).ys[-1]
+        return gated_forward(params, xs).ys[-1]
     return forward(params, xs, activation=ADDING_MODELS[model][0]).ys[-1]
 
 
@@ -104,7 +104,7 @@ def adding_test_mse(
 def gradient_flow(params: Mapping[str, np.ndarray], model: str, xs: np.ndarray) -> np.ndarray:
     """||dh_T/dh_k||_2 for k = 0..T (shape (T + 1,)) on one adding sequence xs (T, 2)."""
     if _check_model(model) == "gated":
-        return gated.gated_jacobian_norms(params, gated.gated_forward(params, xs))
+        return gated_jacobian_norms(params, gated_forward(params, xs))
     return jacobian_norms(params, forward(params, xs, activation=ADDING_MODELS[model][0]))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import clip_by_norm, clip_by_value, global_norm
+from ..clip import clip_by_norm, clip_by_value, global_norm
 from .framework import CheckResult
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import rnn
 from ..params import init_params
-from ..rnn import forward, step_forward
 from ._steps import first_wrong_step, run_student
 from .framework import CheckResult, describe_difference
 
@@ -38,7 +38,7 @@ def check_step_forward(rnn_step, quiet=False) -> CheckResult:
         ok, got = run_student(result, n, rnn_step, x.copy(), h_prev.copy(), p)
         if not ok:
             break
-        msg = describe_difference("h_t", got, step_forward(x, h_prev, p)[0])
+        msg = describe_difference("h_t", got, rnn.step_forward(x, h_prev, p)[0])
         if msg is not None:
             result.passed = False
             result.messages.append(f"case {n} (D = {len(x)}, H = {len(h_prev)}): {msg}")
@@ -57,7 +57,7 @@ def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
     for n, (_, h0, p) in enumerate(_cases_step(), start=1):
         T = 4 + n
         xs = rng.normal(size=(T, p["W_xh"].shape[1]))
-        trace = forward(p, xs, h0)
+        trace = rnn.forward(p, xs, h0)
         ok, got = run_student(result, n, rnn_forward, xs.copy(), h0.copy(), p)
         if not ok:
             break

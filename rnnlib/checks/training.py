@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import PARAM_NAMES
 from ..params import init_params
 from .framework import CheckResult, check
-
-PARAMS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
 def _sgd_case(seed, eta):
@@ -19,7 +18,7 @@ def _sgd_case(seed, eta):
     params = init_params(2, 3, 1, seed=seed, scheme="xavier")
     params["b_h"] = rng.normal(size=3)
     grads = {k: rng.normal(size=v.shape) for k, v in params.items()}
-    expected = {k: params[k] - eta * grads[k] for k in PARAMS}
+    expected = {k: params[k] - eta * grads[k] for k in PARAM_NAMES}
     return params, grads, expected
 
 
@@ -40,8 +39,8 @@ def _hint_sgd(student_fn, result):
     params, grads, _ = _sgd_case(0, 0.1)
     try:
         got = _copying(student_fn)(params, grads, 0.1)
-        up = all(np.allclose(got[k], params[k] + 0.1 * grads[k]) for k in PARAMS)
-        no_eta = all(np.allclose(got[k], params[k] - grads[k]) for k in PARAMS)
+        up = all(np.allclose(got[k], params[k] + 0.1 * grads[k]) for k in PARAM_NAMES)
+        no_eta = all(np.allclose(got[k], params[k] - grads[k]) for k in PARAM_NAMES)
     except Exception:  # the message from check() already says what happened
         return
     if up:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import rnn
-from .._validate import PARAM_NAMES as PARAMS
+from .._validate import PARAM_NAMES
 from ..data import sine_next_step
 from ..gradcheck import rel_error
 from ..losses import mse
 from ..params import init_params
+from ..rnn import bptt, forward
 from ..truncation import reach_matrix
 from .framework import CheckResult, describe_difference, run_student
 
@@ -66,16 +66,16 @@ DETACH_CASES = [(0, 12, 2, 4), (1, 12, 3, 3), (2, 10, 1, 5)]  # T a multiple of 
 
 def _gradients(params, xs, targets, truncate=None, reset=False, k=None):
     if reset:  # the wrong variant: every chunk starts from h = 0
-        total = dict.fromkeys(PARAMS, 0.0)
+        total = dict.fromkeys(PARAM_NAMES, 0.0)
         for s in range(0, xs.shape[0], k):
-            tr = rnn.forward(params, xs[s : s + k])
+            tr = forward(params, xs[s : s + k])
             _, dys = mse(tr.ys, targets[s : s + k], form="half_sum")
-            g = rnn.bptt(params, tr, dys)
-            total = {n: total[n] + g[n] for n in PARAMS}
+            g = bptt(params, tr, dys)
+            total = {n: total[n] + g[n] for n in PARAM_NAMES}
         return total
-    tr = rnn.forward(params, xs)
+    tr = forward(params, xs)
     _, dys = mse(tr.ys, targets, form="half_sum")
-    return rnn.bptt(params, tr, dys, truncate=truncate)
+    return bptt(params, tr, dys, truncate=truncate)
 
 
 def check_detached(student_fn, quiet=False) -> CheckResult:
@@ -88,12 +88,11 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
         if not ok:
             break
         if not isinstance(got, dict):
-            result.fail(
-                [f"case {n}: expected a dict with keys {list(PARAMS)}, got {type(got).__name__}"]
-            )
+            keys = list(PARAM_NAMES)
+            result.fail([f"case {n}: expected a dict with keys {keys}, got {type(got).__name__}"])
             break
         expected = _gradients(params, xs, targets, truncate=k)
-        msgs = [describe_difference(name, got.get(name), expected[name]) for name in PARAMS]
+        msgs = [describe_difference(name, got.get(name), expected[name]) for name in PARAM_NAMES]
         msgs = [m for m in msgs if m]
         if result.fail(msgs[:1] and [f"case {n} (T={T}, k={k}): " + msgs[0]]):
             hints = {
@@ -110,7 +109,7 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
                     name in got
                     and np.shape(got[name]) == np.shape(other[name])
                     and rel_error(got[name], other[name]) < 1e-9
-                    for name in PARAMS
+                    for name in PARAM_NAMES
                 ):
                     result.messages.append(hint)
             break

@@ -6,6 +6,7 @@ Clipping by value clips every component to [-limit, limit] and turns the vector.
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullLocator
 
@@ -117,8 +118,6 @@ def plot_grad_norms(ax, norms, color, label, **kw):
 
 def plot_descent(grid, free, clipped, n_free, n_clip, threshold):
     """The cliff with both descent paths (left) and ||g|| per update (right). Returns the figure."""
-    import matplotlib.pyplot as plt
-
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), width_ratios=[1.5, 1])
     plot_cliff(ax, grid)
     plot_path(ax, free, COLORS["y"], "no clipping", text_y=0.18)

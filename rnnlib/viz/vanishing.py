@@ -10,6 +10,7 @@ matching ``update_*`` function changes those artists in place (used by the explo
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullLocator
 
@@ -235,8 +236,6 @@ def plot_contributions(ax, norms, label=r"$\|\partial L/\partial W_{hh}$ at time
 def plot_decay_panels(curves_by_title, ylim=(1e-30, 1e30)):
     """One ``plot_decay`` panel per entry {title: decay_curves(...)}, side by side, shared
     log y axis (float64 networks: no float32 ceiling). Returns the figure."""
-    import matplotlib.pyplot as plt
-
     n = len(curves_by_title)
     fig, axes = plt.subplots(1, n, figsize=(9, 3.5), sharey=True, squeeze=False)
     for i, (ax, (title, curves)) in enumerate(zip(axes[0], curves_by_title.items(), strict=True)):
@@ -249,8 +248,6 @@ def plot_decay_panels(curves_by_title, ylim=(1e-30, 1e30)):
 
 def plot_eigenvalue_panels(matrices, lim=1.5):
     """Eigenvalues and unit circle for each {title: W_hh}, side by side. Returns the figure."""
-    import matplotlib.pyplot as plt
-
     fig, axes = plt.subplots(1, len(matrices), figsize=(8, 4), squeeze=False)
     for ax, (title, W) in zip(axes[0], matrices.items(), strict=True):
         plot_eigenvalues(ax, W, lim=lim)

@@ -9,10 +9,10 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-from .. import rnn
 from ..data import sine_next_step
 from ..losses import mse
 from ..params import init_params
+from ..rnn import forward
 from ..truncation import reach_matrix, truncation_errors
 from ..viz.style import COLORS
 from .blit import BlitExplorer
@@ -31,7 +31,7 @@ class TruncationExplorer(BlitExplorer):
             1, n_hidden, 1, seed=seed, scheme="orthogonal", radius=0.95, scale=0.5
         )
         xs, targets = sine_next_step(T, 1, seed=seed)
-        trace = rnn.forward(self.params, xs)
+        trace = forward(self.params, xs)
         _, dys = mse(trace.ys, targets)
         self.ks = np.arange(1, T + 1)
         self.errors = truncation_errors(self.params, trace, dys, self.ks)

@@ -1,0 +1,75 @@
+"""The package's namespaces: no name hides a submodule, __all__ is written out and exports
+no modules, and no module holds a name equal to its own."""
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+import types
+
+import pytest
+
+PACKAGES = ["rnnlib", "rnnlib.viz", "rnnlib.widgets", "rnnlib.checks"]
+
+
+def _submodules(package):
+    pkg = importlib.import_module(package)
+    return {
+        m.name: importlib.import_module(f"{package}.{m.name}")
+        for m in pkgutil.iter_modules(pkg.__path__)
+    }
+
+
+def test_every_package_is_listed():
+    found = {"rnnlib"} | {
+        f"rnnlib.{m.name}"
+        for m in pkgutil.iter_modules(importlib.import_module("rnnlib").__path__)
+        if m.ispkg
+    }
+    assert found == set(PACKAGES)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_name_hides_a_submodule(package):
+    pkg = importlib.import_module(package)
+    for name, module in _submodules(package).items():
+        assert getattr(pkg, name) is module, f"{package}.{name} is {getattr(pkg, name)!r}"
+
+
+def test_no_package_defines_a_name_of_a_submodule_it_has_not_imported():
+    # in a fresh interpreter, before anything imports the submodules: a function ``cliff``
+    # defined in rnnlib/__init__.py would be replaced only once rnnlib.cliff is imported
+    code = (
+        "import importlib, pkgutil, types\n"
+        f"for p in {PACKAGES!r}:\n"
+        "    pkg = importlib.import_module(p)\n"
+        "    for m in pkgutil.iter_modules(pkg.__path__):\n"
+        "        v = getattr(pkg, m.name, None)\n"
+        "        if v is not None and not isinstance(v, types.ModuleType):\n"
+        "            print(f'{p}.{m.name}')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_all_is_written_out_and_exports_no_module(package):
+    pkg = importlib.import_module(package)
+    assert isinstance(pkg.__all__, list) and len(set(pkg.__all__)) == len(pkg.__all__)
+    for name in pkg.__all__:
+        assert not isinstance(getattr(pkg, name), types.ModuleType), f"{package}.{name}"
+    public = {
+        n
+        for n, v in vars(pkg).items()
+        if not n.startswith("_") and not isinstance(v, types.ModuleType)
+    }
+    public -= {"annotations"}  # from __future__
+    assert public == set(pkg.__all__), (
+        f"{package}: names not in __all__: {public - set(pkg.__all__)}"
+    )
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_module_holds_its_own_name(package):
+    for name, module in _submodules(package).items():
+        assert not hasattr(module, name), f"{module.__name__}.{name} is {getattr(module, name)!r}"
