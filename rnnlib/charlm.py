@@ -171,8 +171,7 @@ def input_gradient_norms(params: Mapping[str, np.ndarray], ids) -> np.ndarray:
     trace = forward(p, xs)
     _, dys = softmax_ce(trace.ys, targets, mask=np.eye(T))  # row b: the loss at step b + 1
     dys *= T  # softmax_ce averages over the batch; each row is its own loss
-    grads = bptt(p, trace, dys)
-    dxs = grads.dzs @ p["W_xh"]  # dL/dx_s = W_xh^T dz_s, (T, T, V): [s-1, t-1]
+    dxs = bptt(p, trace, dys).dxs  # dL/dx_s = W_xh^T dz_s, (T, T, V): [s-1, b]
     return np.linalg.norm(dxs, axis=-1).T.astype(np.float64)
 
 
