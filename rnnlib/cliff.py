@@ -30,8 +30,11 @@ TARGET = 0.7
 W_RANGE = (3.0, 7.0)
 B_RANGE = (-4.5, -1.0)
 
+#: one value or an array of values (every function works elementwise)
+Scalar = float | np.ndarray
 
-def sigmoid(x):
+
+def sigmoid(x: Scalar) -> Scalar:
     """sigma(x) = 1 / (1 + e^-x) = (1 + tanh(x / 2)) / 2; the second form never overflows."""
     tanh = math.tanh if isinstance(x, float) else np.tanh  # plain floats: much faster
     return 0.5 * (1.0 + tanh(0.5 * x))
@@ -44,7 +47,7 @@ def _as_inputs(w, b):
     return np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
 
 
-def cliff_states(w, b, T=T_CLIFF, x0=X0):
+def cliff_states(w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0) -> list[Scalar]:
     """[x_0, ..., x_T] for w, b (floats or arrays broadcast together): a list of T + 1."""
     T = check_positive_int(T, "T")
     w, b = _as_inputs(w, b)
@@ -54,12 +57,24 @@ def cliff_states(w, b, T=T_CLIFF, x0=X0):
     return xs
 
 
-def cliff_loss(w, b, T=T_CLIFF, x0=X0, target=TARGET):
+def cliff_loss(
+    w: Scalar,
+    b: Scalar,
+    T: int = T_CLIFF,
+    x0: float = X0,
+    target: float = TARGET,
+) -> Scalar:
     """L = (sigma(x_T) - target)^2, elementwise over w, b."""
     return (sigmoid(cliff_states(w, b, T, x0)[-1]) - target) ** 2
 
 
-def cliff_loss_and_grad(w, b, T=T_CLIFF, x0=X0, target=TARGET):
+def cliff_loss_and_grad(
+    w: Scalar,
+    b: Scalar,
+    T: int = T_CLIFF,
+    x0: float = X0,
+    target: float = TARGET,
+) -> tuple[Scalar, Scalar, Scalar]:
     """(L, dL/dw, dL/db) by backpropagation through the T steps, elementwise."""
     w, b = _as_inputs(w, b)
     xs = cliff_states(w, b, T, x0)
@@ -82,7 +97,9 @@ def cliff_grid(n: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return W, B, cliff_loss(W, B)
 
 
-def descend(w0, b0, lr, steps, clip=None, T=T_CLIFF):
+def descend(
+    w0: float, b0: float, lr: float, steps: int, clip: float | None = None, T: int = T_CLIFF
+) -> tuple[np.ndarray, np.ndarray]:
     """Gradient descent on L(w, b) from (w0, b0); clip: None or a norm threshold
     (if ||g|| > clip: g <- clip g / ||g||). Returns (path (steps+1, 2), grad norms (steps,))."""
     steps = check_positive_int(steps, "steps")

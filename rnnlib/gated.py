@@ -19,9 +19,11 @@ for the state), reduced to one gate.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_finite, check_positive_int, describe
 from .clip import clip_by_norm, global_norm
@@ -38,7 +40,9 @@ def _sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
-def init_gated_params(n_in, n_hidden, n_out, *, seed=0, gate_bias=-2.0):
+def init_gated_params(
+    n_in: int, n_hidden: int, n_out: int, *, seed: int = 0, gate_bias: float = -2.0
+) -> dict[str, np.ndarray]:
     """Xavier-style weights N(0, 1/fan_in); b_u = gate_bias (negative: the gate starts
     mostly shut, u_t ~ sigmoid(gate_bias), so the state starts by remembering);
     other biases zero. Returns a dict with the keys GATED_NAMES."""
@@ -108,7 +112,9 @@ class GatedTrace:
         return self.xs.shape[0]
 
 
-def gated_forward(params, xs, h0=None) -> GatedTrace:
+def gated_forward(
+    params: Mapping[str, np.ndarray], xs: ArrayLike, h0: ArrayLike | None = None
+) -> GatedTrace:
     """Run the gated cell over xs (T, B, D) or (T, D); h0 (B, H) / (H,) or zeros.
     Always returns batched arrays (B = 1 for a single sequence)."""
     p = _check_gated(params)
@@ -138,7 +144,9 @@ def gated_forward(params, xs, h0=None) -> GatedTrace:
     return GatedTrace(xs3, hs, us, cs, ys)
 
 
-def gated_backward(params, trace, dys) -> dict:
+def gated_backward(
+    params: Mapping[str, np.ndarray], trace: GatedTrace, dys: ArrayLike
+) -> dict[str, np.ndarray]:
     """Exact BPTT through the gated cell. dys (T, B, O) = dL/dy_t.
 
     dL/dh_t = W_hy^T dy_t + (dL/dh_{t+1} through step t+1); per step, with g = dL/dh_t:
@@ -182,7 +190,7 @@ def gated_backward(params, trace, dys) -> dict:
     return g
 
 
-def gated_jacobians(params, trace, b=0):
+def gated_jacobians(params: Mapping[str, np.ndarray], trace: GatedTrace, b: int = 0) -> np.ndarray:
     """J[t-1] = dh_t/dh_{t-1} for t = 1..T of sequence b of the batch; shape (T, H, H)."""
     p = _check_gated(params)
     us, cs, hs = trace.us[:, b], trace.cs[:, b], trace.hs[:-1, b]
@@ -193,7 +201,7 @@ def gated_jacobians(params, trace, b=0):
     return leak + cand + gate
 
 
-def product_norms(J, t=None):
+def product_norms(J: np.ndarray, t: int | None = None) -> np.ndarray:
     """||J_t J_{t-1} ... J_{k+1}||_2 = ||dh_t/dh_k||_2 for k = 0..t, from Jacobians J (T, H, H)."""
     T = J.shape[0]
     t = T if t is None else t
@@ -206,12 +214,22 @@ def product_norms(J, t=None):
     return norms
 
 
-def gated_jacobian_norms(params, trace, t=None, b=0):
+def gated_jacobian_norms(
+    params: Mapping[str, np.ndarray], trace: GatedTrace, t: int | None = None, b: int = 0
+) -> np.ndarray:
     """||dh_t/dh_k||_2 for k = 0..t (sequence b), like rnnlib.jacobian_norms."""
     return product_norms(gated_jacobians(params, trace, b), t)
 
 
-def train_gated(params, data, optimizer, steps, *, mask="last", clip_norm=None):
+def train_gated(
+    params: dict[str, np.ndarray],
+    data: tuple[np.ndarray, np.ndarray] | Callable[[int], tuple[np.ndarray, np.ndarray]],
+    optimizer: Optimizer,
+    steps: int,
+    *,
+    mask: str | ArrayLike | None = "last",
+    clip_norm: float | None = None,
+) -> dict[str, list[float]]:
     """Adam/SGD/... on the MSE loss (form "mean") with exact gated BPTT; params in place.
 
     data: (xs, targets) or a function step -> (xs, targets). Returns {"loss", "grad_norm"}.

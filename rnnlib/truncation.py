@@ -22,7 +22,10 @@ from .losses import mse
 from .rnn import Trace, bptt, bptt_randomized, forward, parse_truncate, truncation_blocks
 
 Params = Mapping[str, np.ndarray]
+#: a backward pass (t_end, t_loss, t_stop), as listed by rnnlib.truncation_blocks
 Block = tuple[int, int, int]
+#: the truncate argument of rnnlib.bptt: None (full BPTT), k, or (k1, k2)
+Truncation = int | tuple[int, int] | None
 
 
 # ---------------------------------------------------------------------------
@@ -42,7 +45,7 @@ def reach_from_blocks(T: int, blocks: Iterable[Block]) -> np.ndarray:
     return R
 
 
-def reach_matrix(T: int, truncate: int | tuple[int, int] | None = None) -> np.ndarray:
+def reach_matrix(T: int, truncate: Truncation = None) -> np.ndarray:
     """The reach matrix R (T, T) of full BPTT (truncate=None), of detaching every k steps
     (truncate=k) or of BPTT(k2; k1) (truncate=(k1, k2)), from rnnlib.truncation_blocks."""
     return reach_from_blocks(T, truncation_blocks(T, truncate))
@@ -61,7 +64,7 @@ def literal_blocks(T: int, k1: int, k2: int) -> list[Block]:
 def measured_reach(
     params: Params,
     xs: np.ndarray,
-    truncate: int | tuple[int, int] | None = None,
+    truncate: Truncation = None,
     activation: str = "tanh",
 ) -> np.ndarray:
     """The reach matrix R (T, T) measured with rnnlib.bptt on inputs xs (T, D) or (T, B, D).

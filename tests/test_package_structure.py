@@ -2,6 +2,7 @@
 no modules, and no module holds a name equal to its own."""
 
 import importlib
+import inspect
 import pkgutil
 import subprocess
 import sys
@@ -73,3 +74,44 @@ def test_all_is_written_out_and_exports_no_module(package):
 def test_no_module_holds_its_own_name(package):
     for name, module in _submodules(package).items():
         assert not hasattr(module, name), f"{module.__name__}.{name} is {getattr(module, name)!r}"
+
+
+TYPED = [
+    "rnnlib.truncation",
+    "rnnlib.vanishing",
+    "rnnlib.experiments",
+    "rnnlib.gated",
+    "rnnlib.cliff",
+    "rnnlib.report",
+    "rnnlib.checks.framework",
+    *[f"rnnlib.viz.{m}" for m in _submodules("rnnlib.viz")],
+    *[f"rnnlib.widgets.{m}" for m in _submodules("rnnlib.widgets")],
+]
+
+
+@pytest.mark.parametrize("module", TYPED)
+def test_public_functions_have_type_hints(module):
+    mod = importlib.import_module(module)
+    missing = []
+    for name, obj in vars(mod).items():
+        if name.startswith("_") or getattr(obj, "__module__", None) != module:
+            continue
+        funcs = [(name, obj)] if inspect.isfunction(obj) else []
+        if inspect.isclass(obj):
+            funcs = [
+                (f"{name}.{m}", f)
+                for m, f in vars(obj).items()
+                if inspect.isfunction(f) and (not m.startswith("_") or m == "__init__")
+            ]
+        for label, f in funcs:
+            sig = inspect.signature(f)
+            params = [
+                p
+                for p in sig.parameters.values()
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
+            if any(p.annotation is p.empty for p in params) or (
+                sig.return_annotation is sig.empty and not label.endswith("__init__")
+            ):
+                missing.append(label)
+    assert missing == [], f"{module}: no type hints on {missing}"

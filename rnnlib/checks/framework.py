@@ -10,20 +10,26 @@ wrong or unfinished answer, so a notebook always runs top to bottom; it returns 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 WIDTH = 88  # feedback is wrapped at word boundaries to this many characters
+
+#: (value, hint): what a function with a known mistake returns, and the mistake in words
+Mistake = tuple[Any, str]
 
 
 @dataclass
 class CheckResult:
     name: str
     passed: bool
-    messages: list = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
 
-    def fail(self, messages) -> bool:
+    def fail(self, messages: Iterable[str | None]) -> bool:
         """Record the non-empty messages as failures; True if there was any."""
         messages = [m for m in messages if m]
         if messages:
@@ -31,7 +37,7 @@ class CheckResult:
             self.messages.extend(messages)
         return bool(messages)
 
-    def report(self, quiet=False):
+    def report(self, quiet: bool = False) -> CheckResult:
         """Print the verdict (unless quiet) and return self."""
         if not quiet:
             print(self)
@@ -56,7 +62,7 @@ class CheckResult:
         p.text(str(self))
 
 
-def matches(got, expected, rtol=1e-6, atol=1e-9) -> bool:
+def matches(got: Any, expected: ArrayLike, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """True when ``got`` is an array of the shape of ``expected`` and equal to it."""
     try:
         g = np.asarray(got, dtype=float)
@@ -66,7 +72,9 @@ def matches(got, expected, rtol=1e-6, atol=1e-9) -> bool:
     return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol))
 
 
-def diagnose(got, mistakes, rtol=1e-6, atol=1e-9):
+def diagnose(
+    got: Any, mistakes: Iterable[Mistake], rtol: float = 1e-6, atol: float = 1e-9
+) -> str | None:
     """The hint of the first known mistake that ``got`` reproduces, else None.
 
     mistakes: (value, hint) pairs, where value is what a function with that mistake
@@ -82,8 +90,16 @@ def diagnose(got, mistakes, rtol=1e-6, atol=1e-9):
 
 
 def describe_difference(
-    label, got, expected, *, time_axis=False, rtol=1e-6, atol=1e-9, mistakes=(), why=None
-):
+    label: str,
+    got: Any,
+    expected: ArrayLike,
+    *,
+    time_axis: bool = False,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    mistakes: Iterable[Mistake] = (),
+    why: str | None = None,
+) -> str | None:
     """Return None when ``got`` matches ``expected``, else a one-line explanation.
 
     time_axis: the first axis of the arrays is time, indexed t = 1..T.
@@ -126,7 +142,7 @@ def describe_difference(
     )
 
 
-def describe_shapes(inputs) -> str:
+def describe_shapes(inputs: Mapping[str, Any]) -> str:
     """'x (3,), h_prev (4,), W_hh (4, 4)': the shapes of the arrays a student received."""
     parts = []
     for name, value in inputs.items():
@@ -136,7 +152,14 @@ def describe_shapes(inputs) -> str:
     return ", ".join(parts)
 
 
-def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
+def check(
+    name: str,
+    student_fn: Callable,
+    cases: Iterable[tuple[tuple, Any]],
+    *,
+    time_axis: Container[str | int] = (),
+    quiet: bool = False,
+) -> CheckResult:
     """Run ``student_fn(*args)`` for each (args, expected) in cases and compare.
 
     ``expected`` may be an array, a tuple of arrays or a dict of arrays; the student's
@@ -171,7 +194,13 @@ def check(name, student_fn, cases, *, time_axis=(), quiet=False) -> CheckResult:
     return result.report(quiet)
 
 
-def run_student(result, n, fn, *args, inputs=None):
+def run_student(
+    result: CheckResult,
+    n: int | str,
+    fn: Callable,
+    *args,
+    inputs: Mapping[str, Any] | None = None,
+) -> tuple[bool, Any]:
     """Call fn(*args) for case n; record NotImplementedError or any exception in result
     instead of raising (a notebook must run top to bottom). Returns (ok, value).
 

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.collections import QuadMesh
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
+from numpy.typing import ArrayLike
 
 from ..cliff import B_RANGE, W_RANGE, cliff_grid
 from ..clip import clip_by_norm, clip_by_value
 from .style import COLORS
 
 
-def plot_clip_2d(ax, g, threshold, limit):
+def plot_clip_2d(
+    ax: Axes, g: ArrayLike, threshold: float, limit: float
+) -> tuple[np.ndarray, np.ndarray]:
     """A 2-D gradient g, its norm-clipped version (circle of radius threshold) and its
     value-clipped version (box [-limit, limit]^2). Returns the three clipped vectors."""
     g = np.asarray(g, dtype=float)
@@ -52,7 +60,9 @@ def plot_clip_2d(ax, g, threshold, limit):
     return by_norm, by_value
 
 
-def plot_cliff(ax, grid=None, colorbar=True):
+def plot_cliff(
+    ax: Axes, grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, colorbar: bool = True
+) -> QuadMesh:
     """The loss surface L(w, b) as a colour map (the wall is the sharp edge)."""
     W, B, L = grid if grid is not None else cliff_grid()
     mesh = ax.pcolormesh(W, B, L, shading="auto", cmap="viridis", rasterized=True)
@@ -77,7 +87,14 @@ def _jump_text(path):
     return f"update {i}: jumped off the plot\nto (w, b) = ({path[i, 0]:.1f}, {path[i, 1]:.1f})"
 
 
-def plot_path(ax, path, color, label, text_y=0.03, text_color=None):
+def plot_path(
+    ax: Axes,
+    path: np.ndarray,
+    color: str,
+    label: str,
+    text_y: float = 0.03,
+    text_color: str | None = None,
+) -> dict[str, Artist]:
     """A gradient-descent path on the cliff; a note says where it left the window.
     Returns {"line", "start", "text"} artists."""
     art = {
@@ -99,14 +116,15 @@ def plot_path(ax, path, color, label, text_y=0.03, text_color=None):
     return art
 
 
-def update_path(art, path):
+def update_path(art: dict[str, Artist], path: np.ndarray) -> None:
+    """Move the path drawn by ``plot_path`` and its note to a new path (steps + 1, 2)."""
     art["line"].set_data(path[:, 0], path[:, 1])
     text = _jump_text(path)
     art["text"].set_text(text)
     art["text"].set_visible(bool(text))
 
 
-def plot_grad_norms(ax, norms, color, label, **kw):
+def plot_grad_norms(ax: Axes, norms: ArrayLike, color: str, label: str, **kw) -> Line2D:
     """||g|| used by update 1, 2, ... of gradient descent (log scale). Returns the line."""
     line = ax.plot(np.arange(1, len(norms) + 1), norms, color=color, label=label, **kw)[0]
     ax.set_yscale("log")
@@ -116,7 +134,14 @@ def plot_grad_norms(ax, norms, color, label, **kw):
     return line
 
 
-def plot_descent(grid, free, clipped, n_free, n_clip, threshold):
+def plot_descent(
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray],
+    free: np.ndarray,
+    clipped: np.ndarray,
+    n_free: np.ndarray,
+    n_clip: np.ndarray,
+    threshold: float,
+) -> Figure:
     """The cliff with both descent paths (left) and ||g|| per update (right). Returns the figure."""
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), width_ratios=[1.5, 1])
     plot_cliff(ax, grid)

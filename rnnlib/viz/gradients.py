@@ -6,8 +6,13 @@ dL/dW_hh = sum_k dz_k h_{k-1}^T; these figures show the size of every term.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from .style import COLORS
 
@@ -23,7 +28,9 @@ def _steps(values):
     return np.arange(1, arr.size + 1), arr
 
 
-def plot_contribution_norms(norms, param="W_hh", ax=None, log=True):
+def plot_contribution_norms(
+    norms: Mapping[str, ArrayLike], param: str = "W_hh", ax: Axes | None = None, log: bool = True
+) -> Figure:
     """Frobenius norm ||dL/dW at time k||_F against k, one line per loss.
 
     norms: {label: array (T,)} with norms[label][k-1] = ||dz_k h_{k-1}^T||_F (or the
@@ -52,7 +59,7 @@ def plot_contribution_norms(norms, param="W_hh", ax=None, log=True):
     return fig
 
 
-def plot_h0_gradient_parts(parts, ax=None):
+def plot_h0_gradient_parts(parts: ArrayLike, ax: Axes | None = None) -> Figure:
     """Markers ||dL_t/dh_0|| for every step's loss L_t (t = 1..T).
 
     dL/dh_0 = sum_t dL_t/dh_0: every step's loss reaches the initial state, the later

@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import functools
 import numbers
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
+from numpy.typing import ArrayLike
 
 from .._validate import check_choice, check_positive_int
 from .style import COLORS, use_course_style
@@ -38,6 +42,10 @@ OUTPUTS = ("all", "last")
 AXES_BOX = (0.0, 0.0, 1.0, 0.9)  # axes position in a figure of its own (title above)
 NODE_SIZE = 30  # marker diameter in points
 _WHITE = np.ones(3)
+
+#: {"h_2": value} or {"h": values over steps}; {("h_1", "h_2"): value} or {"W_hh": values}
+NodeValues = Mapping[str, float | ArrayLike]
+EdgeValues = Mapping[str | tuple[str, str], float | ArrayLike]
 
 
 @functools.lru_cache(maxsize=256)
@@ -137,7 +145,7 @@ class UnrolledGraph:
     nodes and thickens edges by value; ``highlight()`` with no values clears it.
     """
 
-    def __init__(self, ax, T_max=10, *, edge_labels=True):
+    def __init__(self, ax: Axes, T_max: int = 10, *, edge_labels: bool = True):
         self.ax = ax
         self.T_max = check_positive_int(T_max, "T_max")
         self.nodes = {}  # name -> (circle Line2D, label Line2D)
@@ -199,13 +207,14 @@ class UnrolledGraph:
         self.edges[(_node_name(*src), _node_name(*dst))] = (arrow, label)
 
     # display --------------------------------------------------------------------
-    def visible(self, name):
+    def visible(self, name: str) -> bool:
+        """Whether node ``name`` ("x_1", "h_0", "y_3") is shown for the current T and outputs."""
         kind, t = _split(name)
         if t > self.T:
             return False
         return not (kind == "y" and self.outputs == "last" and t != self.T)
 
-    def show(self, T, outputs="all"):
+    def show(self, T: int, outputs: str = "all") -> None:
         """Show steps 1..T (T <= T_max); outputs "all" or "last"."""
         T = check_positive_int(T, "T")
         if self.T_max < T:
@@ -245,7 +254,14 @@ class UnrolledGraph:
             step = gap * d / np.linalg.norm(d) * per_pt
             arrow.set_positions(tuple(pa + step), tuple(pb - step))
 
-    def highlight(self, node_values=None, edge_values=None, vmax=None, color=None, backward=False):
+    def highlight(
+        self,
+        node_values: NodeValues | None = None,
+        edge_values: EdgeValues | None = None,
+        vmax: float | None = None,
+        color: str | None = None,
+        backward: bool = False,
+    ) -> UnrolledGraph:
         """Shade nodes and thicken edges by |value| / vmax (vmax: the largest |value|).
 
         backward=True turns the arrowheads of the highlighted edges around, for
@@ -288,17 +304,17 @@ class UnrolledGraph:
 
 
 def draw_unrolled(
-    T,
+    T: int,
     *,
-    outputs="all",
-    node_values=None,
-    edge_values=None,
-    vmax=None,
-    backward=False,
-    title=None,
-    ax=None,
-    figsize=(9, 3.5),
-):
+    outputs: str = "all",
+    node_values: NodeValues | None = None,
+    edge_values: EdgeValues | None = None,
+    vmax: float | None = None,
+    backward: bool = False,
+    title: str | None = None,
+    ax: Axes | None = None,
+    figsize: tuple[float, float] = (9, 3.5),
+) -> Figure:
     """Draw the RNN unrolled over T steps and return the figure.
 
     outputs: "all" (y_t at every step) or "last" (only y_T). node_values /

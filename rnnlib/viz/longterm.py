@@ -3,9 +3,14 @@ back the gradient flows (the runs themselves: rnnlib.experiments.run_adding)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from numpy.typing import ArrayLike
 
 from ..data import ADDING_BASELINE_MSE
 from .style import COLORS, use_course_style
@@ -14,7 +19,7 @@ from .style import COLORS, use_course_style
 # ---------------------------------------------------------------------------
 # figures
 # ---------------------------------------------------------------------------
-def plot_adding_example(xs, target):
+def plot_adding_example(xs: np.ndarray, target: float) -> Figure:
     """One sequence of the adding problem: values u_t as bars, the two marked steps
     highlighted, and the target (their sum)."""
     use_course_style()
@@ -41,7 +46,11 @@ def _smooth(values, width=20):
     return np.arange(width, len(v) + 1), avg
 
 
-def plot_learning_curves(runs, title=None, baseline=ADDING_BASELINE_MSE):
+def plot_learning_curves(
+    runs: Mapping[str, Mapping[str, Any]],
+    title: str | None = None,
+    baseline: float = ADDING_BASELINE_MSE,
+) -> Figure:
     """Training loss (moving average over 20 steps) of several runs {label: run}, with
     the always-predict-1 baseline."""
     use_course_style()
@@ -57,7 +66,9 @@ def plot_learning_curves(runs, title=None, baseline=ADDING_BASELINE_MSE):
     return fig
 
 
-def plot_test_mse(results, title=None, baseline=ADDING_BASELINE_MSE):
+def plot_test_mse(
+    results: Mapping[str, float], title: str | None = None, baseline: float = ADDING_BASELINE_MSE
+) -> Figure:
     """Horizontal bars: test MSE / baseline for each labelled run {label: test mse},
     with the baseline at 1."""
     use_course_style()
@@ -81,7 +92,7 @@ def plot_test_mse(results, title=None, baseline=ADDING_BASELINE_MSE):
     return fig
 
 
-def plot_gradient_flow(curves):
+def plot_gradient_flow(curves: Mapping[str, ArrayLike]) -> Figure:
     """||dh_T/dh_k|| against the distance T - k (log scale), one line per {label: norms}."""
     use_course_style()
     fig, ax = plt.subplots(figsize=(8, 3.6))

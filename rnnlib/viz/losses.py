@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 from ..activations import sigmoid
 from ..losses import mse, sigmoid_bce, softmax
@@ -24,7 +25,11 @@ def _logits(y_range, n):
     return np.linspace(lo, hi, n)
 
 
-def plot_output_activations(y_range=(-6.0, 6.0), others=(0.0, 1.0), n=241):
+def plot_output_activations(
+    y_range: tuple[float, float] = (-6.0, 6.0),
+    others: tuple[float, float] = (0.0, 1.0),
+    n: int = 241,
+) -> Figure:
     """Two panels. Left: identity and sigmoid against the logit y. Right: softmax
     of three logits (y_1 varied, the other two fixed to ``others``).
 
@@ -54,7 +59,9 @@ def plot_output_activations(y_range=(-6.0, 6.0), others=(0.0, 1.0), n=241):
     return fig
 
 
-def plot_loss_and_gradient(target=1.0, y_range=(-4.0, 4.0), n=161):
+def plot_loss_and_gradient(
+    target: float = 1.0, y_range: tuple[float, float] = (-4.0, 4.0), n: int = 161
+) -> Figure:
     """Left: loss of one step against its logit y for a target; right: dL/dy.
 
     Curves: squared error (1/2 form, identity output) and sigmoid + binary

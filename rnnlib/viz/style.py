@@ -39,6 +39,6 @@ STYLE = {
 }
 
 
-def use_course_style():
+def use_course_style() -> None:
     """Apply the course's matplotlib defaults (call once at the top of a notebook)."""
     mpl.rcParams.update(STYLE)

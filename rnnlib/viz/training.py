@@ -3,8 +3,14 @@ and a slice of the loss surface."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from .style import COLORS
 
@@ -19,7 +25,9 @@ def _new_axes(ax, figsize=(8, 4)):
     return ax.figure, ax
 
 
-def split_history(history):
+def split_history(
+    history: Mapping[str, Any] | Sequence[float],
+) -> tuple[np.ndarray, int | None]:
     """(finite losses, step at which training diverged or None) for a history dict
     from ``rnnlib.train`` or a plain sequence of losses."""
     if isinstance(history, dict):
@@ -37,7 +45,7 @@ def split_history(history):
     return losses, (len(losses) if diverged else None)
 
 
-def clip_curve(losses, top):
+def clip_curve(losses: ArrayLike, top: float | None) -> tuple[np.ndarray, np.ndarray]:
     """Steps 1..n and losses, cut where the loss first exceeds ``top`` (that point is
     set to ``top``, so the curve visibly leaves the plot there)."""
     losses = np.asarray(losses, dtype=float)
@@ -53,7 +61,12 @@ def clip_curve(losses, top):
     return steps[:n], shown
 
 
-def plot_loss_curves(histories, ax=None, title="Training loss", log=True):
+def plot_loss_curves(
+    histories: Mapping[str, Mapping[str, Any] | Sequence[float]],
+    ax: Axes | None = None,
+    title: str = "Training loss",
+    log: bool = True,
+) -> Figure:
     """One loss curve per entry of ``histories`` ({label: history or list of losses}).
 
     When a curve would go higher than 10 x the largest initial loss, the axis ends there.
@@ -97,7 +110,13 @@ def plot_loss_curves(histories, ax=None, title="Training loss", log=True):
     return fig
 
 
-def plot_predictions(inputs, targets, predictions, ax=None, title="One test sequence"):
+def plot_predictions(
+    inputs: ArrayLike,
+    targets: ArrayLike,
+    predictions: ArrayLike,
+    ax: Axes | None = None,
+    title: str = "One test sequence",
+) -> Figure:
     """Input s_t, target s_{t+1} and the network's prediction y_t for one sequence."""
     fig, ax = _new_axes(ax)
     series = {"input $x_t$": inputs, "target": targets, "prediction $y_t$": predictions}
@@ -122,7 +141,12 @@ def plot_predictions(inputs, targets, predictions, ax=None, title="One test sequ
     return fig
 
 
-def plot_loss_slice(alphas, losses, ax=None, labels=("$\\theta_A$", "$\\theta_B$")):
+def plot_loss_slice(
+    alphas: ArrayLike,
+    losses: ArrayLike,
+    ax: Axes | None = None,
+    labels: tuple[str, str] = ("$\\theta_A$", "$\\theta_B$"),
+) -> Figure:
     """L((1 - a) theta_A + a theta_B) along the segment between two parameter vectors."""
     a = np.asarray(alphas, dtype=float)
     v = np.asarray(losses, dtype=float)

@@ -7,12 +7,16 @@ rnnlib.truncation and rnnlib.experiments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from numpy.typing import ArrayLike
 
 from ..rnn import truncation_blocks
-from ..truncation import reach_from_blocks, reach_matrix
+from ..truncation import Block, Truncation, reach_from_blocks, reach_matrix
 from .style import COLORS, use_course_style
 
 
@@ -26,7 +30,9 @@ def _label(truncate):
     return f"BPTT($k_2$={k2}; $k_1$={k1})"
 
 
-def plot_backward_passes(T, configs, labels=None):
+def plot_backward_passes(
+    T: int, configs: Sequence[Truncation | list[Block]], labels: Sequence[str] | None = None
+) -> Figure:
     """One time line per configuration: each backward pass is a bar over the steps it
     goes through (t_stop, t_end], with the steps whose losses it carries marked.
 
@@ -68,7 +74,9 @@ def plot_backward_passes(T, configs, labels=None):
     return fig
 
 
-def plot_reach(T, configs, titles=None):
+def plot_reach(
+    T: int, configs: Sequence[Truncation | list[Block]], titles: Sequence[str] | None = None
+) -> Figure:
     """Reach matrices side by side: row u = loss at step u, column s = parameter use at
     step s; filled = the loss sends gradient to that step."""
     use_course_style()
@@ -87,7 +95,9 @@ def plot_reach(T, configs, titles=None):
     return fig
 
 
-def plot_errors(ks, curves, T, floor=1e-7):
+def plot_errors(
+    ks: ArrayLike, curves: Mapping[str, np.ndarray], T: int, floor: float = 1e-7
+) -> Figure:
     """Relative error of truncated gradients against k2, one line per labelled curve;
     a dotted line at k2 = T where truncation becomes full BPTT. Errors below ``floor``
     (rounding only, from k2 = T on) are drawn at the floor."""
@@ -106,7 +116,9 @@ def plot_errors(ks, curves, T, floor=1e-7):
     return fig
 
 
-def plot_cost(Ts, times, peaks):
+def plot_cost(
+    Ts: ArrayLike, times: Mapping[str, ArrayLike], peaks: Mapping[str, ArrayLike]
+) -> Figure:
     """Time and peak memory against T; times and peaks: {label: values}."""
     use_course_style()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
@@ -123,7 +135,7 @@ def plot_cost(Ts, times, peaks):
     return fig
 
 
-def plot_randomized(ns, errs, fixed, fixed_label):
+def plot_randomized(ns: ArrayLike, errs: np.ndarray, fixed: float, fixed_label: str) -> Figure:
     """Error of the mean of n randomized-truncation gradients (log-log) with a
     1/sqrt(n) reference, against the error of fixed truncation (a constant bias)."""
     use_course_style()

@@ -9,10 +9,17 @@ matching ``update_*`` function changes those artists in place (used by the explo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
+from numpy.typing import ArrayLike
 
 from ..activations import GAMMA
 from ..params import sigma_max, spectral_radius
@@ -49,7 +56,14 @@ def _status(curves):
     return "", "black"
 
 
-def plot_decay(ax, curves, title=None, xmax=None, ceiling=True, legend=True):
+def plot_decay(
+    ax: Axes,
+    curves: Mapping[str, Any],
+    title: str | None = None,
+    xmax: int | None = None,
+    ceiling: bool = True,
+    legend: bool = True,
+) -> dict[str, Artist | None]:
     """Log-scale norms against the distance T - k, with the bound. Returns the artists.
 
     xmax: fixed right end of the x axis (default: T); ceiling: draw the float32 limit."""
@@ -132,7 +146,12 @@ def plot_decay(ax, curves, title=None, xmax=None, ceiling=True, legend=True):
     return art
 
 
-def update_decay(art, curves, title=None, rescale=True):
+def update_decay(
+    art: dict[str, Artist | None],
+    curves: Mapping[str, Any],
+    title: str | None = None,
+    rescale: bool = True,
+) -> None:
     """Put new curves into the artists made by ``plot_decay`` (rescale: fit the x axis to T)."""
     d = curves["distance"]
     art["bound"].set_data(d, np.minimum(curves["bound"], 1e300))
@@ -157,7 +176,9 @@ def _eig_text(W_hh, activation):
     )
 
 
-def plot_eigenvalues(ax, W_hh, activation="tanh", lim=None):
+def plot_eigenvalues(
+    ax: Axes, W_hh: ArrayLike, activation: str = "tanh", lim: float | None = None
+) -> dict[str, Artist]:
     """Eigenvalues of W_hh in the complex plane with the unit circle. Returns the artists."""
     ev = np.linalg.eigvals(np.asarray(W_hh, dtype=float))
     theta = np.linspace(0, 2 * np.pi, 200)
@@ -187,14 +208,24 @@ def plot_eigenvalues(ax, W_hh, activation="tanh", lim=None):
     return art
 
 
-def update_eigenvalues(art, W_hh, activation="tanh", eigenvalues=None):
+def update_eigenvalues(
+    art: dict[str, Artist],
+    W_hh: np.ndarray,
+    activation: str = "tanh",
+    eigenvalues: np.ndarray | None = None,
+) -> None:
     """Move the eigenvalue points (pass ``eigenvalues`` to skip recomputing them)."""
     ev = np.linalg.eigvals(W_hh) if eigenvalues is None else eigenvalues
     art["points"].set_offsets(np.column_stack([ev.real, ev.imag]))
     art["text"].set_text(_eig_text(W_hh, activation))
 
 
-def plot_power_norms(ax, matrices, K, gradients=None):
+def plot_power_norms(
+    ax: Axes,
+    matrices: Mapping[str, ArrayLike],
+    K: int,
+    gradients: Mapping[str, ArrayLike] | None = None,
+) -> Axes:
     """||W^k|| against k for each labelled matrix {label: W}; optional measured
     gradient-norm curves {label: array}. Log y axis. Returns the axes."""
     colors = [COLORS["y"], COLORS["x"], COLORS["h"]]
@@ -218,7 +249,9 @@ def plot_power_norms(ax, matrices, K, gradients=None):
     return ax
 
 
-def plot_contributions(ax, norms, label=r"$\|\partial L/\partial W_{hh}$ at time $t\|$"):
+def plot_contributions(
+    ax: Axes, norms: ArrayLike, label: str = r"$\|\partial L/\partial W_{hh}$ at time $t\|$"
+) -> Axes:
     """Bar chart of the per-step contribution norms (index t - 1 -> step t), log scale.
     Exactly zero terms (e.g. t = 1 when h_0 = 0) get no bar."""
     norms = np.asarray(norms, dtype=float)
@@ -233,7 +266,9 @@ def plot_contributions(ax, norms, label=r"$\|\partial L/\partial W_{hh}$ at time
     return ax
 
 
-def plot_decay_panels(curves_by_title, ylim=(1e-30, 1e30)):
+def plot_decay_panels(
+    curves_by_title: Mapping[str, Mapping[str, Any]], ylim: tuple[float, float] = (1e-30, 1e30)
+) -> Figure:
     """One ``plot_decay`` panel per entry {title: decay_curves(...)}, side by side, shared
     log y axis (float64 networks: no float32 ceiling). Returns the figure."""
     n = len(curves_by_title)
@@ -246,7 +281,7 @@ def plot_decay_panels(curves_by_title, ylim=(1e-30, 1e30)):
     return fig
 
 
-def plot_eigenvalue_panels(matrices, lim=1.5):
+def plot_eigenvalue_panels(matrices: Mapping[str, ArrayLike], lim: float = 1.5) -> Figure:
     """Eigenvalues and unit circle for each {title: W_hh}, side by side. Returns the figure."""
     fig, axes = plt.subplots(1, len(matrices), figsize=(8, 4), squeeze=False)
     for ax, (title, W) in zip(axes[0], matrices.items(), strict=True):

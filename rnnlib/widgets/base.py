@@ -22,7 +22,7 @@ from PIL import Image
 from ..viz.style import use_course_style
 
 
-def encode_canvas(canvas, image_format="png") -> bytes:
+def encode_canvas(canvas: FigureCanvasAgg, image_format: str = "png") -> bytes:
     """The pixels of a drawn Agg canvas as PNG (fast compression) or JPEG bytes."""
     rgb = Image.frombuffer(
         "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
@@ -43,7 +43,7 @@ class Explorer:
     #: figures dominated by colour maps)
     image_format = "png"
 
-    def __init__(self, controls: dict):
+    def __init__(self, controls: dict[str, widgets.ValueWidget]):
         use_course_style()
         self.controls = dict(controls)
         # a figure that no pyplot backend displays: it is shown only through the image
@@ -62,19 +62,20 @@ class Explorer:
         self.widget.add_class("rnnlib-explorer")
 
     # subclass API ------------------------------------------------------------------
-    def draw(self):  # pragma: no cover - abstract
+    def draw(self) -> None:  # pragma: no cover - abstract
         """Create axes and artists once."""
         raise NotImplementedError
 
-    def update(self, **values):  # pragma: no cover - abstract
+    def update(self, **values) -> None:  # pragma: no cover - abstract
         """Recompute for the control values and update the artists in place."""
         raise NotImplementedError
 
     # machinery ---------------------------------------------------------------------
-    def values(self) -> dict:
+    def values(self) -> dict[str, object]:
+        """The current value of every control, by name."""
         return {name: c.value for name, c in self.controls.items()}
 
-    def refresh(self):
+    def refresh(self) -> None:
         """Recompute for the current control values, draw once and re-encode the figure."""
         self.update(**self.values())
         canvas = self.fig.canvas
@@ -86,7 +87,7 @@ class Explorer:
     def _on_change(self, _change):
         self.refresh()
 
-    def set(self, **values):
+    def set(self, **values) -> None:
         """Move controls from code (as a user would); the figure follows."""
         unknown = set(values) - set(self.controls)
         if unknown:

@@ -22,7 +22,7 @@ class BlitExplorer(Explorer):
     dynamic: list = []
     overlays: list = []
 
-    def refresh(self):
+    def refresh(self) -> None:
         self.image.format = self.image_format
         if not hasattr(self, "_background"):
             self._first_draw()

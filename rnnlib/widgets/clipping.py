@@ -27,7 +27,14 @@ class ClippingExplorer(BlitExplorer):
     figsize = (9.0, 3.5)
     image_format = "jpeg"  # a colour map: JPEG encodes ten times faster than PNG
 
-    def __init__(self, threshold=0.5, *, start=START, lr=LR, steps=STEPS):
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        *,
+        start: tuple[float, float] = START,
+        lr: float = LR,
+        steps: int = STEPS,
+    ):
         self.start, self.lr, self.steps = start, lr, steps
         self.free_path, self.free_norms = descend(*start, lr, steps)
         controls = {
@@ -45,7 +52,7 @@ class ClippingExplorer(BlitExplorer):
         }
         super().__init__(controls)
 
-    def draw(self):
+    def draw(self) -> None:
         gs = self.fig.add_gridspec(1, 2, width_ratios=[1.5, 1])
         self.ax_cliff = self.fig.add_subplot(gs[0])
         self.ax_norm = self.fig.add_subplot(gs[1])
@@ -86,10 +93,11 @@ class ClippingExplorer(BlitExplorer):
         ]
         self.overlays = [legend, self.ax_cliff.get_legend(), free["start"]]
 
-    def compute(self, threshold):
+    def compute(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """(path (steps + 1, 2), ||g|| (steps,)) of the descent clipped by norm at threshold."""
         return descend(*self.start, self.lr, self.steps, clip=threshold)
 
-    def update(self, threshold):
+    def update(self, threshold: float) -> None:
         self.path, self.norms = self.compute(threshold)
         viz.update_path(self.art, self.path)
         self.norm_line.set_data(np.arange(1, self.steps + 1), self.norms)

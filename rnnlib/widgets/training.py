@@ -9,8 +9,11 @@ move only redraws the changing artists.
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..optim import make_optimizer
 from ..params import copy_params, init_params
@@ -30,16 +33,16 @@ class LearningRateExplorer(BlitExplorer):
 
     def __init__(
         self,
-        xs,
-        targets,
+        xs: ArrayLike,
+        targets: ArrayLike,
         *,
-        n_hidden=6,
-        steps=100,
-        lr=0.1,
-        optimizer="sgd",
-        seed=0,
-        exponents=(-3.0, 1.0),
-        step=0.2,
+        n_hidden: int = 6,
+        steps: int = 100,
+        lr: float = 0.1,
+        optimizer: str = "sgd",
+        seed: int = 0,
+        exponents: tuple[float, float] = (-3.0, 1.0),
+        step: float = 0.2,
     ):
         xs = np.asarray(xs, dtype=float)
         if xs.ndim != 3:
@@ -76,15 +79,15 @@ class LearningRateExplorer(BlitExplorer):
         with np.errstate(all="ignore"):  # divergence is shown on purpose
             return train(params, self.data, "mse", make_optimizer(self.optimizer, lr), self.steps)
 
-    def nearest(self, lr):
+    def nearest(self, lr: float) -> float:
         """The precomputed rate closest to lr (on a log scale)."""
         return float(self.rates[np.argmin(np.abs(np.log10(self.rates) - np.log10(lr)))])
 
-    def run(self, lr):
+    def run(self, lr: float) -> dict[str, Any]:
         """The training history at the precomputed rate nearest to lr."""
         return self.histories[int(np.argmin(np.abs(self.rates - self.nearest(lr))))]
 
-    def draw(self):
+    def draw(self) -> None:
         ax = self.ax = self.fig.add_subplot()
         ref, _ = split_history(self.run(self.lr0))
         self.top = 10 * ref[0]
@@ -121,7 +124,7 @@ class LearningRateExplorer(BlitExplorer):
         self.dynamic = [self.line, self.cross, self.status]
         self.overlays = [legend]
 
-    def update(self, lr):
+    def update(self, lr: float) -> None:
         lr = self.nearest(lr)
         history = self.run(lr)
         losses, stop = split_history(history)

@@ -25,7 +25,7 @@ class TruncationExplorer(BlitExplorer):
     """Left: the reach matrix of BPTT(k; k). Right: relative error of the truncated
     gradient against full BPTT for every k, with the current k marked."""
 
-    def __init__(self, T=40, n_hidden=16, seed=0, k=5):
+    def __init__(self, T: int = 40, n_hidden: int = 16, seed: int = 0, k: int = 5):
         self.T = T
         self.params = init_params(
             1, n_hidden, 1, seed=seed, scheme="orthogonal", radius=0.95, scale=0.5
@@ -47,7 +47,7 @@ class TruncationExplorer(BlitExplorer):
         )
         super().__init__({"k": slider})
 
-    def draw(self):
+    def draw(self) -> None:
         ax1, ax2 = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
         cmap = ListedColormap(["white", COLORS["grad"]])
         T = self.T
@@ -77,7 +77,7 @@ class TruncationExplorer(BlitExplorer):
         self.text = ax2.text(0.97, 0.95, "", transform=ax2.transAxes, ha="right", va="top")
         self.dynamic = [self.im, self.marker, self.text]  # redrawn on each change (blitting)
 
-    def update(self, k):
+    def update(self, k: int) -> None:
         self.im.set_data(reach_matrix(self.T, int(k)))
         err = self.errors[int(k) - 1]
         self.marker.set_data([k], [max(err, FLOOR)])

@@ -16,7 +16,7 @@ from .base import Explorer
 OUTPUT_CHOICES = (("every step (many-to-many)", "all"), ("last step only (many-to-one)", "last"))
 
 
-def n_parameters(D, H, O):
+def n_parameters(D: int, H: int, O: int) -> int:
     """Number of trainable numbers of the RNN: H*D + H*H + H + O*H + O (independent of T)."""
     return H * D + H * H + H + O * H + O
 
@@ -29,7 +29,9 @@ class UnrollExplorer(Explorer):
 
     figsize = (9.0, 3.5)
 
-    def __init__(self, T=3, T_max=10, outputs="all", D=3, H=4, O=1):
+    def __init__(
+        self, T: int = 3, T_max: int = 10, outputs: str = "all", D: int = 3, H: int = 4, O: int = 1
+    ):
         self.sizes = (D, H, O)
         controls = {
             "T": widgets.IntSlider(
@@ -52,13 +54,13 @@ class UnrollExplorer(Explorer):
         # natural size (900 x 350 px): stretched to a slide's width it would not fit 720 px
         self.image.layout.max_width = f"{int(self.figsize[0] * self.dpi)}px"
 
-    def draw(self):
+    def draw(self) -> None:
         self.fig.set_layout_engine("none")  # fixed layout: nothing to recompute per frame
         ax = self.fig.add_axes(AXES_BOX)
         self.graph = UnrolledGraph(ax, T_max=self.T_max)
         self.title = ax.set_title("", y=1.0)
 
-    def update(self, T, outputs):
+    def update(self, T: int, outputs: str) -> None:
         self.graph.show(T, outputs)
         D, H, O = self.sizes
         n_out = T if outputs == "all" else 1

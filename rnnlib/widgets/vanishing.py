@@ -12,6 +12,8 @@ says so on the figure instead of failing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -30,15 +32,15 @@ class VanishingExplorer(BlitExplorer):
 
     def __init__(
         self,
-        T=50,
-        scale=1.0,
-        activation="tanh",
+        T: int = 50,
+        scale: float = 1.0,
+        activation: str = "tanh",
         *,
-        n_hidden=16,
-        n_in=2,
-        seed=0,
-        T_max=100,
-        dtype=np.float32,
+        n_hidden: int = 16,
+        n_in: int = 2,
+        seed: int = 0,
+        T_max: int = 100,
+        dtype: type[np.floating] = np.float32,
     ):
         self.T_max = T_max
         base = init_params(n_in, n_hidden, 1, seed=seed, scheme="xavier", radius=1.0)
@@ -72,15 +74,17 @@ class VanishingExplorer(BlitExplorer):
         }
         super().__init__(controls)
 
-    def params(self, scale):
+    def params(self, scale: float) -> dict[str, np.ndarray]:
+        """The network with W_hh = scale * W_0 (rho(W_0) = 1), in the explorer's dtype."""
         p = dict(self.base)
         p["W_hh"] = (scale * self.base["W_hh"]).astype(self.base["W_hh"].dtype)
         return p
 
-    def curves(self, T, scale, activation):
+    def curves(self, T: int, scale: float, activation: str) -> dict[str, Any]:
+        """rnnlib.vanishing.decay_curves of that network on the first T inputs."""
         return decay_curves(self.params(scale), self.xs_all[:T], activation)
 
-    def draw(self):
+    def draw(self) -> None:
         gs = self.fig.add_gridspec(1, 2, width_ratios=[1.75, 1])
         self.ax_decay = self.fig.add_subplot(gs[0])
         self.ax_eig = self.fig.add_subplot(gs[1])
@@ -101,7 +105,7 @@ class VanishingExplorer(BlitExplorer):
         ]
         self.overlays = [a["legend"]]
 
-    def update(self, T, scale, activation):
+    def update(self, T: int, scale: float, activation: str) -> None:
         self.last_curves = self.curves(T, scale, activation)
         title = f"{activation}, W_hh scale {scale:.1f}, T = {T}"
         viz.update_decay(self.art_decay, self.last_curves, title=title, rescale=False)
