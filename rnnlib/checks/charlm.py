@@ -26,6 +26,8 @@ from ..losses import softmax_ce
 from ..optim import SGD
 from ..params import init_params
 from ..rnn import bptt, forward
+from ..truncation import gradient_vector
+from .clipping import clip_each_parameter
 from .framework import CheckResult, describe_difference, diagnose, run_student
 
 LR = 0.1
@@ -54,14 +56,6 @@ def _case(seed, V, H, B, k):
     return params, xs, ids[1:], rng.normal(0, 0.5, (B, H))
 
 
-def _flat(grads):
-    return np.concatenate([np.ravel(grads[n]) for n in PARAM_NAMES])
-
-
-def _per_parameter(grads, tau):
-    return {n: clip_by_norm({n: grads[n]}, tau, keys=[n])[0][n] for n in PARAM_NAMES}
-
-
 def _raw(params, xs, targets, h0, scale=1.0):
     """(loss per character, h_k, unclipped gradients) of the chunk; scale multiplies
     dL/dy_t (k: a loss summed over the steps)."""
@@ -85,27 +79,27 @@ def _grad_mistakes(params, xs, targets, h0, tau, k, B):
     clip = lambda g: clip_by_norm(g, tau)[0]  # noqa: E731
     return raw, [
         (
-            _flat(_per_parameter(raw, tau)),
+            gradient_vector(clip_each_parameter(raw, tau)),
             "you clipped each parameter's gradient by its own norm: clipping by norm uses ONE "
             "global norm over all five gradients and the same factor for all of them",
         ),
         (
-            _flat(clip_by_value(raw, tau)),
+            gradient_vector(clip_by_value(raw, tau)),
             "this is clipping by value (np.clip on every entry), which changes the direction; "
             "clipping by norm multiplies every gradient by tau / ||g||",
         ),
         (
-            _flat(clip(_raw(params, xs, targets, None)[2])),
+            gradient_vector(clip(_raw(params, xs, targets, None)[2])),
             "these are the gradients of a chunk started from h = 0: start the forward pass "
             "from h0, the state carried from the previous chunk",
         ),
         (
-            _flat(clip(_raw(params, xs, targets, h0, scale=k)[2])),
+            gradient_vector(clip(_raw(params, xs, targets, h0, scale=k)[2])),
             f"these are the gradients of the loss summed over the k = {k} steps: divide "
             "dL/dy_t by k as well, so that the loss and its gradient are per character",
         ),
         (
-            _flat(clip(_raw(params, xs, targets, h0, scale=1.0 / B)[2])),
+            gradient_vector(clip(_raw(params, xs, targets, h0, scale=1.0 / B)[2])),
             f"dL/dy_t was divided by B = {B} twice: softmax_ce already averages over the batch",
         ),
     ]
@@ -173,10 +167,10 @@ def _update_message(got, optimizer, expected, params, xs, targets, h0, tau, k, B
             f"the optimizer received gradients for {sorted(received)} only; give it all "
             f"five: {list(PARAM_NAMES)}"
         )
-    if _same(_flat(received), _flat(expected)):
+    if _same(gradient_vector(received), gradient_vector(expected)):
         return None
     raw, mistakes = _grad_mistakes(params, xs, targets, h0, tau, k, B)
-    if _same(_flat(received), _flat(raw)):
+    if _same(gradient_vector(received), gradient_vector(raw)):
         returned = got[2]
         if isinstance(returned, dict) and all(
             n in returned and _same(returned[n], expected[n]) for n in PARAM_NAMES
@@ -190,7 +184,7 @@ def _update_message(got, optimizer, expected, params, xs, targets, h0, tau, k, B
             f"{global_norm(raw):.3g} > tau = {tau:g}; multiply every gradient by "
             "tau / ||g|| before the update"
         )
-    hint = diagnose(_flat(received), mistakes)
+    hint = diagnose(gradient_vector(received), mistakes)
     if hint:
         return "the gradients given to the optimizer are wrong: " + hint
     return _grads_message("the gradients given to the optimizer", received, expected)
@@ -207,7 +201,7 @@ def _judge(got, mine, optimizer, case, expected, tau):
     msg = _update_message(got, optimizer, grads, params, xs, targets, h0, tau, k, B)
     if msg:
         return [msg]
-    if not _same(_flat(mine), _flat(params_after)):
+    if not _same(gradient_vector(mine), gradient_vector(params_after)):
         return [
             "the optimizer received the right gradients, but the parameters you were given "
             "did not change as expected: update them in place with "

@@ -10,9 +10,12 @@ the input in place).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..clip import clip_by_norm, clip_by_value, global_norm
+from ..truncation import gradient_vector
 from .framework import CheckResult
 
 
@@ -27,16 +30,10 @@ def _cases():
     return [(big, 1.0), (big, 5.0), (small, 1.0)]
 
 
-def _flat(grads, keys):
-    return np.concatenate([np.ravel(np.asarray(grads[k], dtype=float)) for k in keys])
-
-
-def _per_parameter(grads, threshold):
-    out = {}
-    for k, v in grads.items():
-        n = np.linalg.norm(v)
-        out[k] = v * (threshold / n) if n > threshold else v.copy()
-    return out
+def clip_each_parameter(grads: Mapping[str, np.ndarray], threshold: float) -> dict:
+    """The classic mistake: every gradient array clipped by its own norm,
+    g_k <- threshold g_k / ||g_k|| when ||g_k|| > threshold, instead of one global norm."""
+    return {k: clip_by_norm({k: v}, threshold)[0][k] for k, v in grads.items()}
 
 
 def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
@@ -74,7 +71,11 @@ def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
         if any(np.shape(got[k]) != np.shape(grads[k]) for k in keys):
             fail(f"case {n}: every clipped array must keep its shape")
             break
-        g, e, o = _flat(got, keys), _flat(expected, keys), _flat(grads, keys)
+        g, e, o = (
+            gradient_vector(got, keys),
+            gradient_vector(expected, keys),
+            gradient_vector(grads, keys),
+        )
         if not np.all(np.isfinite(g)):
             fail(f"case {n}: the result contains NaN or inf")
             break
@@ -90,12 +91,12 @@ def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
             )
         elif not np.isclose(cosine, 1.0, atol=1e-9):
             hint = ""
-            if np.allclose(g, _flat(_per_parameter(grads, threshold), keys)):
+            if np.allclose(g, gradient_vector(clip_each_parameter(grads, threshold), keys)):
                 hint = (
                     "you clipped each parameter by its own norm: use ONE global norm over "
                     "all parameters and the same factor for every array"
                 )
-            elif np.allclose(g, _flat(clip_by_value(grads, threshold), keys)):
+            elif np.allclose(g, gradient_vector(clip_by_value(grads, threshold), keys)):
                 hint = "this is clipping by value (np.clip); clipping by norm rescales instead"
             else:
                 hint = "multiply every entry by the same factor threshold / ||g||"
