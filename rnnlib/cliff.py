@@ -58,22 +58,14 @@ def cliff_states(w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0) -> list
 
 
 def cliff_loss(
-    w: Scalar,
-    b: Scalar,
-    T: int = T_CLIFF,
-    x0: float = X0,
-    target: float = TARGET,
+    w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0, target: float = TARGET
 ) -> Scalar:
     """L = (sigma(x_T) - target)^2, elementwise over w, b."""
     return (sigmoid(cliff_states(w, b, T, x0)[-1]) - target) ** 2
 
 
 def cliff_loss_and_grad(
-    w: Scalar,
-    b: Scalar,
-    T: int = T_CLIFF,
-    x0: float = X0,
-    target: float = TARGET,
+    w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0, target: float = TARGET
 ) -> tuple[Scalar, Scalar, Scalar]:
     """(L, dL/dw, dL/db) by backpropagation through the T steps, elementwise."""
     w, b = _as_inputs(w, b)
