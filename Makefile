@@ -1,5 +1,5 @@
 # BPTT, interactively: one entry point for students, instructors and CI.
-#   make lab      set up (once) and open JupyterLab on notebooks/
+#   make lab      set up (once) and open JupyterLab on notebooks/ (ARGS="--port 8890 ...")
 #   make test     set up (once) and run every check
 #   make slides   build offline reveal.js slides into build/slides/
 
@@ -8,11 +8,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# extra arguments for `jupyter lab`, e.g. make lab ARGS="--port 8890 --no-browser"
+ARGS   ?=
 
 .PHONY: help lab test lint format unit nbval browser slides execute bench lock hooks clean
 
 help:
 	@echo "make lab     - install (first time) and open JupyterLab on notebooks/"
+	@echo "               (as root too; more JupyterLab options: ARGS=\"--port 8890 --no-browser\")"
 	@echo "make test    - install (first time) and run every check: lint, unit, nbval, browser"
 	@echo "make lint    - ruff lint and format check (the repository and the notebooks)"
 	@echo "make format  - format with ruff, then rewrite the notebooks' paired scripts"
@@ -33,8 +36,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# tools/lab.py adds --allow-root for root, installs the course's JupyterLab settings and
+# switches off a presentation left open last time, then runs `jupyter lab $(ARGS)`.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(PY) tools/lab.py $(ARGS)
 
 test: lint unit nbval browser
 

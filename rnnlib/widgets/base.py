@@ -8,10 +8,18 @@ Subclasses implement ``draw()`` (build axes and artists once) and ``update(**val
 
 ``set(name=value, ...)`` drives the controls from code exactly as a user would, which
 is what tests and the latency benchmark use.
+
+Before its cell has run (a notebook just opened in JupyterLab, or read on a site without
+a kernel) an explorer cannot be live. Its output then shows a still image of the figure
+with a line of text, never the widget's repr (``VBox(children=...``): JupyterLab renders
+widgets only for outputs produced in the current session (or in a trusted notebook with
+saved widget state) and otherwise shows the best fallback of the output. ``placeholder``
+gives any other widget (for instance an ``interactive``) a fallback sentence.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 
 import ipywidgets as widgets
@@ -114,7 +122,37 @@ class Explorer:
     def _hold(self):
         return Explorer._Hold(self)
 
-    def _ipython_display_(self):  # pragma: no cover - display only
-        from IPython.display import display
+    # display -------------------------------------------------------------------------
+    def placeholder_text(self) -> str:
+        """What a viewer without the live widget shows in words."""
+        values = ", ".join(
+            f"{control.description or name} = {control.value}"
+            for name, control in self.controls.items()
+        )
+        return f"{type(self).__name__} ({values}): run this cell to move its controls."
 
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget, a still image of the figure and a line of text: JupyterLab
+        shows the widget once the cell has run, the image before (and on sites that
+        render notebooks without a kernel), the text in a terminal."""
+        bundle = placeholder(self.widget, self.placeholder_text())._repr_mimebundle_()
+        bundle[f"image/{self.image_format}"] = base64.b64encode(self.image.value).decode()
+        return bundle
+
+
+def placeholder(widget, text: str):
+    """``widget``, displayed with ``text`` as its fallback instead of its repr.
+
+    >>> placeholder(interactive(f, scale=slider), "The slider appears when this cell runs.")
+    """
+    return _Placeholder(widget, text)
+
+
+class _Placeholder:
+    def __init__(self, widget, text):
+        self.widget, self.text = widget, text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_()
+        bundle["text/plain"] = self.text
+        return bundle

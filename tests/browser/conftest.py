@@ -37,12 +37,15 @@ CHROMIUM_ARGS = [
 NEEDED = pytest.StashKey()  # notebooks the selected tests use, in test order
 VIEWPORT = {"width": 1280, "height": 720}  # the projector the course is presented on
 
-# User settings for the test server: no autosave (the copy stays as it was), no news
-# pop-up, and every cell kept in the DOM (no virtual scrolling) so outputs can be inspected.
+# User settings for the test server: no autosave (the copy stays as it was) and every cell
+# kept in the DOM (no virtual scrolling) so outputs can be inspected. The course's own
+# settings (no news pop-up, ...) come from tools/jupyterlab/overrides.json, which the
+# launcher installs, as for `make lab`. The deck is recorded as left open, as after a
+# lecture whose tab was closed while presenting: the launcher must switch it off.
 LAB_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "jupyterlab-slideshow/plugin": {"active": True},
 }
 
 
@@ -95,10 +98,10 @@ def _write_settings(settings_dir):
 
 
 class Lab:
-    """A running JupyterLab server: its URL, token and notebook directory."""
+    """A running JupyterLab server: its URL, token, notebook and settings directories."""
 
-    def __init__(self, url, token, root):
-        self.url, self.token, self.root = url, token, root
+    def __init__(self, url, token, root, settings):
+        self.url, self.token, self.root, self.settings = url, token, root, settings
 
     def tree(self, notebook):
         # ?reset starts from an empty workspace, so earlier tests' tabs do not reopen
@@ -114,6 +117,16 @@ class Lab:
             body = r.read()
         return json.loads(body) if body else None
 
+    def settings_api(self, plugin):
+        """A plugin's settings as the server gives them (schema with the defaults of this
+        environment, and the user's raw settings)."""
+        req = urllib.request.Request(
+            f"{self.url}/lab/api/settings/{plugin}",
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())
+
     def shutdown_kernels(self):
         """Stop every kernel (each test's notebook starts its own)."""
         for session in self.api("sessions"):
@@ -122,36 +135,40 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    jupyter = ROOT / ".venv" / "bin" / "jupyter"
-    if not jupyter.exists():
-        pytest.skip("no .venv/bin/jupyter (run `make test` to set up the venv)")
+    python = ROOT / ".venv" / "bin" / "python"
+    if not python.exists():
+        pytest.skip("no .venv/bin/python (run `make test` to set up the venv)")
     tmp = tmp_path_factory.mktemp("lab")
     root = tmp / "notebooks"
     shutil.copytree(NOTEBOOKS, root, ignore=shutil.ignore_patterns("py", ".ipynb_checkpoints"))
     _write_settings(tmp / "settings")
     port, token = _free_port(), secrets.token_hex(16)
     log = open(tmp / "lab.log", "w")  # noqa: SIM115 (open for the server's lifetime)
+    # started as `make lab` starts it (tools/lab.py: --allow-root as root, the course's
+    # settings, a deck left open switched off), with extra arguments as ARGS would pass them
     proc = subprocess.Popen(
         [
-            str(jupyter),
-            "lab",
+            str(python),
+            str(ROOT / "tools" / "lab.py"),
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={port}",
-            f"--ServerApp.token={token}",
-            "--allow-root",
+            f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root}",
-            f"--LabApp.user_settings_dir={tmp / 'settings'}",
-            f"--LabApp.workspaces_dir={tmp / 'ws'}",
-            "--LabApp.expose_app_in_browser=True",
-        ],  # window.jupyterapp: run commands by id
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: run commands by id
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=root,
         start_new_session=True,
-        env={**os.environ, "JUPYTER_CONFIG_DIR": str(tmp / "config")},
+        env={
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+            "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "ws"),
+        },
     )
-    server = Lab(f"http://127.0.0.1:{port}", token, root)
+    server = Lab(f"http://127.0.0.1:{port}", token, root, tmp / "settings")
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -170,8 +187,10 @@ def lab(tmp_path_factory):
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it had exited already
         log.close()
         print(f"JupyterLab log: {tmp / 'lab.log'}", file=sys.stderr)
 
@@ -253,6 +272,32 @@ def wait_kernel_idle(page):
     page.wait_for_load_state("networkidle")
 
 
+def widget_outputs(page):
+    """The outputs that hold a widget, as the page shows them: for each, the id of its
+    node, the MIME type JupyterLab chose to render and the text it shows."""
+    return page.evaluate(
+        """() => {
+        const nb = window.jupyterapp.shell.currentWidget.content;
+        const found = [];
+        nb.widgets.forEach((cell, i) => {
+            if (cell.model.type !== 'code') return;
+            const outputs = cell.model.outputs.toJSON();
+            outputs.forEach((output, j) => {
+                const data = output.data || {};
+                if (!data['application/vnd.jupyter.widget-view+json']) return;
+                const node = cell.outputArea.node.querySelectorAll('.jp-OutputArea-output')[j];
+                if (!node) return;
+                node.id = node.id || `widget-output-${i}-${j}`;
+                found.push({id: node.id, cell: i, mime: node.dataset.mimeType || null,
+                            text: node.innerText.slice(0, 300),
+                            code: cell.model.sharedModel.getSource().slice(0, 300)});
+            });
+        });
+        return found;
+    }"""
+    )
+
+
 class Notebooks:
     """Notebook pages shared by the tests, each executed once (Run All) in its own kernel.
 
@@ -262,10 +307,15 @@ class Notebooks:
 
     def __init__(self, browser, lab, needed):
         self.browser, self.lab, self.needed, self.pages = browser, lab, needed, {}
+        self.unrun = {}  # name: the widget outputs as shown before Run All
 
     def _start(self, name):
         if name not in self.pages:
             page = open_notebook(self.browser, self.lab, f"{name}.ipynb")
+            self.unrun[name] = widget_outputs(page)
+            if self.unrun[name]:
+                page.locator(f"#{self.unrun[name][0]['id']}").scroll_into_view_if_needed()
+                page.screenshot(path=str(ARTIFACTS / f"lab_{name}_unrun.png"))
             run_command(page, "notebook:run-all-cells")
             self.pages[name] = page
 
