@@ -5,11 +5,13 @@ notebook toolbar): it shows the notebook itself slide by slide, so explorers sta
 to the kernel. (jupyterlab-rise 0.43 cannot render ipywidgets 8 widgets.) The test opens
 notebook 06, runs it, starts the deck on the title slide, presses Space until the explorer's
 slide is on screen, moves the "W_hh scale" slider and checks that the figure is redrawn.
-Screenshots: artifacts/browser/present_06_title.png, present_06_explorer.png.
+It also leaves a deck the ways docs/instructors.md describes.
+Screenshots: artifacts/browser/present_06_title.png, present_06_explorer.png,
+present_left_open_reloaded.png, present_left.png.
 """
 
 import pytest
-from conftest import VIEWPORT, run_command, slider_handle, wait_kernel_idle
+from conftest import VIEWPORT, open_notebook, run_command, slider_handle, wait_kernel_idle
 
 NOTEBOOK = "06_vanishing_and_exploding"
 ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the current slide
@@ -76,3 +78,47 @@ def test_explorer_is_live_while_presenting(notebooks, artifacts):
         assert ONSCREEN in cell.get_attribute("class"), "moving the slider left the slide"
     finally:
         run_command(page, "deck:stop")
+
+
+def presenting(page):
+    return page.evaluate("document.body.dataset.jpDeckMode") == "presenting"
+
+
+def wait_presenting(page, state=True):
+    page.wait_for_function(
+        "want => (document.body.dataset.jpDeckMode === 'presenting') === want",
+        arg=state,
+        timeout=15_000,
+    )
+
+
+def test_leaving_the_deck_as_docs_instructors_says(browser, lab, artifacts):
+    """Esc after a click on the slide leaves the deck; a deck left open comes back on the
+    next page load, and the on-screen remote's exit button leaves it."""
+    page = open_notebook(browser, lab, "02_outputs_and_losses.ipynb")
+    try:
+        run_command(page, "deck:start")
+        wait_presenting(page)
+        assert not page.locator("#jp-menu-panel").is_visible(), "menus shown while presenting"
+        page.locator(".jp-Cell." + ONSCREEN).first.click()  # the slide has the keyboard
+        page.keyboard.press("Escape")
+        wait_presenting(page, False)
+        assert page.locator("#jp-menu-panel").is_visible()
+
+        run_command(page, "deck:start")  # present again, then "close the tab"
+        wait_presenting(page)
+        page.reload()
+        page.wait_for_selector(".jp-Notebook .jp-Cell")
+        wait_presenting(page)  # the deck came back, menus hidden, as documented
+        page.screenshot(path=str(artifacts / "present_left_open_reloaded.png"))
+        exit_button = page.locator(".jp-Deck-Remote button[title='Exit Deck']")
+        assert exit_button.is_visible() and on_screen(exit_button)
+        exit_button.click()
+        wait_presenting(page, False)
+        assert page.locator("#jp-menu-panel").is_visible()
+        page.screenshot(path=str(artifacts / "present_left.png"))
+        settings = lab.settings / "jupyterlab-slideshow" / "plugin.jupyterlab-settings"
+        page.wait_for_timeout(500)  # the extension writes its flag asynchronously
+        assert '"active": false' in settings.read_text()
+    finally:
+        page.close()
