@@ -131,7 +131,7 @@ class Explorer:
         )
         return f"{type(self).__name__} ({values}): run this cell to move its controls."
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, object]:
         """The live widget, a still image of the figure and a line of text: JupyterLab
         shows the widget once the cell has run, the image before (and on sites that
         render notebooks without a kernel), the text in a terminal."""
@@ -140,7 +140,7 @@ class Explorer:
         return bundle
 
 
-def placeholder(widget, text: str):
+def placeholder(widget: widgets.Widget, text: str) -> _Placeholder:
     """``widget``, displayed with ``text`` as its fallback instead of its repr.
 
     >>> placeholder(interactive(f, scale=slider), "The slider appears when this cell runs.")
