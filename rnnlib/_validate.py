@@ -27,16 +27,22 @@ def describe(value) -> str:
     return f"{type(value).__name__} {value!r}"[:120]
 
 
-def as_float_array(value, name: str, dtype=None) -> np.ndarray:
-    """Convert ``value`` to a floating array (integers and booleans are cast)."""
+def as_real_array(value, name: str) -> np.ndarray:
+    """``value`` as an array of real numbers (or booleans), in its own dtype."""
     try:
         arr = np.asarray(value)
-    except Exception as exc:  # pragma: no cover - exotic objects
+    except Exception as exc:  # ragged nested lists, exotic objects
         raise TypeError(f"{name} must be array-like, got {describe(value)}") from exc
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real, got complex dtype {arr.dtype}")
+    return arr
+
+
+def as_float_array(value, name: str, dtype=None) -> np.ndarray:
+    """Convert ``value`` to a floating array (integers and booleans are cast)."""
+    arr = as_real_array(value, name)
     if dtype is None:
         dtype = arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64
     return arr.astype(dtype, copy=False)
@@ -59,6 +65,56 @@ def check_positive_int(value, name: str) -> int:
     return int(value)
 
 
+def check_real(
+    value,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A finite real number within optional bounds; return it as a float.
+
+    TypeError for anything that is not a real number (strings, None, booleans, arrays,
+    complex numbers); ValueError for NaN, infinities and values outside the bounds.
+    """
+    if low == 0 and high is None:
+        expected = "a positive finite number" if low_open else "a finite number >= 0"
+    elif low is not None and high is not None:
+        expected = (
+            f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        )
+    elif low is not None:
+        expected = f"a finite number {'>' if low_open else '>='} {low:g}"
+    elif high is not None:
+        expected = f"a finite number {'<' if high_open else '<='} {high:g}"
+    else:
+        expected = "a finite number"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    v = float(value)
+    bad = not np.isfinite(v)
+    if low is not None:
+        bad |= v <= low if low_open else v < low
+    if high is not None:
+        bad |= v >= high if high_open else v > high
+    if bad:
+        raise ValueError(f"{name} must be {expected}, got {describe(value)}")
+    return v
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """A seed for numpy's random generator: an integer >= 0."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer >= 0 (it makes the draw reproducible), got {describe(seed)}"
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {seed}")
+    return int(seed)
+
+
 def check_choice(value, name: str, choices) -> str:
     if value not in choices:
         raise ValueError(
@@ -67,11 +123,12 @@ def check_choice(value, name: str, choices) -> str:
     return value
 
 
-def check_params(params) -> dict:
+def check_params(params, finite: bool = True) -> dict:
     """Validate a parameter mapping; return a plain dict of float arrays.
 
     Expected keys and shapes (column-vector convention of the course):
-    W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,); every entry finite
+    unless ``finite=False``.
     """
     if not hasattr(params, "keys") or not hasattr(params, "__getitem__"):
         raise TypeError(
@@ -112,5 +169,6 @@ def check_params(params) -> dict:
     if out["b_y"].shape != (O,):
         raise ValueError(f"params['b_y'] must have shape (O,) = ({O},), got {out['b_y'].shape}")
     for k, v in out.items():
-        check_finite(v, f"params['{k}']")
+        if finite:
+            check_finite(v, f"params['{k}']")
     return out

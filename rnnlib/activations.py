@@ -7,15 +7,21 @@ f'(z) = 1 - h^2.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from ._validate import check_choice
+from ._validate import as_float_array, check_choice
 
 
-def sigmoid(z):
-    """Numerically stable logistic function 1 / (1 + exp(-z))."""
-    z = np.asarray(z)
-    out = np.empty_like(z, dtype=np.result_type(z, np.float32))
+def sigmoid(z) -> np.ndarray:
+    """Numerically stable logistic function sigma(z) = 1 / (1 + exp(-z)), elementwise.
+
+    exp is only taken of -|z|: z >= 0 uses 1 / (1 + exp(-z)), z < 0 uses
+    exp(z) / (1 + exp(z)). Floating inputs keep their dtype; integers give float64.
+    """
+    z = as_float_array(z, "z")
+    out = np.empty_like(z)
     pos = z >= 0
     out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
     ez = np.exp(z[~pos])
@@ -82,7 +88,7 @@ ACTIVATIONS = {
 GAMMA = {"tanh": 1.0, "relu": 1.0, "sigmoid": 0.25, "linear": 1.0}
 
 
-def get_activation(name: str):
+def get_activation(name: str) -> tuple[Callable, Callable]:
     """Return (f, f') for an activation name; raise a clear error otherwise."""
     if not isinstance(name, str):
         raise TypeError(
@@ -92,14 +98,14 @@ def get_activation(name: str):
     return ACTIVATIONS[name]
 
 
-def activate(z, activation="tanh"):
-    """h = f(z) for a named activation."""
+def activate(z, activation: str = "tanh") -> np.ndarray:
+    """h = f(z) for a named activation, elementwise (floating dtypes kept)."""
     f, _ = get_activation(activation)
-    return f(np.asarray(z, dtype=float))
+    return f(as_float_array(z, "z"))
 
 
-def activation_derivative(z, activation="tanh"):
-    """f'(z) for a named activation."""
+def activation_derivative(z, activation: str = "tanh") -> np.ndarray:
+    """f'(z) for a named activation, elementwise (floating dtypes kept)."""
     f, df = get_activation(activation)
-    z = np.asarray(z, dtype=float)
+    z = as_float_array(z, "z")
     return df(z, f(z))

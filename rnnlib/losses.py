@@ -3,136 +3,291 @@
 Every loss takes the logits ``ys`` (T, B, O) or (T, O) and targets, and returns
 ``(loss, dys)`` with dys = dL/dy_t, ready for ``bptt``. The total loss is a sum over
 time steps (averaged over the sequences of a batch); ``mask`` selects the steps that
-carry a loss: None (all), "last" (many-to-one) or an array of 0/1 weights of shape
-(T,) or (T, B).
+carry a loss: None (all), "last" (many-to-one) or an array of weights >= 0 of shape
+(T,) or (T, B) (0/1 to select steps).
+
+Targets: real numbers for ``mse``, numbers in [0, 1] for ``sigmoid_bce``; for
+``softmax_ce`` either integer class indices (T, B) / (T,) or floating class
+probabilities with the shape of ys; the dtype decides which, never the shape. With
+mask="last" the targets of the last step alone are accepted too: (B, O) / (O,), class
+indices (B,) / a single integer.
+
+The arithmetic stays in the logits' dtype: float32 logits give float32 dys.
 """
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Callable
+
 import numpy as np
 
-from ._validate import as_float_array, check_choice, check_finite, describe
+from ._validate import (
+    as_float_array,
+    as_real_array,
+    check_choice,
+    check_finite,
+    describe,
+)
 from .activations import sigmoid
 
-
-def softmax(logits, axis=-1):
-    """Numerically stable softmax p_i = exp(y_i) / sum_j exp(y_j)."""
-    y = np.asarray(logits, dtype=float)
-    e = np.exp(y - y.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+Mask = None | str | np.ndarray
 
 
-def log_softmax(logits, axis=-1):
-    y = np.asarray(logits, dtype=float)
-    m = y.max(axis=axis, keepdims=True)
-    return y - m - np.log(np.exp(y - m).sum(axis=axis, keepdims=True))
+def _logits(logits, axis) -> tuple[np.ndarray, int]:
+    y = as_float_array(logits, "logits")
+    if y.ndim == 0:
+        raise ValueError(f"logits must have at least one axis (the classes), got {describe(y)}")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be an integer, got {describe(axis)}")
+    if not -y.ndim <= axis < y.ndim:
+        raise ValueError(
+            f"axis must lie in -{y.ndim}..{y.ndim - 1} for logits of shape {y.shape}, got {axis}"
+        )
+    if y.shape[axis] == 0:
+        raise ValueError(f"logits need at least one class along axis {axis}, got shape {y.shape}")
+    return y, int(axis)
 
 
-def _prepare(ys, targets, mask, *, labels=False):
-    """Return (ys3, targets3, weights (T, B, 1), B, unbatch) after checking shapes."""
-    y = as_float_array(ys, "ys")
-    if y.ndim not in (2, 3):
-        raise ValueError(f"ys must have shape (T, B, O) or (T, O), got shape {y.shape}")
-    batched = y.ndim == 3
-    y3 = y if batched else y[:, None, :]
-    T, B, O = y3.shape
-    last = isinstance(mask, str)
-    if last:
-        check_choice(mask, "mask", ("last",))
-    tgt = np.asarray(targets)
-    full_shape = y.shape[:-1] if labels else y.shape
-    step_shape = full_shape[1:]
-    if last and tgt.shape == step_shape:
-        t3 = np.zeros(full_shape, dtype=tgt.dtype)
-        t3[-1] = tgt
-        tgt = t3
-    elif last and labels and tgt.shape == y.shape[1:]:  # last step's class probabilities
-        t3 = np.zeros(y.shape)
-        t3[-1] = as_float_array(tgt, "targets")
-        tgt = t3
-    if labels and tgt.shape == y.shape:
-        labels = False  # probabilities / one-hot targets
-    expected = f"{full_shape}" + (f" or {step_shape} with mask='last'" if last else "")
-    if tgt.shape != full_shape and not (labels is False and tgt.shape == y.shape):
-        if labels:  # class indices, or class probabilities with the shape of ys
-            expected = f"{expected} (class indices) or {y.shape} (class probabilities)"
-        raise ValueError(f"targets must have shape {expected}, got shape {tgt.shape}")
-    if labels:
-        if not np.issubdtype(tgt.dtype, np.integer):
-            raise TypeError(f"class-index targets must be integers, got dtype {tgt.dtype}")
-        if tgt.size and (tgt.min() < 0 or tgt.max() >= O):
-            raise ValueError(
-                f"class indices must lie in 0..{O - 1} (O = {O} classes), "
-                f"got values from {tgt.min()} to {tgt.max()}"
-            )
-        t3 = tgt if batched else tgt[:, None]
-    else:
-        t3 = as_float_array(tgt, "targets")
-        check_finite(t3, "targets")
-        t3 = t3 if batched else t3[:, None, :]
-    if last:
-        w = np.zeros((T, B))
-        w[-1] = 1.0
-    elif mask is None:
-        w = np.ones((T, B))
-    else:
-        m = as_float_array(mask, "mask")
-        if m.shape == (T,):
-            m = np.broadcast_to(m[:, None], (T, B))
-        if m.shape != (T, B):
+def softmax(logits, axis: int = -1) -> np.ndarray:
+    """Numerically stable softmax p_i = exp(y_i - max_j y_j) / sum_k exp(y_k - max_j y_j)."""
+    y, axis = _logits(logits, axis)
+    p = np.exp(y - y.max(axis=axis, keepdims=True))
+    p /= p.sum(axis=axis, keepdims=True)
+    return p
+
+
+def log_softmax(logits, axis: int = -1) -> np.ndarray:
+    """log p_i = (y_i - m) - log sum_k exp(y_k - m), m = max_j y_j (no overflow)."""
+    y, axis = _logits(logits, axis)
+    out = y - y.max(axis=axis, keepdims=True)
+    out -= np.log(np.exp(out).sum(axis=axis, keepdims=True))
+    return out
+
+
+class _Batch:
+    """Checked logits, targets and weights of the steps that carry a loss.
+
+    y (T', B, O) in a floating dtype; t: (T', B, O) floats in y's dtype, or (T', B)
+    class indices; w: None (every step weighs 1) or (T', B) weights in y's dtype; n: the
+    number of (step, sequence) pairs with a loss (the sum of the weights). T' = 1 with
+    mask="last" (only the last step is computed). ``finish`` turns a (T', B, O) dL/dy
+    into the shape of the ys that were given.
+    """
+
+    def __init__(self, ys, targets, mask, kind):
+        y = as_float_array(ys, "ys")
+        if y.ndim not in (2, 3):
+            raise ValueError(f"ys must have shape (T, B, O) or (T, O), got shape {y.shape}")
+        if 0 in y.shape:
+            raise ValueError(f"ys must not be empty (T, B and O all >= 1), got shape {y.shape}")
+        self.shape, self.batched = y.shape, y.ndim == 3
+        y3 = y if self.batched else y[:, None, :]
+        T, B, O = y3.shape
+        self.last = isinstance(mask, str)
+        if self.last:
+            check_choice(mask, "mask", ("last",))
+        self.B = B
+        self.w = None if self.last or mask is None else self._weights(mask, T, B, y.dtype)
+        t = as_real_array(targets, "targets")
+        if kind == "classes" and np.issubdtype(t.dtype, np.integer):
+            t = self._labels(t, O)
+        else:
+            t = self._values(t, kind, y.dtype)
+        self.y = y3[-1:] if self.last else y3
+        self.t = t
+        if self.last:
+            self.n = float(B)
+        elif self.w is None:
+            self.n = float(T * B)
+        else:
+            self.n = float(self.w.sum()) or 1.0  # no step selected: loss 0, dys 0
+
+    @staticmethod
+    def _weights(mask, T, B, dtype):
+        m = as_float_array(mask, "mask", dtype)
+        if m.shape not in ((T,), (T, B)):
             raise ValueError(
                 f"mask must be None, 'last', or weights of shape (T,) = ({T},)"
-                + (f" or (T, B) = ({T}, {B})" if batched else "")
+                + (f" or (T, B) = ({T}, {B})" if B > 1 else "")
                 + f"; got {describe(mask)}"
             )
-        w = m
-    return y3, t3, w[:, :, None], B, (lambda a: a if batched else a[:, 0])
+        check_finite(m, "mask")
+        if np.any(m < 0):
+            bad = tuple(np.argwhere(m < 0)[0])
+            raise ValueError(
+                f"mask weights must be >= 0 (0 drops a step, 1 keeps it), "
+                f"got mask[{', '.join(map(str, bad))}] = {m[bad]}"
+            )
+        return np.broadcast_to(m[:, None], (T, B)) if m.ndim == 1 else m
+
+    def _shapes(self, kind):
+        """(full, last step) target shapes: of ys, or without O for class indices."""
+        full, step = self.shape, self.shape[1:]
+        return (full[:-1], step[:-1]) if kind == "classes" else (full, step)
+
+    def _expected(self, kind):
+        full, step = self._shapes(kind)
+        return f"{full}" + (f" or {step} with mask='last'" if self.last else "")
+
+    def _bad_class_shape(self, t):
+        return ValueError(
+            f"targets must have shape {self._expected('classes')} (class indices) or "
+            f"{self._expected('values')} (class probabilities), got shape {t.shape} "
+            f"of dtype {t.dtype}"
+        )
+
+    def _labels(self, t, O):
+        full, step = self._shapes("classes")
+        if t.shape == full:
+            t = t[-1:] if self.last else t
+        elif self.last and t.shape == step:
+            t = t[None]
+        else:
+            raise self._bad_class_shape(t)
+        if t.size and (t.min() < 0 or t.max() >= O):
+            raise ValueError(
+                f"class indices must lie in 0..{O - 1} (O = {O} classes), "
+                f"got values from {t.min()} to {t.max()}"
+            )
+        return t if self.batched else t[:, None]
+
+    def _values(self, t, kind, dtype):
+        full, step = self._shapes("values")
+        label_shapes = self._shapes("classes") if self.last else self._shapes("classes")[:1]
+        if kind == "classes" and t.dtype == bool:
+            raise TypeError(
+                "targets of softmax_ce must be integer class indices or floating class "
+                "probabilities, got dtype bool"
+            )
+        if t.shape == full:
+            t = t[-1:] if self.last else t
+        elif self.last and t.shape == step:
+            t = t[None]
+        elif kind == "classes" and t.shape in label_shapes:
+            raise TypeError(
+                f"class-index targets must be integers, got dtype {t.dtype} (shape "
+                f"{t.shape}); floating targets are class probabilities of shape "
+                f"{self._expected('values')}. Convert class labels with .astype(int)"
+            )
+        elif kind == "classes":
+            raise self._bad_class_shape(t)
+        else:
+            raise ValueError(
+                f"targets must have shape {self._expected('values')}, got shape {t.shape}"
+            )
+        eps = max(np.finfo(dtype).eps, np.finfo(t.dtype).eps if t.dtype.kind == "f" else 0.0)
+        t = as_float_array(t, "targets", dtype)
+        check_finite(t, "targets")
+        outside = (t < 0) | (t > 1)
+        if kind in ("bits", "classes") and np.any(outside):
+            what = "class probabilities" if kind == "classes" else "targets of sigmoid_bce"
+            bad = tuple(np.argwhere(outside)[0])
+            raise ValueError(f"{what} must lie in [0, 1], got {t[bad]} at step {self._step(bad)}")
+        if kind == "classes":
+            sums = t.sum(axis=-1)
+            off = np.abs(sums - 1) > 16 * t.shape[-1] * eps
+            if self.w is not None:
+                off &= self.w[:, 0] > 0 if not self.batched else self.w > 0
+            if np.any(off):
+                bad = tuple(np.argwhere(off)[0])
+                raise ValueError(
+                    "class probabilities must sum to 1 over the O classes at every step "
+                    f"with a loss, got a sum of {sums[bad]:.6g} at step {self._step(bad)}"
+                )
+        return t if self.batched else t[:, None, :]
+
+    def _step(self, index):
+        """The time step t (1..T) of an index into the selected targets."""
+        return self.shape[0] if self.last else index[0] + 1
+
+    def weighted(self, a):
+        """a (T', B, ...) times the weights w broadcast over the trailing axes."""
+        if self.w is None:
+            return a
+        return a * self.w.reshape(self.w.shape + (1,) * (a.ndim - 2))
+
+    def finish(self, d3: np.ndarray) -> np.ndarray:
+        if self.last:  # zero at every step but the last
+            full = np.zeros((self.shape[0],) + d3.shape[1:], dtype=d3.dtype)
+            full[-1] = d3[0]
+            d3 = full
+        return d3 if self.batched else d3[:, 0]
 
 
-def mse(ys, targets, mask=None, form="mean"):
+def mse(ys, targets, mask: Mask = None, form: str = "mean") -> tuple[float, np.ndarray]:
     """Squared error on identity outputs y_t (regression).
 
     form="mean":      L = (1/N) sum_t ||y_t - target_t||^2, N = number of (step,
-                      sequence) pairs with a loss (T for one sequence);
-                      dL/dy_t = (2/N)(y_t - target_t).
+                      sequence) pairs with a loss (T for one sequence; the sum of the
+                      weights of a weight mask); dL/dy_t = (2/N)(y_t - target_t).
     form="half_sum":  L = (1/2) sum_t ||y_t - target_t||^2 (per sequence, averaged
                       over the batch); dL/dy_t = (y_t - target_t) / B.
+    ys (T, B, O) or (T, O); targets of the same shape. Returns (L, dL/dys).
     """
     check_choice(form, "form", ("mean", "half_sum"))
-    y3, t3, w, B, out = _prepare(ys, targets, mask)
+    b = _Batch(ys, targets, mask, "real")
     with np.errstate(over="ignore", invalid="ignore"):  # overflowed logits give inf, not warnings
-        err = (y3 - t3) * w
+        r = b.y - b.t  # y_t - target_t
+        wr = b.weighted(r)
         if form == "mean":
-            n = max(w.sum(), 1.0)
-            return float(np.sum(err * (y3 - t3)) / n), out(2.0 * err / n)
-        return float(0.5 * np.sum(err * (y3 - t3)) / B), out(err / B)
+            return float(np.sum(wr * r) / b.n), b.finish(2.0 * wr / b.n)
+        return float(0.5 * np.sum(wr * r) / b.B), b.finish(wr / b.B)
 
 
-def sigmoid_bce(ys, targets, mask=None):
+def sigmoid_bce(ys, targets, mask: Mask = None) -> tuple[float, np.ndarray]:
     """Sigmoid output p_t = sigma(y_t) with binary cross-entropy, on the logits.
 
     L = sum_t [-target log p_t - (1 - target) log(1 - p_t)] (averaged over the batch),
     computed stably as max(y, 0) - y target + log(1 + exp(-|y|)); dL/dy_t = p_t - target.
+    ys (T, B, O) or (T, O); targets in [0, 1] of the same shape. Returns (L, dL/dys).
     """
-    y3, t3, w, B, out = _prepare(ys, targets, mask)
+    b = _Batch(ys, targets, mask, "bits")
+    y, t = b.y, b.t
     with np.errstate(over="ignore", invalid="ignore"):
-        per = np.maximum(y3, 0) - y3 * t3 + np.log1p(np.exp(-np.abs(y3)))
-        return float(np.sum(per * w) / B), out((sigmoid(y3) - t3) * w / B)
+        per = np.maximum(y, 0) - y * t + np.log1p(np.exp(-np.abs(y)))
+        d = b.weighted(sigmoid(y) - t) / b.B
+        return float(np.sum(b.weighted(per)) / b.B), b.finish(d)
 
 
-def softmax_ce(ys, targets, mask=None):
-    """Softmax output with cross-entropy, on the logits.
+def softmax_ce(ys, targets, mask: Mask = None) -> tuple[float, np.ndarray]:
+    """Softmax output p_t = softmax(y_t) with cross-entropy, on the logits.
 
-    targets: class indices (T, B) / (T,) or probability vectors with the shape of ys.
-    L = -sum_t log p_t[target_t] (averaged over the batch); dL/dy_t = p_t - onehot(target_t).
+    targets: integer class indices c_t, (T, B) or (T,); or floating class probabilities
+    q_t with the shape of ys (each summing to 1).
+    L = -sum_t log p_t[c_t]  (= -sum_t q_t . log p_t)  averaged over the batch;
+    dL/dy_t = p_t - onehot(c_t)  (= p_t - q_t), divided by B.
+    With class indices no one-hot array is built: the target logit is picked, and 1 is
+    subtracted from p_t at the target class. Returns (L, dL/dys) in the logits' dtype.
     """
-    y3, t3, w, B, out = _prepare(ys, targets, mask, labels=True)
-    if t3.shape != y3.shape:  # class indices -> one-hot
-        t3 = np.eye(y3.shape[2])[t3]
-    with np.errstate(over="ignore", invalid="ignore"):
-        logp = log_softmax(y3)
-        loss = -np.sum(t3 * logp * w) / B
-        return float(loss), out((np.exp(logp) - t3) * w / B)
+    b = _Batch(ys, targets, mask, "classes")
+    Tn, B, O = b.y.shape
+    N = Tn * B
+    y = b.y.reshape(N, O)
+    w = None if b.w is None else b.w.reshape(N)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        m = y.max(axis=1, keepdims=True)
+        d = np.subtract(y, m)  # y_t - max_j y_tj: exp cannot overflow
+        if b.t.ndim == 2:  # class indices
+            rows, c = np.arange(N), b.t.reshape(N)
+            nll = -d[rows, c]  # -(y_tc - m)
+            np.exp(d, out=d)
+            s = d.sum(axis=1)
+            nll += np.log(s)  # -log p_t[c_t]
+        else:  # class probabilities q_t
+            q = b.t.reshape(N, O)
+            qd = np.einsum("no,no->n", q, d)  # q_t . (y_t - m)
+            np.exp(d, out=d)
+            s = d.sum(axis=1)
+            nll = np.log(s) * q.sum(axis=1) - qd  # -q_t . log p_t
+        scale = (1.0 / B) / s if w is None else w / (B * s)
+        d *= scale[:, None]  # p_t (times w_t / B)
+        if b.t.ndim == 2:
+            d[rows, c] -= 1.0 / B if w is None else w / B  # p_t - onehot(c_t)
+        else:
+            d -= q * (1.0 / B) if w is None else q * (w / B)[:, None]  # p_t - q_t
+        loss = np.sum(nll if w is None else nll * w) / B
+    return float(loss), b.finish(d.reshape(Tn, B, O))
 
 
-LOSSES = {"mse": mse, "sigmoid_bce": sigmoid_bce, "softmax_ce": softmax_ce}
+LOSSES: dict[str, Callable] = {"mse": mse, "sigmoid_bce": sigmoid_bce, "softmax_ce": softmax_ce}

@@ -197,3 +197,168 @@ def test_losses_registry():
         "sigmoid_bce": rnnlib.sigmoid_bce,
         "softmax_ce": rnnlib.softmax_ce,
     } == rnnlib.LOSSES
+
+
+# --- targets: class indices or probabilities, decided by dtype -----------------------------
+def test_class_indices_with_mask_last_when_T_equals_O():
+    """Integer targets of shape (T,) are class indices even when T == O."""
+    ys = np.array([[0, 1, 2], [1, 0, 0], [0.5, 0, 1]])
+    loss, dys = rnnlib.softmax_ce(ys, np.array([0, 1, 2]), mask="last")
+    p = np.exp(ys[-1]) / np.exp(ys[-1]).sum()
+    assert loss == pytest.approx(-np.log(p[2]), rel=1e-14)  # 0.68, the last step's label 2
+    assert loss == pytest.approx(0.6802696706417346, rel=1e-12)
+    np.testing.assert_allclose(dys[-1], p - np.eye(3)[2], rtol=1e-14)
+    np.testing.assert_array_equal(dys[:-1], 0.0)
+    # ... and T == B == O in a batch: the last step's labels, not probability vectors
+    ys3 = RNG.normal(size=(3, 3, 3))
+    labels = np.array([[0, 1, 2], [1, 2, 0], [2, 0, 1]])
+    loss, dys = rnnlib.softmax_ce(ys3, labels, mask="last")
+    ref, dref = rnnlib.softmax_ce(ys3[-1:], labels[-1:])
+    assert loss == pytest.approx(ref, rel=1e-14)
+    np.testing.assert_allclose(dys[-1:], dref, rtol=1e-14)
+
+
+def test_training_with_mask_last_uses_the_labels_when_T_equals_O():
+    p = rnnlib.init_params(2, 4, 3, seed=0, scheme="xavier")
+    xs = RNG.normal(size=(3, 2))
+    labels = np.array([0, 1, 2])
+    expected = rnnlib.softmax_ce(rnnlib.forward(p, xs).ys[-1:], labels[-1:])[0]
+    history = rnnlib.train(p, (xs, labels), "softmax_ce", rnnlib.SGD(0.1), 1, mask="last")
+    assert history["loss"][0] == pytest.approx(expected, rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    "targets, mask",
+    [
+        (LABELS.astype(float), None),  # labels of shape (T, B) as floats
+        (LABELS[-1].astype(float), "last"),  # last-step labels (B,) as floats
+        (LABELS[:, 0].astype(np.float32), None),  # one sequence: (T,)
+    ],
+)
+def test_floating_class_indices_are_refused(targets, mask):
+    ys = YS if targets.ndim != 1 or mask == "last" else YS[:, 0]
+    with pytest.raises(TypeError, match=r"class-index targets must be integers, got dtype float"):
+        rnnlib.softmax_ce(ys, targets, mask=mask)
+
+
+def test_integer_one_hot_and_boolean_targets_are_refused():
+    with pytest.raises(ValueError, match=r"targets must have shape \(4, 3\) \(class indices\)"):
+        rnnlib.softmax_ce(YS, np.eye(O, dtype=int)[LABELS])
+    with pytest.raises(TypeError, match=r"integer class indices or floating class probabilities"):
+        rnnlib.softmax_ce(YS, np.eye(O, dtype=bool)[LABELS])
+
+
+def test_single_sequence_with_T_equal_O_probabilities_or_labels():
+    ys = YS[:3, 0]  # (T, O) = (3, 3)
+    probs = PROBS[:3, 0]
+    a = rnnlib.softmax_ce(ys, probs, mask="last")  # (O,) floats: the last step's probabilities
+    b = rnnlib.softmax_ce(ys, probs[-1], mask="last")
+    c = rnnlib.softmax_ce(ys, np.int64(2), mask="last")  # one integer: the last step's label
+    d = rnnlib.softmax_ce(ys, np.array([0, 0, 2]), mask="last")
+    assert a[0] == b[0] and c[0] == d[0]
+    np.testing.assert_array_equal(c[1], d[1])
+
+
+# --- targets and masks out of their domain -----------------------------------------------
+@pytest.mark.parametrize("bad", [-1.0, np.nan, np.inf])
+@pytest.mark.parametrize("fn, targets", [(rnnlib.mse, REAL), (rnnlib.softmax_ce, LABELS)])
+def test_mask_weights_negative_or_not_finite(fn, targets, bad):
+    m = np.ones((T, B))
+    m[2, 1] = bad
+    exc = r"mask weights must be >= 0 .*got mask\[2, 1\] = -1.0" if bad == -1 else "finite"
+    with pytest.raises(ValueError, match=r"mask" if bad != -1 else exc):
+        fn(YS, targets, mask=m)
+    with pytest.raises(ValueError, match=r"mask"):
+        fn(YS, targets, mask=m[:, 1])
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5])
+def test_sigmoid_bce_targets_outside_zero_one(bad):
+    t = BITS.copy()
+    t[1, 2, 0] = bad
+    with pytest.raises(
+        ValueError, match=rf"targets of sigmoid_bce must lie in \[0, 1\], got {bad} at step 2"
+    ):
+        rnnlib.sigmoid_bce(YS, t)
+
+
+def test_probability_targets_negative_or_not_normalised():
+    q = PROBS.copy()
+    q[2, 0] = [-0.5, 1.0, 0.5]
+    with pytest.raises(ValueError, match=r"class probabilities must lie in \[0, 1\], got -0.5"):
+        rnnlib.softmax_ce(YS, q)
+    q[2, 0] = [0.5, 0.25, 0.5]
+    with pytest.raises(ValueError, match=r"must sum to 1 over the O classes .*1.25 at step 3"):
+        rnnlib.softmax_ce(YS, q)
+    # a step without a loss may hold anything in [0, 1]
+    mask = np.ones((T, B))
+    mask[2, 0] = 0.0
+    loss, dys = rnnlib.softmax_ce(YS, q, mask=mask)
+    assert np.isfinite(loss) and np.all(dys[2, 0] == 0)
+    # float32 probabilities (rounded) pass with float64 logits
+    assert np.isfinite(rnnlib.softmax_ce(YS, PROBS.astype(np.float32))[0])
+
+
+def test_mean_squared_error_divides_by_the_sum_of_the_weights():
+    """The mean form is a weighted mean: scaling every weight changes nothing."""
+    w = np.array([0.5, 0.0, 0.0, 0.0])
+    a = rnnlib.mse(YS, REAL, mask=w)
+    b = rnnlib.mse(YS, REAL, mask=2 * w)
+    assert a[0] == pytest.approx(b[0], rel=1e-14)
+    assert a[0] == pytest.approx(np.sum((YS[0] - REAL[0]) ** 2) / B, rel=1e-14)
+    # no step selected: nothing to learn from
+    loss, dys = rnnlib.mse(YS, REAL, mask=np.zeros(T))
+    assert loss == 0.0 and np.all(dys == 0)
+
+
+def test_empty_ys_and_bad_softmax_axis():
+    with pytest.raises(ValueError, match=r"ys must not be empty .*got shape \(0, 3\)"):
+        rnnlib.mse(np.zeros((0, 3)), np.zeros((0, 3)))
+    with pytest.raises(ValueError, match=r"axis must lie in -2..1 for logits of shape \(4, 3\)"):
+        rnnlib.softmax(YS[:, 0], axis=2)
+    with pytest.raises(TypeError, match=r"axis must be an integer, got float 1.0"):
+        rnnlib.log_softmax(YS, axis=1.0)
+    with pytest.raises(ValueError, match=r"at least one class along axis -1, got shape \(4, 0\)"):
+        rnnlib.softmax(np.zeros((4, 0)))
+    with pytest.raises(TypeError, match=r"logits must be a numeric array"):
+        rnnlib.softmax(["a", "b"])
+
+
+# --- dtype and memory ----------------------------------------------------------------------
+LOSS_CALLS = {
+    "mse": lambda y, m: rnnlib.mse(y, REAL, m),
+    "mse half_sum": lambda y, m: rnnlib.mse(y, REAL, m, "half_sum"),
+    "sigmoid_bce": lambda y, m: rnnlib.sigmoid_bce(y, BITS, m),
+    "softmax_ce index": lambda y, m: rnnlib.softmax_ce(y, LABELS, m),
+    "softmax_ce probs": lambda y, m: rnnlib.softmax_ce(y, PROBS, m),
+}
+
+
+@pytest.mark.parametrize("name", LOSS_CALLS)
+@pytest.mark.parametrize("mask", [None, "last", WEIGHTS], ids=["all", "last", "weights"])
+def test_float32_logits_give_float32_gradients(name, mask):
+    loss32, d32 = LOSS_CALLS[name](YS.astype(np.float32), mask)
+    loss64, d64 = LOSS_CALLS[name](YS, mask)
+    assert d32.dtype == np.float32 and isinstance(loss32, float)
+    assert loss32 == pytest.approx(loss64, rel=1e-5)
+    np.testing.assert_allclose(d32, d64, rtol=1e-4, atol=1e-6)
+    assert LOSS_CALLS[name](YS.astype(np.float16), mask)[1].dtype == np.float16
+
+
+def test_softmax_ce_with_class_indices_builds_no_one_hot_array():
+    """Peak memory of one call: the gradient itself and a few per-step numbers, nothing of
+    the size of a one-hot array of the targets (float64: twice float32 logits)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    ys = rng.normal(size=(32, 32, 80)).astype(np.float32)
+    labels = rng.integers(0, 80, (32, 32))
+    rnnlib.softmax_ce(ys, labels)  # warm up
+    tracemalloc.start()
+    try:
+        _, dys = rnnlib.softmax_ce(ys, labels)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert dys.dtype == np.float32
+    assert peak < 1.5 * ys.nbytes, f"peak {peak} bytes for logits of {ys.nbytes} bytes"
