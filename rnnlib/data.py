@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_positive_int
+from ._validate import check_positive_int, check_real, check_seed
 
 #: MSE of always predicting E[a + b] = 1 on the adding problem: Var(a + b) = 2/12
 ADDING_BASELINE_MSE = 1.0 / 6.0
 
 
-def adding_problem(T, n, seed=0):
+def adding_problem(T: int, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015).
 
     Each step has two features: a value u_t ~ U[0, 1] and a marker that is 1 at exactly
@@ -25,7 +25,7 @@ def adding_problem(T, n, seed=0):
     n = check_positive_int(n, "n")
     if T < 2:
         raise ValueError(f"the adding problem needs T >= 2, got T = {T}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     values = rng.random((T, n))
     markers = np.zeros((T, n))
     half = T // 2
@@ -38,14 +38,18 @@ def adding_problem(T, n, seed=0):
     return xs, targets
 
 
-def sine_next_step(T, n, seed=0, noise=0.0):
+def sine_next_step(
+    T: int, n: int, seed: int = 0, noise: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Predict the next value of sine waves with random phase and frequency.
 
+    noise >= 0: standard deviation of Gaussian noise added to the wave.
     Returns xs (T, n, 1) = s_t and targets (T, n, 1) = s_{t+1} (many-to-many).
     """
     T = check_positive_int(T, "T")
     n = check_positive_int(n, "n")
-    rng = np.random.default_rng(seed)
+    noise = check_real(noise, "noise", low=0)
+    rng = np.random.default_rng(check_seed(seed))
     phase = rng.uniform(0, 2 * np.pi, n)
     freq = rng.uniform(0.1, 0.3, n)
     t = np.arange(T + 1)[:, None]
@@ -53,16 +57,21 @@ def sine_next_step(T, n, seed=0, noise=0.0):
     return s[:-1, :, None], s[1:, :, None]
 
 
-def delayed_echo(T, n, delay, seed=0):
+def delayed_echo(T: int, n: int, delay: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Output at step t the input bit seen ``delay`` steps earlier (0 before that).
 
-    A dependency of exactly ``delay`` steps: truncation shorter than the delay cannot
-    learn it. Returns xs (T, n, 1) of 0/1 bits and targets (T, n, 1).
+    A dependency of exactly ``delay`` steps (1 <= delay < T): truncation shorter than
+    the delay cannot learn it. Returns xs (T, n, 1) of 0/1 bits and targets (T, n, 1).
     """
     T = check_positive_int(T, "T")
     n = check_positive_int(n, "n")
     delay = check_positive_int(delay, "delay")
-    rng = np.random.default_rng(seed)
+    if delay >= T:
+        raise ValueError(
+            f"delay must be smaller than T (an echo inside the sequence), got delay = {delay}, "
+            f"T = {T}: every target would be 0"
+        )
+    rng = np.random.default_rng(check_seed(seed))
     bits = rng.integers(0, 2, (T, n, 1)).astype(float)
     targets = np.zeros_like(bits)
     targets[delay:] = bits[:-delay]

@@ -6,73 +6,96 @@ W_hy (O, H), b_y (O,).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from ._validate import PARAM_NAMES, check_choice, check_positive_int, describe
+from ._validate import (
+    PARAM_NAMES,
+    as_float_array,
+    check_choice,
+    check_finite,
+    check_params,
+    check_positive_int,
+    check_real,
+    check_seed,
+    describe,
+)
 
 SCHEMES = ("small", "xavier", "orthogonal", "identity")
 
 
+def _matrix(W, name: str, square: bool) -> np.ndarray:
+    """W as a finite 2-D float array (square if asked)."""
+    a = as_float_array(W, name)
+    if a.ndim != 2 or a.size == 0 or (square and a.shape[0] != a.shape[1]):
+        raise ValueError(
+            f"{name} must be a non-empty {'square ' if square else ''}matrix "
+            f"({'(H, H)' if square else '2-D'}), got shape {a.shape}"
+        )
+    check_finite(a, name)
+    return a
+
+
 def spectral_radius(W) -> float:
-    """rho(W) = max |eigenvalue of W|."""
-    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=float)))))
+    """rho(W) = max |lambda| over the eigenvalues lambda of the square matrix W."""
+    return float(np.max(np.abs(np.linalg.eigvals(_matrix(W, "W", square=True)))))
 
 
 def sigma_max(W) -> float:
-    """Largest singular value of W (its spectral norm ||W||_2)."""
-    return float(np.linalg.norm(np.asarray(W, dtype=float), 2))
+    """Largest singular value of the matrix W (its spectral norm ||W||_2)."""
+    return float(np.linalg.norm(_matrix(W, "W", square=False), 2))
 
 
 def init_params(
-    n_in,
-    n_hidden,
-    n_out,
+    n_in: int,
+    n_hidden: int,
+    n_out: int,
     *,
-    seed=0,
-    scheme="small",
-    scale=0.01,
-    radius=None,
-    singular=None,
+    seed: int = 0,
+    scheme: str = "small",
+    scale: float = 0.01,
+    radius: float | None = None,
+    singular: float | None = None,
     dtype=np.float64,
-) -> dict:
+) -> dict[str, np.ndarray]:
     """Create RNN parameters.
 
     Parameters
     ----------
     n_in, n_hidden, n_out : int
         D (input size), H (hidden size), O (output size).
-    seed : int
+    seed : int >= 0
         Seed of the random generator (results are reproducible).
     scheme : {"small", "xavier", "orthogonal", "identity"}
         How W_hh is drawn. "small": every weight N(0, scale^2) (min-char-rnn's
-        0.01). "xavier": N(0, 1/fan_in) for all three matrices. "orthogonal": W_hh
-        a random orthogonal matrix (all singular values 1). "identity": W_hh = I
-        (Le, Jaitly & Hinton's IRNN, used with ReLU).
-    scale : float
+        0.01). "xavier": N(0, 1/fan_in) for all three matrices (scale is not used).
+        "orthogonal": W_hh a random orthogonal matrix (all singular values 1).
+        "identity": W_hh = I (Le, Jaitly & Hinton's IRNN, used with ReLU).
+    scale : float >= 0
         Standard deviation of W_xh and W_hy (and of W_hh for "small").
-    radius : float, optional
+    radius : float >= 0, optional
         Rescale W_hh so that its spectral radius rho(W_hh) equals ``radius``.
-    singular : float, optional
+    singular : float >= 0, optional
         Rescale W_hh so that its largest singular value equals ``singular``.
-    dtype : numpy dtype
+    dtype : a floating numpy dtype
         float64 by default (gradient checks need it); float32 on request.
 
-    Biases start at zero. Returns a plain dict of arrays.
+    Biases start at zero. Returns a plain dict of arrays W_xh (H, D), W_hh (H, H),
+    b_h (H,), W_hy (O, H), b_y (O,).
     """
     D = check_positive_int(n_in, "n_in")
     H = check_positive_int(n_hidden, "n_hidden")
     O = check_positive_int(n_out, "n_out")
     check_choice(scheme, "scheme", SCHEMES)
+    seed = check_seed(seed)
+    dtype = _float_dtype(dtype)
     if radius is not None and singular is not None:
         raise ValueError("give at most one of radius and singular, got both")
-    for name, val in (("scale", scale), ("radius", radius), ("singular", singular)):
-        if val is not None and (
-            not isinstance(val, (int, float, np.floating, np.integer))
-            or isinstance(val, bool)
-            or not np.isfinite(val)
-            or val < 0
-        ):
-            raise ValueError(f"{name} must be a finite number >= 0, got {describe(val)}")
+    scale = check_real(scale, "scale", low=0)
+    for name, val in (("radius", radius), ("singular", singular)):
+        if val is not None:
+            check_real(val, name, low=0)
     rng = np.random.default_rng(seed)
     if scheme == "xavier":
         W_xh = rng.normal(0.0, 1.0 / np.sqrt(D), (H, D))
@@ -88,12 +111,21 @@ def init_params(
             W_hh = q * np.sign(np.diag(r))
         else:  # identity
             W_hh = np.eye(H)
-    if radius is not None:
-        rho = spectral_radius(W_hh)
-        W_hh = W_hh * (radius / rho) if rho > 0 else W_hh
-    if singular is not None:
-        s = sigma_max(W_hh)
-        W_hh = W_hh * (singular / s) if s > 0 else W_hh
+    for what, target, measure in (
+        ("radius", radius, spectral_radius),
+        ("singular", singular, sigma_max),
+    ):
+        if target is None:
+            continue
+        now = measure(W_hh)
+        factor = target / now if now > 0 else np.inf
+        if target > 0 and not np.isfinite(factor):
+            raise ValueError(
+                f"{what}={target:g} cannot be reached: W_hh drawn with scheme={scheme!r} and "
+                f"scale={scale:g} has {measure.__name__.replace('_', ' ')} {now:g}; give scale > 0 "
+                "or another scheme"
+            )
+        W_hh = W_hh * factor if target > 0 else np.zeros_like(W_hh)
     params = {
         "W_xh": W_xh,
         "W_hh": W_hh,
@@ -104,8 +136,29 @@ def init_params(
     return {k: np.asarray(params[k], dtype=dtype) for k in PARAM_NAMES}
 
 
-def copy_params(params) -> dict:
-    """A deep copy of a parameter mapping (a plain dict of new arrays)."""
+def _float_dtype(dtype) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(
+            f"dtype must be a floating-point dtype such as np.float64 or np.float32, "
+            f"got {describe(dtype)}"
+        ) from exc
+    if dt.kind != "f":
+        raise TypeError(
+            "dtype must be a floating-point dtype such as np.float64 or np.float32 "
+            f"(weights are real numbers), got {dt}"
+        )
+    return dt
+
+
+def copy_params(params: Mapping) -> dict[str, np.ndarray]:
+    """A deep copy of a parameter mapping (a plain dict of new arrays, dtypes kept).
+
+    The mapping must hold W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,);
+    non-finite entries (a diverged model) are copied as they are.
+    """
+    check_params(params, finite=False)
     return {k: np.array(params[k], copy=True) for k in PARAM_NAMES}
 
 

@@ -57,3 +57,20 @@ def test_tasks_are_deterministic_per_seed(make):
     for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
     assert not np.array_equal(a[0], c[0])
+
+
+def test_delay_must_fit_inside_the_sequence():
+    with pytest.raises(
+        ValueError, match=r"delay must be smaller than T .*got delay = 8, T = 8: every target"
+    ):
+        rnnlib.delayed_echo(8, 3, 8)
+    xs, tg = rnnlib.delayed_echo(8, 3, 7, seed=0)  # the longest echo: one step of signal
+    np.testing.assert_array_equal(tg[7], xs[0])
+
+
+@pytest.mark.parametrize(
+    "noise, exc", [(-0.1, ValueError), (np.nan, ValueError), ("0.1", TypeError)]
+)
+def test_sine_noise_must_be_a_standard_deviation(noise, exc):
+    with pytest.raises(exc, match=r"noise must be a finite number >= 0, got"):
+        rnnlib.sine_next_step(10, 2, noise=noise)
