@@ -10,35 +10,71 @@ A correct float64 implementation gives about 1e-10; anything above 1e-7 is a bug
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from ._validate import PARAM_NAMES, check_params
+from ._validate import PARAM_NAMES, as_float_array, check_params, check_real, describe
 from .rnn import bptt, forward
 
 
 def rel_error(a, b) -> float:
-    """||a - b|| / (||a|| + ||b||), 0.0 when both are exactly zero."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    """||a - b|| / (||a|| + ||b||), 0.0 when both are exactly zero (NaN if either is)."""
+    a = as_float_array(a, "a", np.float64)
+    b = as_float_array(b, "b", np.float64)
     if a.shape != b.shape:
         raise ValueError(f"rel_error needs arrays of equal shape, got {a.shape} and {b.shape}")
-    den = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if den == 0 else float(np.linalg.norm(a - b) / den)
+    with np.errstate(over="ignore", invalid="ignore"):
+        den = np.linalg.norm(a) + np.linalg.norm(b)
+        return 0.0 if den == 0 else float(np.linalg.norm(a - b) / den)
 
 
-def numerical_gradient(f, x, eps=1e-6):
+def _scalar(value, what: str) -> float:
+    """A function's value as a float, or a clear error."""
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
+        raise TypeError(f"{what} must return a number (the loss), got {describe(value)}")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must return a number (the loss), got {describe(value)}") from exc
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of the scalar function f() with respect to the
-    array x, which f reads; x is perturbed in place and restored."""
-    g = np.zeros_like(x, dtype=float)
+    array x, which f reads: dL/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
+
+    x must be a writable float64 array (it is perturbed in place and restored; in a
+    lower precision the perturbation eps would be lost to rounding).
+    """
+    if not callable(f):
+        raise TypeError(
+            f"f must be a function of no arguments returning the loss, got {describe(f)}"
+        )
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(
+            "x must be the float64 numpy array that f reads (it is perturbed in place), "
+            f"got {describe(x)}"
+        )
+    if not x.flags.writeable:
+        raise ValueError("x is read-only; it must be perturbed in place")
+    eps = check_real(eps, "eps", low=0, low_open=True)
+    g = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
         i = it.multi_index
         old = x[i]
-        x[i] = old + eps
-        fp = f()
-        x[i] = old - eps
-        fm = f()
-        x[i] = old
+        if old + eps == old:
+            raise ValueError(
+                f"eps = {eps:g} is lost to rounding at x[{', '.join(map(str, i))}] = {old:g}; "
+                "use a larger eps"
+            )
+        try:
+            x[i] = old + eps
+            fp = _scalar(f(), "f")
+            x[i] = old - eps
+            fm = _scalar(f(), "f")
+        finally:
+            x[i] = old
         g[i] = (fp - fm) / (2 * eps)
     return g
 
@@ -50,11 +86,15 @@ class GradCheck(dict):
 
     @property
     def worst(self) -> float:
-        return max(self.values())
+        """The largest relative error (NaN if any is NaN)."""
+        if not self:
+            raise ValueError("this GradCheck is empty: no gradient was compared")
+        values = np.array(list(self.values()), dtype=float)
+        return float(np.nan) if np.isnan(values).any() else float(values.max())
 
     @property
     def passed(self) -> bool:
-        return self.worst < self.tol
+        return bool(self.worst < self.tol)
 
     def table(self) -> str:
         rows = [f"{'gradient':<8}{'relative error':>16}  ok"]
@@ -65,19 +105,36 @@ class GradCheck(dict):
         return "\n".join(rows)
 
 
-def grad_check(params, xs, loss_fn, h0=None, activation="tanh", eps=1e-6) -> GradCheck:
+def grad_check(
+    params,
+    xs,
+    loss_fn: Callable,
+    h0=None,
+    activation: str = "tanh",
+    eps: float = 1e-6,
+) -> GradCheck:
     """Compare ``bptt`` with central differences for every parameter and h0.
 
-    loss_fn(ys) -> (loss, dL/dys). Returns GradCheck {name: rel_error}.
+    loss_fn(ys) -> (loss, dL/dys), e.g. ``lambda ys: rnnlib.mse(ys, targets)``.
+    Everything runs in float64. Returns GradCheck {name: rel_error}.
     """
+    if not callable(loss_fn):
+        raise TypeError(
+            "loss_fn must be a function ys -> (loss, dL/dys), e.g. "
+            f"lambda ys: rnnlib.mse(ys, targets); got {describe(loss_fn)}"
+        )
+    eps = check_real(eps, "eps", low=0, low_open=True)
     p = {k: np.array(v, dtype=np.float64) for k, v in check_params(params).items()}
     trace = forward(p, xs, h0, activation)
     h0 = np.array(trace.hs[0], dtype=np.float64)
-    _, dys = loss_fn(trace.ys)
-    grads = bptt(p, trace, dys)
+    out = loss_fn(trace.ys)
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise TypeError(f"loss_fn must return a pair (loss, dL/dys), got {describe(out)}")
+    _scalar(out[0], "loss_fn")
+    grads = bptt(p, trace, out[1])
 
     def loss():
-        return loss_fn(forward(p, xs, h0, activation).ys)[0]
+        return _scalar(loss_fn(forward(p, xs, h0, activation).ys)[0], "loss_fn")
 
     result = GradCheck()
     for name in PARAM_NAMES:

@@ -380,6 +380,105 @@ def test_bad_init_params(kwargs, exc, match):
         rnnlib.init_params(**kwargs)
 
 
+@pytest.mark.parametrize("dtype", [int, np.int32, complex, str, bool, "float", object])
+def test_init_params_needs_a_floating_dtype(dtype):
+    if dtype == "float":  # numpy's name for float64 is fine
+        assert rnnlib.init_params(2, 3, 1, dtype=dtype)["W_hh"].dtype == np.float64
+        return
+    with pytest.raises(TypeError, match=r"dtype must be a floating-point dtype such as np.float64"):
+        rnnlib.init_params(2, 3, 1, dtype=dtype)
+
+
+def test_init_params_floating_dtypes():
+    for dtype in (np.float32, np.float64, "float32"):
+        p = rnnlib.init_params(2, 3, 1, dtype=dtype)
+        assert all(v.dtype == np.dtype(dtype) for v in p.values())
+    with pytest.raises(TypeError, match=r"dtype must be a floating-point dtype .*got str 'f99'"):
+        rnnlib.init_params(2, 3, 1, dtype="f99")
+
+
+@pytest.mark.parametrize("what", ["radius", "singular"])
+def test_init_params_a_radius_that_all_zero_weights_cannot_reach(what):
+    with pytest.raises(
+        ValueError,
+        match=rf"{what}=0.9 cannot be reached: W_hh drawn with scheme='small' and scale=0 has",
+    ):
+        rnnlib.init_params(2, 3, 1, scale=0, **{what: 0.9})
+    # radius 0 is reachable: W_hh = 0
+    np.testing.assert_array_equal(rnnlib.init_params(2, 3, 1, scale=0, **{what: 0})["W_hh"], 0)
+    # other schemes do not use scale for W_hh
+    W = rnnlib.init_params(2, 3, 1, scale=0, scheme="orthogonal", **{what: 0.9})["W_hh"]
+    measure = rnnlib.spectral_radius if what == "radius" else rnnlib.sigma_max
+    assert measure(W) == pytest.approx(0.9, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "seed, exc, match",
+    [
+        (-1, ValueError, r"seed must be an integer >= 0, got -1"),
+        (
+            1.5,
+            TypeError,
+            r"seed must be an integer >= 0 \(it makes the draw reproducible\), "
+            r"got float 1.5",
+        ),
+        ("0", TypeError, r"seed must be an integer >= 0 .*got str '0'"),
+        (None, TypeError, r"seed must be an integer >= 0 .*got NoneType None"),
+        (True, TypeError, r"seed must be an integer >= 0 .*got bool True"),
+    ],
+)
+def test_bad_seed(seed, exc, match):
+    for call in (
+        lambda: rnnlib.init_params(2, 3, 1, seed=seed),
+        lambda: rnnlib.adding_problem(4, 2, seed=seed),
+        lambda: rnnlib.sine_next_step(4, 2, seed=seed),
+        lambda: rnnlib.delayed_echo(4, 2, 1, seed=seed),
+    ):
+        with pytest.raises(exc, match=match):
+            call()
+    assert rnnlib.init_params(2, 3, 1, seed=np.int64(3))["W_hh"].shape == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(scale="0.1"), TypeError, r"scale must be a finite number >= 0, got str '0.1'"),
+        (dict(scale=np.nan), ValueError, r"scale must be a finite number >= 0, got float nan"),
+        (dict(radius=-0.5), ValueError, r"radius must be a finite number >= 0, got float -0.5"),
+        (dict(singular=np.inf), ValueError, r"singular must be a finite number >= 0"),
+    ],
+)
+def test_bad_init_scales(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        rnnlib.init_params(2, 3, 1, **kwargs)
+
+
+@pytest.mark.parametrize("fn", [rnnlib.spectral_radius, rnnlib.sigma_max])
+def test_matrix_measures_refuse_what_is_not_a_matrix(fn):
+    with pytest.raises(ValueError, match=r"W must be a non-empty .*matrix .*got shape \(3,\)"):
+        fn(np.ones(3))
+    with pytest.raises(ValueError, match=r"W must contain only finite numbers, but W\[0, 1\]"):
+        fn(np.array([[1.0, np.nan], [0.0, 1.0]]))
+    with pytest.raises(TypeError, match=r"W must be a numeric array"):
+        fn([["a", "b"], ["c", "d"]])
+    with pytest.raises(ValueError, match=r"got shape \(0, 0\)"):
+        fn(np.zeros((0, 0)))
+    with pytest.raises(ValueError, match=r"W must be a non-empty square matrix \(\(H, H\)\), "):
+        rnnlib.spectral_radius(np.ones((2, 3)))
+    assert rnnlib.sigma_max(np.array([[3.0, 0, 0], [0, 4.0, 0]])) == pytest.approx(4.0)
+
+
+def test_copy_params_checks_the_mapping_but_copies_a_diverged_model():
+    p = rnnlib.init_params(2, 3, 1)
+    p["W_hh"][0, 0] = np.nan  # a diverged model can still be copied (and inspected)
+    q = rnnlib.copy_params(p)
+    assert np.isnan(q["W_hh"][0, 0]) and q["W_hh"] is not p["W_hh"]
+    with pytest.raises(ValueError, match=r"params is missing W_hh"):
+        rnnlib.copy_params({k: v for k, v in p.items() if k != "W_hh"})
+    with pytest.raises(TypeError, match=r"params must be a mapping"):
+        rnnlib.copy_params([1, 2])
+
+
 def test_bad_jacobian_arguments(p):
     trace = rnnlib.forward(p, np.zeros((4, D)))
     with pytest.raises(ValueError, match=r"need integers 0 <= k <= t <= T = 4, got t = 2, k = 3"):
@@ -443,3 +542,55 @@ def test_bad_training_arguments(p, xs):
 def test_bad_task_arguments(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# --- gradient checking ---------------------------------------------------------------------
+def test_grad_check_needs_a_loss_function_and_a_positive_step(p, xs):
+    x1 = xs[:, 0]
+    with pytest.raises(
+        TypeError,
+        match=r"loss_fn must be a function ys -> \(loss, dL/dys\), e.g. lambda ys: "
+        r"rnnlib.mse\(ys, targets\); got str 'mse'",
+    ):
+        rnnlib.grad_check(p, x1, "mse")
+    loss_fn = lambda ys: rnnlib.mse(ys, np.zeros_like(ys))  # noqa: E731
+    for eps, exc in [(0, ValueError), (-1e-6, ValueError), (np.nan, ValueError), ("1", TypeError)]:
+        with pytest.raises(exc, match=r"eps must be a positive finite number"):
+            rnnlib.grad_check(p, x1, loss_fn, eps=eps)
+    with pytest.raises(TypeError, match=r"loss_fn must return a pair \(loss, dL/dys\), got float"):
+        rnnlib.grad_check(p, x1, lambda ys: 1.0)
+    with pytest.raises(TypeError, match=r"loss_fn must return a number \(the loss\), got an array"):
+        rnnlib.grad_check(p, x1, lambda ys: (ys, ys))
+
+
+def test_numerical_gradient_arguments():
+    x = np.array([1.0, 2.0])
+    f = lambda: float(np.sum(x**2))  # noqa: E731
+    np.testing.assert_allclose(rnnlib.numerical_gradient(f, x), 2 * x, rtol=1e-8)
+    with pytest.raises(TypeError, match=r"x must be the float64 numpy array that f reads"):
+        rnnlib.numerical_gradient(f, np.array([1, 2]))  # an integer x cannot take x + eps
+    with pytest.raises(TypeError, match=r"x must be the float64 numpy array .*got list"):
+        rnnlib.numerical_gradient(f, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"x must be the float64 numpy array .*dtype float32"):
+        rnnlib.numerical_gradient(f, x.astype(np.float32))
+    with pytest.raises(ValueError, match=r"eps must be a positive finite number, got int 0"):
+        rnnlib.numerical_gradient(f, x, eps=0)
+    with pytest.raises(TypeError, match=r"f must be a function of no arguments"):
+        rnnlib.numerical_gradient("f", x)
+    with pytest.raises(TypeError, match=r"f must return a number \(the loss\), got an array"):
+        rnnlib.numerical_gradient(lambda: x * 2, x)
+    big = np.array([1e20])
+    with pytest.raises(ValueError, match=r"eps = 1e-06 is lost to rounding at x\[0\] = 1e\+20"):
+        rnnlib.numerical_gradient(lambda: float(big[0]), big)
+    np.testing.assert_array_equal(big, [1e20])  # restored
+
+
+def test_gradcheck_result_with_nan_is_never_a_pass():
+    gc = rnnlib.GradCheck(W_xh=1e-10, W_hh=np.nan)
+    assert np.isnan(gc.worst) and not gc.passed
+    gc = rnnlib.GradCheck(W_hh=np.nan, W_xh=1e-10)  # max() would depend on the order
+    assert np.isnan(gc.worst) and not gc.passed
+    with pytest.raises(ValueError, match=r"this GradCheck is empty"):
+        _ = rnnlib.GradCheck().worst
+    with pytest.raises(TypeError, match=r"a must be a numeric array"):
+        rnnlib.rel_error("x", np.ones(1))

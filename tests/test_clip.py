@@ -27,8 +27,8 @@ def cosine(a, b):
 
 
 @st.composite
-def gradient_dicts(draw, max_magnitude=1e300):
-    exponent = draw(st.integers(-150, int(np.log10(max_magnitude))))
+def gradient_dicts(draw, max_magnitude=1e300, min_exponent=-150):
+    exponent = draw(st.integers(min_exponent, int(np.log10(max_magnitude))))
     out = {}
     for k, shape in SHAPES.items():
         out[k] = draw(hnp.arrays(np.float64, shape, elements=st.floats(-1, 1))) * 10.0**exponent
@@ -123,3 +123,76 @@ def test_a_norm_just_above_the_threshold_is_clipped_and_at_it_is_not():
     assert np.linalg.norm(clipped["W_hh"]) < 5.0
     clipped, _ = rnnlib.clip_by_norm(g, 5.0)
     np.testing.assert_array_equal(clipped["W_hh"], g["W_hh"])
+
+
+def exact_norm_in_units(grads, unit_exp=-1074):
+    """||g|| in units of 2**unit_exp (the smallest positive float64): exact for subnormals."""
+    v = np.concatenate([np.ravel(np.asarray(g, dtype=np.float64)) for g in grads.values()])
+    return float(np.linalg.norm(np.ldexp(v, -unit_exp)))
+
+
+@settings(max_examples=200)
+@given(
+    grads=gradient_dicts(min_exponent=-320),
+    threshold=st.floats(5e-324, 2.2e-308),
+)
+def test_thresholds_below_the_smallest_normal_float(grads, threshold):
+    """Below 2.2e-308 products round: the clipped norm must still be <= the threshold
+    and the gradient must not vanish (unless it was zero)."""
+    clipped, norm = rnnlib.clip_by_norm(grads, threshold)
+    nonzero = any(np.any(g) for g in grads.values())
+    if norm <= threshold:
+        return
+    assert rnnlib.global_norm(clipped) <= threshold
+    limit = exact_norm_in_units({"t": np.array([threshold])}) * (1 + 1e-15)  # norm's rounding
+    assert exact_norm_in_units(clipped) <= limit
+    assert any(np.any(c) for c in clipped.values()) == nonzero
+    for k in SHAPES:  # no sign flips; entries only shrink
+        assert np.all(np.sign(clipped[k]) * np.sign(grads[k]) >= 0)
+        assert np.all(np.abs(clipped[k]) <= np.abs(grads[k]))
+
+
+def test_tiny_threshold_examples():
+    g = {"W_hh": np.array([[3.0, 4.0]])}
+    for threshold in (1e-310, 1e-320, 1e-323, 5e-324):
+        clipped, norm = rnnlib.clip_by_norm(g, threshold)
+        assert norm == 5.0
+        c = clipped["W_hh"]
+        assert np.any(c != 0) and np.all(c >= 0)
+        assert rnnlib.global_norm(clipped) <= threshold
+        assert exact_norm_in_units(clipped) <= exact_norm_in_units({"t": np.array([threshold])})
+    # many equal entries, each far below one unit after scaling: one entry is kept
+    g = {"W_hh": np.full((10, 10), 1e-300)}
+    clipped, _ = rnnlib.clip_by_norm(g, 5e-324)
+    assert np.count_nonzero(clipped["W_hh"]) == 1 and clipped["W_hh"].max() == 5e-324
+
+
+def test_float32_gradients_and_a_tiny_threshold():
+    g = {"W_hh": np.array([3.0, 4.0], dtype=np.float32)}
+    clipped, norm = rnnlib.clip_by_norm(g, 1e-44)
+    c = clipped["W_hh"]
+    assert c.dtype == np.float32 and np.any(c) and np.linalg.norm(c.astype(float)) <= 1e-44
+    clipped, _ = rnnlib.clip_by_norm(g, 0.5)
+    assert clipped["W_hh"].dtype == np.float32
+    with pytest.raises(
+        ValueError, match=r"threshold must be at least the smallest positive float32 \(1.4013e-45"
+    ):
+        rnnlib.clip_by_norm(g, 1e-46)
+
+
+def test_bad_gradient_mappings():
+    with pytest.raises(ValueError, match=r"grads is empty; expected gradient arrays such as W_xh"):
+        rnnlib.clip_by_norm({}, 1.0)
+    for fn in (rnnlib.global_norm, rnnlib.clip_by_value):
+        with pytest.raises(ValueError, match=r"grads is empty"):
+            fn({})
+    with pytest.raises(TypeError, match=r"grads must be a mapping from names to arrays, got list"):
+        rnnlib.global_norm([np.ones(2)])
+    with pytest.raises(TypeError, match=r"keys must be a list of names .*got str 'W_hh'"):
+        rnnlib.clip_by_norm({"W_hh": np.ones(2)}, 1.0, keys="W_hh")
+    with pytest.raises(ValueError, match=r"keys is empty"):
+        rnnlib.global_norm({"W_hh": np.ones(2)}, keys=[])
+    with pytest.raises(TypeError, match=r"grads\['W_hh'\] must be a numeric array, got str"):
+        rnnlib.clip_by_value({"W_hh": "big"})
+    with pytest.raises(TypeError, match=r"grads\['b_h'\] must be real, got complex"):
+        rnnlib.global_norm({"W_hh": np.ones(2), "b_h": np.ones(2) * 1j})
