@@ -6,53 +6,69 @@ dh_t/dh_k     = prod_{j=t}^{k+1} diag(f'(z_j)) W_hh   (later factors on the left
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Mapping
+
 import numpy as np
 
-from ._validate import check_params, describe
+from ._validate import as_float_array, check_finite, check_params, describe
 from .activations import GAMMA, get_activation
 from .params import sigma_max
+from .rnn import Trace, _check_trace
 
 
-def _single(trace):
+def _checked(params: Mapping, trace: Trace) -> dict:
+    """params checked, and a trace of one sequence made with parameters of their sizes."""
+    p = check_params(params)
+    _check_trace(trace, p)
     if trace.batched and trace.xs_b.shape[1] != 1:
         raise ValueError(
             "Jacobians are computed for one sequence: pass xs of shape (T, D), "
             f"got a batch of {trace.xs_b.shape[1]} sequences"
         )
+    return p
 
 
-def recurrent_jacobians(params, trace):
+def _step(value, name: str, low: int, high: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer time step in {low}..{high}, got {describe(value)}"
+        )
+    return int(value)
+
+
+def recurrent_jacobians(params: Mapping, trace: Trace) -> np.ndarray:
     """J[t-1] = dh_t/dh_{t-1} = diag(f'(z_t)) W_hh for t = 1..T; shape (T, H, H)."""
-    p = check_params(params)
-    _single(trace)
+    p = _checked(params, trace)
     fp = trace.dfs().reshape(trace.T, -1)
     with np.errstate(all="ignore"):
         return fp[:, :, None] * p["W_hh"][None, :, :]
 
 
-def jacobian_product(params, trace, t, k):
+def jacobian_product(params: Mapping, trace: Trace, t: int, k: int) -> np.ndarray:
     """dh_t/dh_k = J_t J_{t-1} ... J_{k+1} (identity when t == k); shape (H, H)."""
+    _checked(params, trace)
     T = trace.T
-    if not (isinstance(t, (int, np.integer)) and isinstance(k, (int, np.integer))) or not (
-        0 <= k <= t <= T
-    ):
+    t, k = _step(t, "t", 0, T), _step(k, "k", 0, T)
+    if not 0 <= k <= t <= T:
         raise ValueError(f"need integers 0 <= k <= t <= T = {T}, got t = {t!r}, k = {k!r}")
     J = recurrent_jacobians(params, trace)
-    P = np.eye(J.shape[1])
+    P = np.eye(J.shape[1], dtype=J.dtype)
     with np.errstate(all="ignore"):
         for j in range(k + 1, t + 1):
             P = J[j - 1] @ P
     return P
 
 
-def jacobian_norms(params, trace, t=None):
+def jacobian_norms(params: Mapping, trace: Trace, t: int | None = None) -> np.ndarray:
     """||dh_t/dh_k||_2 for k = 0..t (spectral norms); array of length t + 1.
 
     Computed right to left: P_k = P_{k+1} J_{k+1}, so the cost is t matrix products.
     """
+    _checked(params, trace)
     T = trace.T
-    t = T if t is None else t
-    if not isinstance(t, (int, np.integer)) or not 1 <= t <= T:
+    t = T if t is None else _step(t, "t", 1, T)
+    if not 1 <= t <= T:
         raise ValueError(f"t must be an integer in 1..T = {T}, got {describe(t)}")
     J = recurrent_jacobians(params, trace)
     norms = np.empty(t + 1)
@@ -66,14 +82,18 @@ def jacobian_norms(params, trace, t=None):
     return norms
 
 
-def gradient_bound(params, activation, distances):
+def gradient_bound(params: Mapping, activation: str, distances) -> np.ndarray:
     """Upper bound (gamma * sigma_max(W_hh))^(t-k) on ||dh_t/dh_k||_2.
 
+    distances: the numbers of steps t - k >= 0 (an array or a number).
     gamma = max |f'| (1 for tanh, ReLU and linear, 1/4 for sigmoid); Pascanu,
     Mikolov & Bengio (2013), with the largest singular value of W_hh.
     """
     p = check_params(params)
     get_activation(activation)
-    d = np.asarray(distances, dtype=float)
+    d = as_float_array(distances, "distances", np.float64)
+    check_finite(d, "distances")
+    if np.any(d < 0):
+        raise ValueError(f"distances must be numbers of steps t - k >= 0, got {d[d < 0].flat[0]:g}")
     with np.errstate(over="ignore"):
         return (GAMMA[activation] * sigma_max(p["W_hh"])) ** d

@@ -125,3 +125,31 @@ def test_vanishing_and_exploding_regimes():
     p_big = dict(p, W_hh=1.5 * p["W_hh"])
     n = rnnlib.jacobian_norms(p_big, rnnlib.forward(p_big, xs, activation="linear"))
     np.testing.assert_allclose(n, 1.5 ** (20 - np.arange(21)), rtol=1e-10)
+
+
+def test_bad_arguments_are_named():
+    p, xs, h0, trace = single("tanh", T=4)
+    with pytest.raises(TypeError, match=r"trace must be the Trace returned by forward"):
+        rnnlib.recurrent_jacobians(p, {"zs": trace.zs})
+    q = rnnlib.init_params(2, 5, 2)
+    for call in (
+        lambda: rnnlib.recurrent_jacobians(q, trace),
+        lambda: rnnlib.jacobian_product(q, trace, 2, 1),
+        lambda: rnnlib.jacobian_norms(q, trace),
+    ):
+        with pytest.raises(ValueError, match=r"was made with parameters of other sizes"):
+            call()
+    with pytest.raises(TypeError, match=r"t must be an integer time step in 0..4, got bool True"):
+        rnnlib.jacobian_product(p, trace, True, 0)
+    with pytest.raises(TypeError, match=r"k must be an integer time step in 0..4, got float 1.0"):
+        rnnlib.jacobian_product(p, trace, 3, 1.0)
+    with pytest.raises(TypeError, match=r"t must be an integer time step in 1..4, got str '2'"):
+        rnnlib.jacobian_norms(p, trace, "2")
+    with pytest.raises(ValueError, match=r"distances must be numbers of steps t - k >= 0, got -1"):
+        rnnlib.gradient_bound(p, "tanh", [2, -1])
+    with pytest.raises(ValueError, match=r"distances must contain only finite numbers"):
+        rnnlib.gradient_bound(p, "tanh", np.nan)
+    with pytest.raises(TypeError, match=r"distances must be a numeric array"):
+        rnnlib.gradient_bound(p, "tanh", "5")
+    assert rnnlib.gradient_bound(p, "tanh", 0) == 1.0  # a single distance is fine
+    assert rnnlib.jacobian_norms(p, trace, np.int64(2)).shape == (3,)
