@@ -59,6 +59,11 @@ class Optimizer:
     lr = _positive()
 
     def __init__(self, lr: float):
+        if type(self).update is Optimizer.update:
+            raise TypeError(
+                f"{type(self).__name__} does not define update(k, g): use SGD, Momentum, "
+                "Adagrad, RMSprop or Adam, or a subclass of Optimizer that defines it"
+            )
         self.lr = lr
         self.state: dict[tuple[str, str], np.ndarray] = {}
 
@@ -110,6 +115,7 @@ class Optimizer:
         return params
 
     def update(self, k: str, g: np.ndarray) -> np.ndarray:
+        """The step for parameter ``k`` given its gradient g (subclasses define it)."""
         raise NotImplementedError
 
     def _check_state(self, k, theta):

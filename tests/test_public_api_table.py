@@ -1,0 +1,568 @@
+"""Every public function of rnnlib refuses bad input clearly: one table, one row per case.
+
+A row is (public name, call, expected exception, words the message must contain: the
+argument, what was expected, what was given). Every row must raise exactly ValueError or
+TypeError (not a numpy subclass such as LinAlgError or AxisError), from rnnlib's own
+code, without warnings. Every callable in ``rnnlib.__all__`` needs at least one row:
+``test_every_public_function_has_a_row`` fails for a new function until it gets one.
+
+Result types (Trace, Gradients, GradCheck) are exercised through the functions that
+receive them. Rows marked ``known`` document a gap that is still open: they are
+expected to fail (strictly: once the gap is closed, the marker must go).
+"""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pytest
+
+import rnnlib
+
+RNNLIB_DIR = Path(rnnlib.__file__).resolve().parent
+
+D, H, O, T, B = 3, 4, 2, 5, 2
+P = rnnlib.init_params(D, H, O, seed=0, scheme="xavier")
+XS = np.random.default_rng(0).normal(size=(T, B, D))
+TRACE = rnnlib.forward(P, XS)
+TRACE1 = rnnlib.forward(P, XS[:, 0])
+YS = TRACE.ys
+DYS = np.ones(YS.shape)
+GRADS = rnnlib.bptt(P, TRACE, DYS)
+LABELS = np.zeros((T, B), dtype=int)
+_, CACHE = rnnlib.step_forward(XS[0], np.zeros((B, H)), P)
+
+
+def params():
+    """A fresh copy (calls that would update in place get their own)."""
+    return rnnlib.copy_params(P)
+
+
+def ones_like_params(H=H):
+    return {k: np.ones_like(v) for k, v in rnnlib.init_params(D, H, O).items()}
+
+
+def mse0(ys):
+    return rnnlib.mse(ys, np.zeros_like(ys))
+
+
+def probs(bad):
+    q = np.full((T, B, O), 1.0 / O)
+    q[1, 0] = bad
+    return q
+
+
+def used_adam():
+    opt = rnnlib.Adam(0.1)
+    opt.step(rnnlib.init_params(D, H, O), ones_like_params())
+    return opt
+
+
+class Row(NamedTuple):
+    name: str  # the public name the row exercises
+    call: object  # a function of no arguments
+    exc: type
+    words: tuple[str, ...]
+    known: str | None = None  # an open gap: why the row still fails
+
+
+def row(name, call, exc, *words, known=None):
+    return Row(name, call, exc, words, known)
+
+
+R = rnnlib
+ROWS = [
+    # --- parameters -------------------------------------------------------------------
+    row("init_params", lambda: R.init_params(2, 0, 1), ValueError, "n_hidden", ">= 1", "0"),
+    row("init_params", lambda: R.init_params(2, 3, 1, dtype=int), TypeError, "dtype", "int64"),
+    row("init_params", lambda: R.init_params(2, 3, 1, seed=-1), ValueError, "seed", ">= 0", "-1"),
+    row(
+        "init_params",
+        lambda: R.init_params(2, 3, 1, scale=0, radius=0.9),
+        ValueError,
+        "radius=0.9",
+        "scale=0",
+    ),
+    row("init_params", lambda: R.init_params(2, 3, 1, scheme="he"), ValueError, "scheme", "'he'"),
+    row("copy_params", lambda: R.copy_params([1, 2]), TypeError, "params", "mapping", "list"),
+    row(
+        "copy_params",
+        lambda: R.copy_params({k: v for k, v in P.items() if k != "b_y"}),
+        ValueError,
+        "params is missing b_y",
+    ),
+    row("sigma_max", lambda: R.sigma_max(np.ones(3)), ValueError, "W", "matrix", "(3,)"),
+    row("sigma_max", lambda: R.sigma_max([["a"]]), TypeError, "W", "numeric", "list"),
+    row(
+        "spectral_radius",
+        lambda: R.spectral_radius(np.ones((2, 3))),
+        ValueError,
+        "W",
+        "square",
+        "(2, 3)",
+    ),
+    row(
+        "spectral_radius",
+        lambda: R.spectral_radius(np.array([[np.inf]])),
+        ValueError,
+        "W",
+        "finite",
+        "inf",
+    ),
+    # --- activations --------------------------------------------------------------------
+    row("activate", lambda: R.activate("x"), TypeError, "z", "numeric", "str 'x'"),
+    row("activate", lambda: R.activate(1.0, "soft"), ValueError, "activation", "'tanh'", "'soft'"),
+    row(
+        "activation_derivative",
+        lambda: R.activation_derivative(np.ones(2), None),
+        TypeError,
+        "activation",
+        "string",
+        "None",
+    ),
+    row(
+        "activation_derivative",
+        lambda: R.activation_derivative(np.ones(2) * 1j),
+        TypeError,
+        "z",
+        "real",
+        "complex",
+    ),
+    row("sigmoid", lambda: R.sigmoid([["a"]]), TypeError, "z", "numeric"),
+    # --- forward and BPTT ---------------------------------------------------------------
+    row(
+        "step_forward",
+        lambda: R.step_forward(np.ones((B, D + 1)), np.zeros((B, H)), P),
+        ValueError,
+        "x",
+        "D = 3",
+        "(2, 4)",
+    ),
+    row(
+        "step_forward",
+        lambda: R.step_forward(XS[0], np.zeros((B, H + 1)), P),
+        ValueError,
+        "h_prev",
+        "H = 4",
+        "(2, 5)",
+    ),
+    row(
+        "step_backward",
+        lambda: R.step_backward(np.ones((B, H + 1)), CACHE),
+        ValueError,
+        "dh",
+        "(2, 4)",
+        "(2, 5)",
+    ),
+    row(
+        "step_backward",
+        lambda: R.step_backward(np.ones((B, H)), "cache"),
+        TypeError,
+        "cache",
+        "step_forward",
+        known="rnn.py: step_backward unpacks any cache (a raw unpacking error)",
+    ),
+    row("forward", lambda: R.forward(P, XS[..., :2]), ValueError, "xs", "D = 3", "(5, 2, 2)"),
+    row("forward", lambda: R.forward(P, XS + 1j), TypeError, "xs", "real", "complex"),
+    row(
+        "forward",
+        lambda: R.forward(P, XS, h0=np.zeros(H + 1)),
+        ValueError,
+        "h0",
+        "(2, 4)",
+        "(5,)",
+    ),
+    row(
+        "bptt", lambda: R.bptt(P, TRACE, DYS[..., :1]), ValueError, "dys", "(5, 2, 2)", "(5, 2, 1)"
+    ),
+    row("bptt", lambda: R.bptt(P, TRACE, DYS, truncate=0), ValueError, "truncate", ">= 1", "0"),
+    row(
+        "Trace",
+        lambda: R.bptt(P, {"hs": TRACE.hs}, DYS),
+        TypeError,
+        "trace must be the Trace returned by forward",
+        "dict",
+    ),
+    row(
+        "bptt_randomized",
+        lambda: R.bptt_randomized(P, TRACE, DYS, p_continue=0),
+        ValueError,
+        "p_continue",
+        "(0, 1]",
+        "0",
+    ),
+    row(
+        "bptt_randomized",
+        lambda: R.bptt_randomized(P, TRACE, DYS, seed=-1),
+        ValueError,
+        "seed",
+        ">= 0",
+        known="rnn.py: bptt_randomized passes the seed to numpy unchecked",
+    ),
+    row(
+        "contributions",
+        lambda: R.contributions("trace", GRADS),
+        TypeError,
+        "trace",
+        "forward",
+        known="rnn.py: contributions does not check its arguments",
+    ),
+    row(
+        "Gradients",
+        lambda: R.contributions(TRACE, dict(GRADS)),
+        TypeError,
+        "grads",
+        "bptt",
+        known="rnn.py: contributions reads grads.dzs without checking grads",
+    ),
+    row(
+        "Gradients",
+        lambda: R.SGD(0.1).step(params(), R.Gradients(W_hh=np.ones(H))),
+        ValueError,
+        "grads['W_hh']",
+        "(4, 4)",
+        "(4,)",
+    ),
+    row(
+        "parse_truncate",
+        lambda: R.parse_truncate("3"),
+        TypeError,
+        "truncate",
+        "positive integer",
+        "str '3'",
+    ),
+    row("parse_truncate", lambda: R.parse_truncate((3, 2)), ValueError, "k2 >= k1", "k1 = 3"),
+    row("truncation_blocks", lambda: R.truncation_blocks(10, 0), ValueError, "truncate", "0"),
+    row(
+        "truncation_blocks",
+        lambda: R.truncation_blocks("10", 2),
+        TypeError,
+        "T",
+        "positive integer",
+        known="rnn.py: truncation_blocks does not check T",
+    ),
+    # --- losses ---------------------------------------------------------------------------
+    row(
+        "mse",
+        lambda: R.mse(YS, YS, mask=-np.ones(T)),
+        ValueError,
+        "mask weights",
+        ">= 0",
+        "-1.0",
+    ),
+    row("mse", lambda: R.mse(YS, YS[:, :1]), ValueError, "targets", "(5, 2, 2)", "(5, 1, 2)"),
+    row("mse", lambda: R.mse(YS, YS, form="sum"), ValueError, "form", "'mean'", "'sum'"),
+    row(
+        "sigmoid_bce",
+        lambda: R.sigmoid_bce(YS, np.full(YS.shape, 2.0)),
+        ValueError,
+        "targets of sigmoid_bce",
+        "[0, 1]",
+        "2.0",
+    ),
+    row(
+        "sigmoid_bce",
+        lambda: R.sigmoid_bce(YS, np.ones(YS.shape), mask=[1, np.nan, 1, 1, 1]),
+        ValueError,
+        "mask",
+        "finite",
+        "nan",
+    ),
+    row(
+        "softmax_ce",
+        lambda: R.softmax_ce(YS, LABELS.astype(float)),
+        TypeError,
+        "class-index targets must be integers",
+        "float64",
+    ),
+    row(
+        "softmax_ce",
+        lambda: R.softmax_ce(YS, LABELS + 7),
+        ValueError,
+        "class indices",
+        "0..1",
+        "7",
+    ),
+    row(
+        "softmax_ce",
+        lambda: R.softmax_ce(YS, probs([-0.5, 1.5])),
+        ValueError,
+        "class probabilities",
+        "[0, 1]",
+        "-0.5",
+    ),
+    row(
+        "softmax_ce",
+        lambda: R.softmax_ce(YS, probs([0.5, 0.7])),
+        ValueError,
+        "class probabilities must sum to 1",
+        "1.2",
+    ),
+    row("softmax", lambda: R.softmax(YS, axis=5), ValueError, "axis", "-3..2", "5"),
+    row("softmax", lambda: R.softmax("a"), TypeError, "logits", "numeric"),
+    row("log_softmax", lambda: R.log_softmax(YS, axis=1.0), TypeError, "axis", "float 1.0"),
+    row(
+        "log_softmax",
+        lambda: R.log_softmax(np.zeros((2, 0))),
+        ValueError,
+        "logits",
+        "at least one class",
+        "(2, 0)",
+    ),
+    # --- Jacobians ------------------------------------------------------------------------
+    row(
+        "recurrent_jacobians",
+        lambda: R.recurrent_jacobians(P, TRACE),
+        ValueError,
+        "one sequence",
+        "batch of 2",
+    ),
+    row(
+        "recurrent_jacobians",
+        lambda: R.recurrent_jacobians(R.init_params(D, H + 1, O), TRACE1),
+        ValueError,
+        "trace",
+        "other sizes",
+        "H=5",
+    ),
+    row(
+        "jacobian_product",
+        lambda: R.jacobian_product(P, TRACE1, 2, 3),
+        ValueError,
+        "0 <= k <= t <= T = 5",
+        "t = 2, k = 3",
+    ),
+    row(
+        "jacobian_product",
+        lambda: R.jacobian_product(P, TRACE1, True, 0),
+        TypeError,
+        "t must be an integer",
+        "bool",
+    ),
+    row("jacobian_norms", lambda: R.jacobian_norms(P, TRACE1, 9), ValueError, "t", "1..T = 5", "9"),
+    row("jacobian_norms", lambda: R.jacobian_norms(P, "trace"), TypeError, "trace", "str"),
+    row(
+        "gradient_bound",
+        lambda: R.gradient_bound(P, "tanh", [-1]),
+        ValueError,
+        "distances",
+        ">= 0",
+        "-1",
+    ),
+    row("gradient_bound", lambda: R.gradient_bound(P, "x", [1]), ValueError, "activation", "'x'"),
+    # --- gradient checking ----------------------------------------------------------------
+    row("GradCheck", lambda: R.GradCheck().worst, ValueError, "GradCheck is empty"),
+    row(
+        "grad_check",
+        lambda: R.grad_check(P, XS[:, 0], "mse"),
+        TypeError,
+        "loss_fn",
+        "function ys -> (loss, dL/dys)",
+        "str 'mse'",
+    ),
+    row(
+        "grad_check",
+        lambda: R.grad_check(P, XS[:, 0], mse0, eps=0),
+        ValueError,
+        "eps",
+        "positive",
+        "0",
+    ),
+    row(
+        "numerical_gradient",
+        lambda: R.numerical_gradient(lambda: 0.0, np.ones(2, dtype=int)),
+        TypeError,
+        "x",
+        "float64",
+        "int64",
+    ),
+    row(
+        "numerical_gradient",
+        lambda: R.numerical_gradient(lambda: 0.0, np.ones(2), eps=-1.0),
+        ValueError,
+        "eps",
+        "positive",
+        "-1.0",
+    ),
+    row(
+        "rel_error",
+        lambda: R.rel_error(np.ones(2), np.ones(3)),
+        ValueError,
+        "equal shape",
+        "(2,)",
+        "(3,)",
+    ),
+    row("rel_error", lambda: R.rel_error("x", np.ones(2)), TypeError, "a", "numeric", "str"),
+    # --- clipping ---------------------------------------------------------------------------
+    row("clip_by_norm", lambda: R.clip_by_norm({}, 1.0), ValueError, "grads is empty", "W_xh"),
+    row(
+        "clip_by_norm",
+        lambda: R.clip_by_norm(GRADS, -1),
+        ValueError,
+        "threshold",
+        "positive",
+        "-1",
+    ),
+    row(
+        "clip_by_norm",
+        lambda: R.clip_by_norm(GRADS, 1.0, keys="W_hh"),
+        TypeError,
+        "keys",
+        "str 'W_hh'",
+    ),
+    row("clip_by_value", lambda: R.clip_by_value(GRADS, "5"), TypeError, "limit", "str '5'"),
+    row(
+        "clip_by_value",
+        lambda: R.clip_by_value({"W_hh": "big"}),
+        TypeError,
+        "grads['W_hh']",
+        "numeric",
+        "str",
+    ),
+    row("global_norm", lambda: R.global_norm([1.0]), TypeError, "grads", "mapping", "list"),
+    row(
+        "global_norm",
+        lambda: R.global_norm(GRADS, keys=["Whh"]),
+        ValueError,
+        "grads has no entries ['Whh']",
+    ),
+    # --- optimisers -------------------------------------------------------------------------
+    row("Optimizer", lambda: R.Optimizer(0.1), TypeError, "Optimizer", "update(k, g)"),
+    row("SGD", lambda: R.SGD("0.1"), TypeError, "lr", "positive", "str '0.1'"),
+    row(
+        "SGD",
+        lambda: R.SGD(0.1).step(params(), {"Wxh": np.ones((H, D))}),
+        ValueError,
+        "'Wxh'",
+        "did you mean 'W_xh'",
+    ),
+    row("Momentum", lambda: R.Momentum(0.1, beta=1), ValueError, "beta", "[0, 1)", "1"),
+    row("Adagrad", lambda: R.Adagrad(0.1, eps=0), ValueError, "eps", "positive", "0"),
+    row("RMSprop", lambda: R.RMSprop(0.1, beta=1.5), ValueError, "beta", "[0, 1)", "1.5"),
+    row("Adam", lambda: R.Adam(0.1, beta2=1.5), ValueError, "beta2", "[0, 1)", "1.5"),
+    row(
+        "Adam",
+        lambda: used_adam().step(R.init_params(D, H + 1, O), ones_like_params(H + 1)),
+        ValueError,
+        "params['W_xh']",
+        "(4, 3)",
+        "(5, 3)",
+        "new optimiser",
+    ),
+    row(
+        "make_optimizer",
+        lambda: R.make_optimizer("adamw", 0.1),
+        ValueError,
+        "name",
+        "'adam'",
+        "'adamw'",
+    ),
+    row(
+        "make_optimizer",
+        lambda: R.make_optimizer("rmsprop", 0.1, rho=0.9),
+        TypeError,
+        "'rho'",
+        "beta",
+    ),
+    # --- training loops -------------------------------------------------------------------
+    row(
+        "train",
+        lambda: R.train(params(), (XS, YS), "mse", "sgd", 2),
+        TypeError,
+        "optimizer",
+        "rnnlib.SGD(0.1)",
+        "str 'sgd'",
+    ),
+    row(
+        "train",
+        lambda: R.train(params(), (XS, YS), "mse", R.SGD(0.1), 0),
+        ValueError,
+        "steps",
+        ">= 1",
+        "0",
+    ),
+    row(
+        "train_tbptt",
+        lambda: R.train_tbptt(params(), XS, YS, "mse", R.SGD(0.1), k1=3, k2=2),
+        ValueError,
+        "k2 >= k1",
+    ),
+    row(
+        "train_tbptt",
+        lambda: R.train_tbptt(params(), XS + 1j, YS, "mse", R.SGD(0.1), k1=2),
+        TypeError,
+        "xs",
+        "complex",
+        known="training.py: train_tbptt skips forward's input checks",
+    ),
+    row(
+        "update",
+        lambda: R.update(params(), GRADS, "sgd"),
+        TypeError,
+        "optimizer",
+        "str 'sgd'",
+        known="training.py: update does not check the optimizer",
+    ),
+    row(
+        "update",
+        lambda: R.update(params(), GRADS, R.SGD(0.1), clip_norm=-1),
+        ValueError,
+        "clip_norm",
+        "-1",
+        known="training.py: update reports a bad clip_norm as 'threshold'",
+    ),
+    # --- tasks --------------------------------------------------------------------------------
+    row("adding_problem", lambda: R.adding_problem(1, 4), ValueError, "T >= 2", "T = 1"),
+    row("adding_problem", lambda: R.adding_problem(5, 4, seed=1.5), TypeError, "seed", "1.5"),
+    row(
+        "delayed_echo",
+        lambda: R.delayed_echo(8, 2, 8),
+        ValueError,
+        "delay",
+        "smaller than T",
+        "delay = 8",
+    ),
+    row("sine_next_step", lambda: R.sine_next_step(8, 2, noise=-1.0), ValueError, "noise", ">= 0"),
+]
+
+
+def public_callables():
+    return sorted(name for name in rnnlib.__all__ if callable(getattr(rnnlib, name)))
+
+
+def test_every_public_function_has_a_row():
+    covered = {r.name for r in ROWS}
+    missing = [name for name in public_callables() if name not in covered]
+    assert not missing, f"add rows to ROWS for the public functions {missing}"
+    unknown = covered - set(rnnlib.__all__)
+    assert not unknown, f"rows name functions that are not public: {sorted(unknown)}"
+
+
+def row_id(r):
+    return f"{r.name}:{' '.join(r.words)[:40]}"
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        pytest.param(r, marks=pytest.mark.xfail(strict=True, reason=r.known)) if r.known else r
+        for r in ROWS
+    ],
+    ids=row_id,
+)
+def test_bad_input_gives_a_clear_error(r):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning instead of an error is not enough
+        with pytest.raises((ValueError, TypeError)) as info:
+            r.call()
+    err = info.value
+    assert type(err) is r.exc, f"expected {r.exc.__name__}, got {type(err).__name__}: {err}"
+    message = str(err)
+    missing = [w for w in r.words if w not in message]
+    assert not missing, f"the message {message!r} does not contain {missing}"
+    raised_in = Path(traceback.extract_tb(err.__traceback__)[-1].filename).resolve()
+    assert RNNLIB_DIR in raised_in.parents, f"raised by {raised_in}, not by rnnlib: {message}"
