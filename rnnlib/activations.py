@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_choice
 
 
-def sigmoid(z) -> np.ndarray:
+def sigmoid(z: ArrayLike) -> np.ndarray:
     """Numerically stable logistic function sigma(z) = 1 / (1 + exp(-z)), elementwise.
 
     exp is only taken of -|z|: z >= 0 uses 1 / (1 + exp(-z)), z < 0 uses
@@ -98,13 +99,13 @@ def get_activation(name: str) -> tuple[Callable, Callable]:
     return ACTIVATIONS[name]
 
 
-def activate(z, activation: str = "tanh") -> np.ndarray:
+def activate(z: ArrayLike, activation: str = "tanh") -> np.ndarray:
     """h = f(z) for a named activation, elementwise (floating dtypes kept)."""
     f, _ = get_activation(activation)
     return f(as_float_array(z, "z"))
 
 
-def activation_derivative(z, activation: str = "tanh") -> np.ndarray:
+def activation_derivative(z: ArrayLike, activation: str = "tanh") -> np.ndarray:
     """f'(z) for a named activation, elementwise (floating dtypes kept)."""
     f, df = get_activation(activation)
     z = as_float_array(z, "z")

@@ -10,15 +10,16 @@ A correct float64 implementation gives about 1e-10; anything above 1e-7 is a bug
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import PARAM_NAMES, as_float_array, check_params, check_real, describe
 from .rnn import bptt, forward
 
 
-def rel_error(a, b) -> float:
+def rel_error(a: ArrayLike, b: ArrayLike) -> float:
     """||a - b|| / (||a|| + ||b||), 0.0 when both are exactly zero (NaN if either is)."""
     a = as_float_array(a, "a", np.float64)
     b = as_float_array(b, "b", np.float64)
@@ -29,7 +30,7 @@ def rel_error(a, b) -> float:
         return 0.0 if den == 0 else float(np.linalg.norm(a - b) / den)
 
 
-def _scalar(value, what: str) -> float:
+def _scalar(value: object, what: str) -> float:
     """A function's value as a float, or a clear error."""
     if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0:
         raise TypeError(f"{what} must return a number (the loss), got {describe(value)}")
@@ -106,10 +107,10 @@ class GradCheck(dict):
 
 
 def grad_check(
-    params,
-    xs,
+    params: Mapping,
+    xs: ArrayLike,
     loss_fn: Callable,
-    h0=None,
+    h0: ArrayLike | None = None,
     activation: str = "tanh",
     eps: float = 1e-6,
 ) -> GradCheck:

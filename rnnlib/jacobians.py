@@ -10,6 +10,7 @@ import numbers
 from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_finite, check_params, describe
 from .activations import GAMMA, get_activation
@@ -82,7 +83,7 @@ def jacobian_norms(params: Mapping, trace: Trace, t: int | None = None) -> np.nd
     return norms
 
 
-def gradient_bound(params: Mapping, activation: str, distances) -> np.ndarray:
+def gradient_bound(params: Mapping, activation: str, distances: ArrayLike) -> np.ndarray:
     """Upper bound (gamma * sigma_max(W_hh))^(t-k) on ||dh_t/dh_k||_2.
 
     distances: the numbers of steps t - k >= 0 (an array or a number).

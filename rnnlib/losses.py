@@ -21,6 +21,7 @@ import numbers
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import (
     as_float_array,
@@ -31,10 +32,10 @@ from ._validate import (
 )
 from .activations import sigmoid
 
-Mask = None | str | np.ndarray
+Mask = None | str | ArrayLike
 
 
-def _logits(logits, axis) -> tuple[np.ndarray, int]:
+def _logits(logits: ArrayLike, axis: int) -> tuple[np.ndarray, int]:
     y = as_float_array(logits, "logits")
     if y.ndim == 0:
         raise ValueError(f"logits must have at least one axis (the classes), got {describe(y)}")
@@ -49,7 +50,7 @@ def _logits(logits, axis) -> tuple[np.ndarray, int]:
     return y, int(axis)
 
 
-def softmax(logits, axis: int = -1) -> np.ndarray:
+def softmax(logits: ArrayLike, axis: int = -1) -> np.ndarray:
     """Numerically stable softmax p_i = exp(y_i - max_j y_j) / sum_k exp(y_k - max_j y_j)."""
     y, axis = _logits(logits, axis)
     p = np.exp(y - y.max(axis=axis, keepdims=True))
@@ -57,7 +58,7 @@ def softmax(logits, axis: int = -1) -> np.ndarray:
     return p
 
 
-def log_softmax(logits, axis: int = -1) -> np.ndarray:
+def log_softmax(logits: ArrayLike, axis: int = -1) -> np.ndarray:
     """log p_i = (y_i - m) - log sum_k exp(y_k - m), m = max_j y_j (no overflow)."""
     y, axis = _logits(logits, axis)
     out = y - y.max(axis=axis, keepdims=True)
@@ -215,7 +216,9 @@ class _Batch:
         return d3 if self.batched else d3[:, 0]
 
 
-def mse(ys, targets, mask: Mask = None, form: str = "mean") -> tuple[float, np.ndarray]:
+def mse(
+    ys: ArrayLike, targets: ArrayLike, mask: Mask = None, form: str = "mean"
+) -> tuple[float, np.ndarray]:
     """Squared error on identity outputs y_t (regression).
 
     form="mean":      L = (1/N) sum_t ||y_t - target_t||^2, N = number of (step,
@@ -235,7 +238,7 @@ def mse(ys, targets, mask: Mask = None, form: str = "mean") -> tuple[float, np.n
         return float(0.5 * np.sum(wr * r) / b.B), b.finish(wr / b.B)
 
 
-def sigmoid_bce(ys, targets, mask: Mask = None) -> tuple[float, np.ndarray]:
+def sigmoid_bce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[float, np.ndarray]:
     """Sigmoid output p_t = sigma(y_t) with binary cross-entropy, on the logits.
 
     L = sum_t [-target log p_t - (1 - target) log(1 - p_t)] (averaged over the batch),
@@ -250,7 +253,7 @@ def sigmoid_bce(ys, targets, mask: Mask = None) -> tuple[float, np.ndarray]:
         return float(np.sum(b.weighted(per)) / b.B), b.finish(d)
 
 
-def softmax_ce(ys, targets, mask: Mask = None) -> tuple[float, np.ndarray]:
+def softmax_ce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[float, np.ndarray]:
     """Softmax output p_t = softmax(y_t) with cross-entropy, on the logits.
 
     targets: integer class indices c_t, (T, B) or (T,); or floating class probabilities

@@ -140,7 +140,7 @@ class Optimizer:
 class SGD(Optimizer):
     """theta <- theta - lr g."""
 
-    def update(self, k, g):
+    def update(self, k: str, g: np.ndarray) -> np.ndarray:
         return self.lr * g
 
 
@@ -153,7 +153,7 @@ class Momentum(Optimizer):
         super().__init__(lr)
         self.beta = beta
 
-    def update(self, k, g):
+    def update(self, k: str, g: np.ndarray) -> np.ndarray:
         m = self._buf("m", k, g)
         m *= self.beta
         m += g
@@ -177,7 +177,7 @@ class Adagrad(Optimizer):
         super().__init__(lr)
         self.eps = eps
 
-    def update(self, k, g):
+    def update(self, k: str, g: np.ndarray) -> np.ndarray:
         G = self._buf("G", k, g)
         G += g * g
         return self.lr * g / (np.sqrt(G) + self.eps)
@@ -193,7 +193,7 @@ class RMSprop(Optimizer):
         super().__init__(lr)
         self.beta, self.eps = beta, eps
 
-    def update(self, k, g):
+    def update(self, k: str, g: np.ndarray) -> np.ndarray:
         v = self._buf("v", k, g)
         v *= self.beta
         v += (1 - self.beta) * g * g
@@ -212,7 +212,7 @@ class Adam(Optimizer):
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
         self.t: dict[str, int] = {}
 
-    def update(self, k, g):
+    def update(self, k: str, g: np.ndarray) -> np.ndarray:
         m, v = self._buf("m", k, g), self._buf("v", k, g)
         self.t[k] = t = self.t.get(k, 0) + 1
         m *= self.beta1

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ._validate import (
     PARAM_NAMES,
@@ -25,7 +26,7 @@ from ._validate import (
 SCHEMES = ("small", "xavier", "orthogonal", "identity")
 
 
-def _matrix(W, name: str, square: bool) -> np.ndarray:
+def _matrix(W: ArrayLike, name: str, square: bool) -> np.ndarray:
     """W as a finite 2-D float array (square if asked)."""
     a = as_float_array(W, name)
     if a.ndim != 2 or a.size == 0 or (square and a.shape[0] != a.shape[1]):
@@ -37,12 +38,12 @@ def _matrix(W, name: str, square: bool) -> np.ndarray:
     return a
 
 
-def spectral_radius(W) -> float:
+def spectral_radius(W: ArrayLike) -> float:
     """rho(W) = max |lambda| over the eigenvalues lambda of the square matrix W."""
     return float(np.max(np.abs(np.linalg.eigvals(_matrix(W, "W", square=True)))))
 
 
-def sigma_max(W) -> float:
+def sigma_max(W: ArrayLike) -> float:
     """Largest singular value of the matrix W (its spectral norm ||W||_2)."""
     return float(np.linalg.norm(_matrix(W, "W", square=False), 2))
 
@@ -57,7 +58,7 @@ def init_params(
     scale: float = 0.01,
     radius: float | None = None,
     singular: float | None = None,
-    dtype=np.float64,
+    dtype: DTypeLike = np.float64,
 ) -> dict[str, np.ndarray]:
     """Create RNN parameters.
 
@@ -136,7 +137,7 @@ def init_params(
     return {k: np.asarray(params[k], dtype=dtype) for k in PARAM_NAMES}
 
 
-def _float_dtype(dtype) -> np.dtype:
+def _float_dtype(dtype: DTypeLike) -> np.dtype:
     try:
         dt = np.dtype(dtype)
     except TypeError as exc:
@@ -162,5 +163,5 @@ def copy_params(params: Mapping) -> dict[str, np.ndarray]:
     return {k: np.array(params[k], copy=True) for k in PARAM_NAMES}
 
 
-def zeros_like_params(params) -> dict:
+def zeros_like_params(params: Mapping) -> dict[str, np.ndarray]:
     return {k: np.zeros_like(np.asarray(params[k], dtype=float)) for k in PARAM_NAMES}

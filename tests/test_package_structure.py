@@ -77,6 +77,14 @@ def test_no_module_holds_its_own_name(package):
 
 
 TYPED = [
+    "rnnlib.activations",
+    "rnnlib.clip",
+    "rnnlib.data",
+    "rnnlib.gradcheck",
+    "rnnlib.jacobians",
+    "rnnlib.losses",
+    "rnnlib.optim",
+    "rnnlib.params",
     "rnnlib.truncation",
     "rnnlib.vanishing",
     "rnnlib.experiments",
