@@ -122,7 +122,10 @@ def clip_by_norm(
 def clip_by_value(
     grads: Mapping, limit: float = 5.0, keys: Iterable[str] | None = None
 ) -> dict[str, np.ndarray]:
-    """Return a copy of grads with every component clipped to [-limit, limit]."""
+    """Return a copy of grads with every component clipped to [-limit, limit].
+
+    As in min-char-rnn, an overflowed entry (+-inf) becomes +-limit; NaN stays NaN.
+    """
     limit = check_real(limit, "limit", low=0, low_open=True)
     arrays = _arrays(grads, keys)
     out = {k: np.array(v, copy=True) for k, v in grads.items()}

@@ -90,6 +90,12 @@ class Optimizer:
                 + (f" (did you mean {close[0]!r}?)" if close else "")
                 + f"; the parameters are {', '.join(map(repr, params))}"
             )
+        if not any(k in params for k in grads):
+            raise ValueError(
+                f"grads has no gradient for any parameter (it has {', '.join(map(repr, grads))}"
+                f"{'' if grads else 'no entries'}); the parameters are "
+                f"{', '.join(map(repr, params))}"
+            )
         todo = []
         for k, theta in params.items():
             if k not in grads:

@@ -164,6 +164,16 @@ def test_bad_gradient_and_parameter_values():
         rnnlib.SGD(0.1).step(model()[0], [np.ones(3)])
 
 
+def test_gradients_for_no_parameter_at_all_are_refused():
+    p, _ = model()
+    with pytest.raises(
+        ValueError, match=r"grads has no gradient for any parameter \(it has 'h0'\)"
+    ):
+        rnnlib.Adam(0.1).step(p, {"h0": np.ones(3)})
+    with pytest.raises(ValueError, match=r"grads has no gradient for any parameter \(it has no"):
+        rnnlib.SGD(0.1).step(p, {})
+
+
 def test_gradients_object_of_bptt_with_h0_and_dxs_is_accepted():
     p = rnnlib.init_params(2, 3, 1, seed=0, scheme="xavier")
     trace = rnnlib.forward(p, np.ones((4, 2)))
