@@ -362,3 +362,19 @@ def test_softmax_ce_with_class_indices_builds_no_one_hot_array():
         tracemalloc.stop()
     assert dys.dtype == np.float32
     assert peak < 1.5 * ys.nbytes, f"peak {peak} bytes for logits of {ys.nbytes} bytes"
+
+
+def test_a_float32_training_step_stays_float32():
+    """forward -> softmax_ce -> bptt -> clip_by_norm -> Adam: every array float32."""
+    rng = np.random.default_rng(1)
+    p = rnnlib.init_params(5, 8, 5, seed=0, scheme="xavier", dtype=np.float32)
+    xs = np.eye(5, dtype=np.float32)[rng.integers(0, 5, (6, 3))]
+    labels = rng.integers(0, 5, (6, 3))
+    trace = rnnlib.forward(p, xs)
+    loss, dys = rnnlib.softmax_ce(trace.ys, labels)
+    grads = rnnlib.bptt(p, trace, dys)
+    clipped, _ = rnnlib.clip_by_norm(grads, 1e-3)
+    opt = rnnlib.Adam(1e-2)
+    opt.step(p, clipped)
+    arrays = [trace.ys, dys, *grads.values(), *clipped.values(), *p.values(), *opt.state.values()]
+    assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
