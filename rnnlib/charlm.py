@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._validate import check_params, check_positive_int, describe
+from ._validate import check_params, check_positive_int, check_real, describe
 from .clip import clip_by_norm
 from .losses import log_softmax, softmax_ce
 from .optim import Optimizer
@@ -108,8 +108,8 @@ def train(
         raise ValueError("give steps (number of updates) or seconds (a time budget), or both")
     if steps is not None:
         steps = check_positive_int(steps, "steps")
-    if seconds is not None and not (isinstance(seconds, (int, float)) and seconds > 0):
-        raise ValueError(f"seconds must be a positive number, got {describe(seconds)}")
+    if seconds is not None:
+        seconds = check_real(seconds, "seconds", low=0, low_open=True)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an rnnlib optimizer, got {describe(optimizer)}")
     eye = np.eye(V, dtype=p["W_hh"].dtype)

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ._validate import check_positive_int
+from ._validate import check_positive_int, check_real
 
 T_CLIFF = 50
 X0 = 0.5
@@ -94,9 +94,11 @@ def descend(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient descent on L(w, b) from (w0, b0); clip: None or a norm threshold
     (if ||g|| > clip: g <- clip g / ||g||). Returns (path (steps+1, 2), grad norms (steps,))."""
+    w0, b0 = check_real(w0, "w0"), check_real(b0, "b0")
+    lr = check_real(lr, "lr", low=0, low_open=True)
     steps = check_positive_int(steps, "steps")
-    if clip is not None and not (np.isfinite(clip) and clip > 0):
-        raise ValueError(f"clip must be None or a positive number, got {clip!r}")
+    if clip is not None:
+        clip = check_real(clip, "clip (None or a norm threshold)", low=0, low_open=True)
     path = np.empty((steps + 1, 2))
     path[0] = w0, b0
     norms = np.empty(steps)

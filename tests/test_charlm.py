@@ -156,7 +156,7 @@ def test_train_stops_after_its_time_budget(params, corpus):
     [
         (dict(steps=None), ValueError, "give steps .* or seconds"),
         (dict(steps=0), ValueError, "steps must be a positive integer"),
-        (dict(seconds=-1.0), ValueError, "seconds must be a positive number"),
+        (dict(seconds=-1.0), ValueError, "seconds must be a positive finite number"),
         (dict(optimizer="adam"), TypeError, "optimizer must be an rnnlib optimizer"),
         (dict(inputs="x"), TypeError, "inputs must be integer character ids"),
         (dict(inputs=np.zeros((4, 5), int)), ValueError, r"shape \(n_chunks, k, B\)"),

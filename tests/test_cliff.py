@@ -52,6 +52,12 @@ def test_bad_input():
         descend(5.0, -3.0, 1.0, 10, clip=-1.0)
     with pytest.raises(TypeError, match="steps"):
         descend(5.0, -3.0, 1.0, 2.5)
+    with pytest.raises(ValueError, match="lr must be a positive finite number, got float 0.0"):
+        descend(5.0, -3.0, 0.0, 10)
+    with pytest.raises(TypeError, match="clip \\(None or a norm threshold\\) must be"):
+        descend(5.0, -3.0, 1.0, 10, clip="1")
+    with pytest.raises(ValueError, match="w0 must be a finite number"):
+        descend(float("nan"), -3.0, 1.0, 10)
 
 
 def test_cliff_grid_covers_the_window():

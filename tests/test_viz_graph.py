@@ -79,6 +79,7 @@ def test_highlight_single_nodes_and_edge_pairs():
         (dict(edge_values={"W_zz": [1, 2, 3]}), "W_xh"),
         (dict(node_values={"q_1": 1.0}), "unknown node"),
         (dict(outputs="some"), "outputs must be one of"),
+        (dict(node_values={"h_1": 1.0}, vmax=0.0), "vmax must be a positive finite number"),
     ],
 )
 def test_bad_input_is_named(kwargs, match):
@@ -100,3 +101,8 @@ def test_backward_highlight_reverses_arrowheads():
     assert graph.edges[("x_1", "h_1")][0].get_arrowstyle().__class__.__name__ == "CurveFilledB"
     graph.highlight()
     assert graph.edges[("h_1", "h_2")][0].get_arrowstyle().__class__.__name__ == "CurveFilledB"
+
+
+def test_vmax_must_be_a_number():
+    with pytest.raises(TypeError, match="vmax must be a positive finite number, got str"):
+        draw_unrolled(3, node_values={"h_1": 1.0}, vmax="1")

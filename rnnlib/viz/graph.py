@@ -19,7 +19,6 @@ one-call version that returns a figure.
 from __future__ import annotations
 
 import functools
-import numbers
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -33,7 +32,7 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
 from numpy.typing import ArrayLike
 
-from .._validate import check_choice, check_positive_int
+from .._validate import check_choice, check_positive_int, check_real
 from .style import COLORS, use_course_style
 
 ROW = {"x": 0.0, "h": 1.0, "y": 2.0}  # vertical position of each kind of node
@@ -278,8 +277,7 @@ class UnrolledGraph:
         values = [abs(v) for v in [*nodes.values(), *edges.values()] if np.isfinite(v)]
         if vmax is None:
             vmax = max(values) if values else 1.0
-        if not isinstance(vmax, numbers.Real) or vmax <= 0:
-            raise ValueError(f"vmax must be a positive number, got {vmax!r}")
+        vmax = check_real(vmax, "vmax", low=0, low_open=True)
         rgb = np.array(to_rgb(color or COLORS["grad"]))
         for name, (marker, _) in self.nodes.items():
             if name in nodes:
