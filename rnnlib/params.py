@@ -163,5 +163,12 @@ def copy_params(params: Mapping) -> dict[str, np.ndarray]:
     return {k: np.array(params[k], copy=True) for k in PARAM_NAMES}
 
 
+def n_parameters(D: int, H: int, O: int) -> int:
+    """The number of trainable numbers, H D + H H + H + O H + O (W_xh, W_hh, b_h, W_hy,
+    b_y): the same for every sequence length T (the weights are shared over time)."""
+    D, H, O = (check_positive_int(v, n) for v, n in ((D, "D"), (H, "H"), (O, "O")))
+    return H * D + H * H + H + O * H + O
+
+
 def zeros_like_params(params: Mapping) -> dict[str, np.ndarray]:
     return {k: np.zeros_like(np.asarray(params[k], dtype=float)) for k in PARAM_NAMES}

@@ -19,6 +19,7 @@ import numpy as np
 from ._validate import PARAM_NAMES, check_positive_int
 from .gradcheck import rel_error
 from .losses import mse
+from .params import zeros_like_params
 from .rnn import Trace, bptt, bptt_randomized, forward, parse_truncate, truncation_blocks
 
 Params = Mapping[str, np.ndarray]
@@ -177,7 +178,7 @@ def windowed_gradient(
     k1, k2 = parse_truncate((k1, k2))
     xs = np.asarray(xs, dtype=float)
     T = xs.shape[0]
-    total = {k: np.zeros_like(np.asarray(params[k], dtype=float)) for k in PARAM_NAMES}
+    total = zeros_like_params(params)
     hs_win, w_prev = None, 0  # hidden states h_{w_prev} .. h_{t_prev} of the last window
     for t_end, t_loss, t_stop in truncation_blocks(T, (k1, k2)):
         h0 = None if hs_win is None else hs_win[t_stop - w_prev]  # h_{t_stop}, detached

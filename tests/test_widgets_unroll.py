@@ -1,8 +1,4 @@
-from rnnlib.widgets.unroll import UnrollExplorer, n_parameters
-
-
-def test_parameter_count():
-    assert n_parameters(3, 4, 1) == 4 * 3 + 4 * 4 + 4 + 1 * 4 + 1
+from rnnlib.widgets.unroll import UnrollExplorer
 
 
 def test_slider_redraws_graph():

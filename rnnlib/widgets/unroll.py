@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..params import n_parameters
 from ..viz.graph import AXES_BOX, UnrolledGraph
 from .base import Explorer
 
 OUTPUT_CHOICES = (("every step (many-to-many)", "all"), ("last step only (many-to-one)", "last"))
-
-
-def n_parameters(D: int, H: int, O: int) -> int:
-    """Number of trainable numbers of the RNN: H*D + H*H + H + O*H + O (independent of T)."""
-    return H * D + H * H + H + O * H + O
 
 
 class UnrollExplorer(Explorer):
