@@ -32,10 +32,11 @@ import numpy as np
 
 import rnnlib
 from rnnlib.checks.forward import check_forward_loop, check_step_forward
+from rnnlib.params import n_parameters
 from rnnlib.report import table
 from rnnlib.viz import use_course_style
 from rnnlib.viz.graph import draw_unrolled
-from rnnlib.widgets.unroll import UnrollExplorer, n_parameters
+from rnnlib.widgets.unroll import UnrollExplorer
 
 use_course_style()
 
