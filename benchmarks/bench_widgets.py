@@ -30,8 +30,11 @@ import warnings
 
 import rnnlib.widgets
 from rnnlib.data import sine_next_step
+from rnnlib.params import init_params
 from rnnlib.report import table
+from rnnlib.text import Vocabulary
 from rnnlib.widgets.base import Explorer
+from rnnlib.widgets.charlm import SamplingExplorer
 from rnnlib.widgets.clipping import ClippingExplorer
 from rnnlib.widgets.training import LearningRateExplorer
 from rnnlib.widgets.truncation import TruncationExplorer
@@ -44,6 +47,12 @@ BUDGET_MS = 100.0
 def _learning_rate_explorer():
     xs, targets = sine_next_step(T=20, n=8, seed=0)
     return LearningRateExplorer(xs, targets, steps=100, lr=0.1)
+
+
+def _sampling_explorer():
+    vocab = Vocabulary.from_text("The quick brown fox jumps over the lazy dog.\n")
+    params = init_params(vocab.V, 128, vocab.V, seed=0, scheme="xavier", dtype="float32")
+    return SamplingExplorer(params, vocab, prefix="The ", n=200)
 
 
 #: (label, factory, {control: values}) for every explorer; the values reach each
@@ -74,6 +83,7 @@ CASES = [
         {"threshold": [0.01, 0.1, 0.5, 1.0, 5.0, 100.0]},
     ),
     ("truncation.TruncationExplorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
+    ("charlm.SamplingExplorer", _sampling_explorer, {"temperature": [0.2, 0.7, 1.0, 1.5]}),
 ]
 
 

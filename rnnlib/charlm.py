@@ -138,26 +138,44 @@ def train(
     return history
 
 
-def bits_per_character(params: Mapping[str, np.ndarray], ids, B: int = 32) -> float:
+def bits_per_character(
+    params: Mapping[str, np.ndarray],
+    ids,
+    B: int = 32,
+    k: int = 64,
+    max_steps: int | None = None,
+) -> float:
     """Cross-entropy of the model on a text, in bits per character:
-    -(1/N) sum_t log2 p_t[c_{t+1}], reading the text as B streams from h_0 = 0."""
+    -(1/N) sum_t log2 p_t[chi_{t+1}], reading the text as B streams from h_0 = 0, k steps
+    at a time with the state carried (the arrays stay small: the sum is the same).
+    max_steps: read only the first max_steps characters of each stream (a cheaper
+    estimate that still samples the whole text)."""
     p = check_params(params)
     V = p["W_xh"].shape[1]
+    B = check_positive_int(B, "B")
     arr = _check_ids(ids, V, min_length=B + 1)
+    k = check_positive_int(k, "k")
     L = (arr.size - 1) // B
-    inputs = arr[: B * L].reshape(B, L).T  # (L, B): stream b is characters b L .. b L + L - 1
-    targets = arr[1 : B * L + 1].reshape(B, L).T
-    trace = forward(p, np.eye(V, dtype=p["W_hh"].dtype)[inputs])
-    logp = log_softmax(trace.ys.astype(np.float64))
-    nll = -np.take_along_axis(logp, targets[..., None], axis=-1).mean()
-    return float(nll / LN2)
+    if max_steps is not None:
+        L = min(L, check_positive_int(max_steps, "max_steps"))
+    stride = (arr.size - 1) // B
+    P = np.arange(L)[:, None] + stride * np.arange(B)[None, :]  # (L, B): stream b at b stride
+    inputs, targets = arr[P], arr[P + 1]
+    eye = np.eye(V, dtype=p["W_hh"].dtype)
+    h, nll = None, 0.0
+    for s in range(0, L, k):
+        trace = forward(p, eye[inputs[s : s + k]], h0=h)
+        logp = log_softmax(trace.ys)
+        nll -= np.take_along_axis(logp, targets[s : s + k, :, None], axis=-1).sum(dtype=np.float64)
+        h = trace.hs[-1]
+    return float(nll / (L * B) / LN2)
 
 
 def input_gradient_norms(params: Mapping[str, np.ndarray], ids) -> np.ndarray:
     """M (T, T) with M[t-1, s-1] = ||dL_t/dx_s|| for s <= t (0 above the diagonal).
 
-    L_t = -log p_t[c_{t+1}] is the loss of the prediction at step t of the text
-    ids = c_1 .. c_{T+1} (T inputs and their targets); x_s the one-hot input at step s.
+    L_t = -log p_t[chi_{t+1}] is the loss of the prediction at step t of the text
+    ids = chi_1 .. chi_{T+1} (T inputs and their targets); x_s the one-hot input at step s.
     Full BPTT, no truncation: how strongly the prediction at t depends on each earlier
     character. Computed in one batched pass: row b of the batch carries the loss L_{b+1}
     only.

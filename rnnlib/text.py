@@ -1,11 +1,11 @@
 """Text for a character-level language model: vocabulary, encoding, batching, sampling.
 
-A text of N characters becomes N integer ids c_1, ..., c_N from a vocabulary of V
+A text of N characters becomes N integer ids chi_1, ..., chi_N from a vocabulary of V
 characters. The network reads one character per step and predicts the next one:
 
-    x_t = onehot(c_t)        (D = V)
+    x_t = onehot(chi_t)      (D = V)
     y_t = W_hy h_t + b_y     (O = V logits),  p_t = softmax(y_t)
-    y*_t = c_{t+1}           (the target: the character that follows)
+    y*_t = chi_{t+1}         (the target: the character that follows)
 
 Characters that occur fewer than ``min_count`` times in the text share one id, the
 rare symbol ``RARE`` (id 0), so that the model does not spend outputs on them.
@@ -191,7 +191,7 @@ def split(ids, validation: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unigram_entropy(ids, V: int) -> float:
-    """H = -sum_c p(c) log2 p(c) in bits per character, p(c) the frequency of id c.
+    """H = -sum_i p_i log2 p_i in bits per character, p_i the frequency of id i.
 
     The cross-entropy of the best model that ignores context (it always predicts the
     frequencies): the baseline a language model must beat.
@@ -298,6 +298,56 @@ def next_char_probabilities(y: np.ndarray, temperature: float = 1.0) -> np.ndarr
     return softmax(np.asarray(y, dtype=np.float64) / temperature)
 
 
+def generate(
+    params: Mapping[str, np.ndarray],
+    prefixes,
+    n: int,
+    temperature: float | None = 1.0,
+    seed: int | None = 0,
+    activation: str = "tanh",
+) -> np.ndarray:
+    """(n, S) ids written by the model after each of S prefixes (P, S) (free running).
+
+    The prefixes are read with teacher forcing (their own characters as inputs); then at
+    each step every stream's next character is drawn from softmax(y_t / temperature)
+    (``temperature=None``: the most likely character, greedy) and fed back as its next
+    input. ``seed`` seeds the draws: one uniform number per stream and step.
+    """
+    p = check_params(params)
+    V = p["W_xh"].shape[1]
+    if p["W_hy"].shape[0] != V:
+        raise ValueError(
+            f"a character model needs D = O (one-hot in, one logit per character out), got "
+            f"W_xh of shape {p['W_xh'].shape} and W_hy of shape {p['W_hy'].shape}"
+        )
+    arr = np.asarray(prefixes)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"prefixes must be integer character ids, got {describe(prefixes)}")
+    if arr.ndim != 2 or 0 in arr.shape:
+        raise ValueError(f"prefixes must have shape (P, S) with P, S >= 1, got shape {arr.shape}")
+    if arr.min() < 0 or arr.max() >= V:
+        raise ValueError(f"prefixes must lie in 0..{V - 1} (V = {V} from the parameters)")
+    n = _check_count(n, "n", 0)
+    if temperature is not None:
+        temperature = check_temperature(temperature)
+    rng = np.random.default_rng(seed)
+    eye = np.eye(V, dtype=p["W_hh"].dtype)
+    trace = forward(p, eye[arr], activation=activation)
+    h, y = trace.hs[-1], trace.ys[-1]  # (S, H), (S, V)
+    out = np.empty((n, arr.shape[1]), dtype=np.int64)
+    for i in range(n):
+        if temperature is None:
+            c = np.argmax(y, axis=-1)
+        else:
+            cdf = np.cumsum(next_char_probabilities(y, temperature), axis=-1)
+            u = rng.random(len(cdf)) * cdf[:, -1]
+            c = np.minimum((cdf <= u[:, None]).sum(axis=-1), V - 1)  # inverse CDF
+        out[i] = c
+        trace = forward(p, eye[c][None], h0=h, activation=activation)  # x_t = onehot(c)
+        h, y = trace.hs[-1], trace.ys[-1]
+    return out
+
+
 def sample(
     params: Mapping[str, np.ndarray],
     vocab: Vocabulary,
@@ -307,28 +357,13 @@ def sample(
     seed: int | None = 0,
     activation: str = "tanh",
 ) -> str:
-    """n characters written by the model after reading ``prefix`` (free running).
-
-    The prefix is read with teacher forcing (its own characters as inputs); then at each
-    step the next character is drawn from p = softmax(y_t / temperature) and fed back as
-    the next input. ``seed`` seeds the draws (same seed, same text).
-    """
-    p = _check_model(params, vocab)
+    """n characters written by the model after reading ``prefix`` (see ``generate``):
+    each drawn from softmax(y_t / temperature) and fed back as the next input."""
+    _check_model(params, vocab)
     prefix_ids = vocab.encode(_check_text(prefix, "prefix"))
-    n = _check_count(n, "n", 0)
     temperature = check_temperature(temperature)
-    rng = np.random.default_rng(seed)
-    eye = np.eye(vocab.V, dtype=p["W_hh"].dtype)
-    trace = forward(p, eye[prefix_ids], activation=activation)
-    h, y = trace.hs[-1], trace.ys[-1]
-    out = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        cdf = np.cumsum(next_char_probabilities(y, temperature))
-        c = min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), vocab.V - 1)
-        out[i] = c
-        trace = forward(p, eye[c : c + 1], h0=h, activation=activation)  # x_t = onehot(c)
-        h, y = trace.hs[-1], trace.ys[-1]
-    return vocab.decode(out)
+    ids = generate(params, prefix_ids[:, None], n, temperature, seed, activation)
+    return vocab.decode(ids[:, 0])
 
 
 __all__ = [
@@ -343,5 +378,6 @@ __all__ = [
     "batches",
     "check_temperature",
     "next_char_probabilities",
+    "generate",
     "sample",
 ]

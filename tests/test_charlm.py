@@ -183,6 +183,13 @@ def test_bits_per_character(params):
     assert charlm.bits_per_character(uniform, ids, B=4) == pytest.approx(np.log2(V))
     with pytest.raises(ValueError, match="need at least 5"):
         charlm.bits_per_character(params, ids[:4], B=4)
+    first = per_character_loss(
+        params, tx.one_hot(inputs[:10], V, np.float64), targets[:10], None
+    )  # the first 10 characters of each of the 4 streams
+    assert charlm.bits_per_character(params, ids, B=4, max_steps=10) == pytest.approx(
+        first / np.log(2)
+    )
+    assert charlm.bits_per_character(params, ids, B=4, k=7) == pytest.approx(nats / np.log(2))
 
 
 def test_input_gradient_norms_match_one_backward_pass_per_loss(params):

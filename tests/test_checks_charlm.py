@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib.checks.charlm import check_train_step
+import rnnlib.text
+from rnnlib.checks.charlm import check_train_step, check_unigram_entropy
 
 
 def step(params, optimizer, xs, targets, h0, tau, *, clip="norm", order="clip first",
@@ -115,3 +116,39 @@ def test_unfinished_and_crashing_steps_do_not_raise(capsys):
     assert "It was given xs (4, 3, 5)" in out
     result, out = verdict(lambda *args: 1.0, capsys)
     assert "return a tuple (loss, h_k, grads), got float" in out
+
+
+# --- the unigram entropy ----------------------------------------------------------------
+def entropy(ids, V, *, log=np.log2, sign=-1.0, keep_zeros=False, counts=False):
+    n = np.bincount(ids, minlength=V).astype(float)
+    p = n if counts else n / n.sum()
+    if not keep_zeros:
+        p = p[p > 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(sign * np.sum(p * log(p)))
+
+
+def test_entropy_checker_accepts_the_formula(capsys):
+    assert check_unigram_entropy(entropy).passed
+    assert check_unigram_entropy(rnnlib.text.unigram_entropy, quiet=True).passed
+
+
+@pytest.mark.parametrize(
+    "mistake, words",
+    [
+        (dict(log=np.log), "this is in nats: use log base 2 for bits"),
+        (dict(sign=1.0), "the sign is wrong"),
+        (dict(keep_zeros=True), "got NaN. Some of the V = 4 characters never occur"),
+        (dict(counts=True), "you used the counts"),
+    ],
+)
+def test_entropy_checker_names_the_mistake(capsys, mistake, words):
+    result = check_unigram_entropy(lambda ids, V: entropy(ids, V, **mistake))
+    out = " ".join(capsys.readouterr().out.split())
+    assert not result.passed and words in out, out
+
+
+def test_entropy_checker_names_the_uniform_distribution(capsys):
+    result = check_unigram_entropy(lambda ids, V: float(np.log2(V)))
+    out = " ".join(capsys.readouterr().out.split())
+    assert not result.passed and "entropy of the uniform distribution" in out

@@ -244,3 +244,31 @@ def test_bad_sampling_arguments(vocab, model):
     small = rnnlib.init_params(3, 4, 3, seed=0)
     with pytest.raises(ValueError, match=r"needs D = O = V = 6 .*W_xh of shape \(4, 3\)"):
         tx.sample(small, vocab, "ab", 5)
+
+
+def test_greedy_generation_follows_the_argmax_of_its_own_outputs(vocab, model):
+    prefixes = np.array([[2, 3], [5, 1], [2, 4]])  # P = 3 characters, S = 2 streams
+    out = tx.generate(model, prefixes, 8, temperature=None)
+    assert out.shape == (8, 2)
+    for s in range(2):
+        ids = np.concatenate([prefixes[:, s], out[:, s]])
+        ys = rnnlib.forward(model, tx.one_hot(ids, vocab.V, np.float64)).ys
+        assert np.array_equal(out[:, s], ys[2:-1].argmax(-1))  # each is the argmax so far
+        alone = tx.generate(model, prefixes[:, s : s + 1], 8, temperature=None)
+        assert np.array_equal(alone[:, 0], out[:, s])  # the streams do not interact
+
+
+@pytest.mark.parametrize(
+    "prefixes, error, match",
+    [
+        (np.array([0, 1]), ValueError, r"prefixes must have shape \(P, S\)"),
+        (np.zeros((0, 2), int), ValueError, r"prefixes must have shape \(P, S\)"),
+        (np.array([[0.5]]), TypeError, "prefixes must be integer character ids"),
+        (np.array([[6]]), ValueError, r"prefixes must lie in 0..5"),
+    ],
+)
+def test_bad_prefixes(model, prefixes, error, match):
+    with pytest.raises(error, match=match):
+        tx.generate(model, prefixes, 3)
+    with pytest.raises(ValueError, match="D = O"):
+        tx.generate(rnnlib.init_params(6, 4, 2, seed=0), np.array([[0]]), 3)

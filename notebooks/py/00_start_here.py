@@ -99,6 +99,7 @@ def _smoke(scale):
 # | 07 | [Gradient clipping](07_gradient_clipping.ipynb) | clipping by norm and by value, the cliff |
 # | 08 | [Truncated BPTT](08_truncated_bptt.ipynb) | BPTT($k_2$; $k_1$), detaching, cost, randomized truncation |
 # | 09 | [Long-term dependencies](09_long_term_dependencies.ipynb) | the adding problem, what helps, gated cells |
+# | 10 | [A character-level language model](10_character_language_model.ipynb) | training on real English, sampling, the trained network dissected |
 #
 # Next: [01 · Forward pass and unrolling](01_forward_and_unrolling.ipynb)
 

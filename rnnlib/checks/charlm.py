@@ -1,6 +1,9 @@
-"""Checker for notebook 10's exercise: one training step of the character model.
+"""Checkers for notebook 10's exercises: the unigram entropy of a text, and one training
+step of the character model.
 
-The student writes ``train_step(params, optimizer, xs, targets, h0, tau)``:
+``unigram_entropy(ids, V)``: H = -sum_i p_i log2 p_i over the characters that occur.
+
+``train_step(params, optimizer, xs, targets, h0, tau)``:
 
     forward from the carried state h0            (xs (k, B, V) one-hot, h0 (B, H))
     L = softmax_ce(ys, targets) / k               (nats per character)
@@ -26,6 +29,7 @@ from ..losses import softmax_ce
 from ..optim import SGD
 from ..params import init_params
 from ..rnn import bptt, forward
+from ..text import unigram_entropy
 from ..truncation import gradient_vector
 from .clipping import clip_each_parameter
 from .framework import CheckResult, describe_difference, diagnose, run_student
@@ -239,5 +243,61 @@ def check_train_step(student_fn, quiet=False) -> CheckResult:
             result.fail([head + f"return a tuple (loss, h_k, grads), got {type(got).__name__}"])
             break
         if result.fail(head + m for m in _judge(got, mine, optimizer, case, expected, tau) if m):
+            break
+    return result.report(quiet)
+
+
+# ---------------------------------------------------------------------------
+# the unigram entropy
+# ---------------------------------------------------------------------------
+#: (ids, V): uniform, skewed with an id that never occurs, and a random text
+ENTROPY_CASES = [
+    (np.array([0, 1, 2, 3]), 4),
+    (np.array([0, 0, 0, 1, 2, 0]), 4),
+    (np.random.default_rng(0).integers(0, 5, 200), 7),
+]
+
+
+def check_unigram_entropy(student_fn, quiet=False) -> CheckResult:
+    """Check ``student_fn(ids, V) -> H`` (bits per character) against
+    ``rnnlib.text.unigram_entropy``; names the usual slips (nats, sign, 0 log 0,
+    counts or the uniform distribution instead of frequencies)."""
+    result = CheckResult("unigram entropy", True)
+    for n, (ids, V) in enumerate(ENTROPY_CASES, start=1):
+        ok, got = run_student(result, n, student_fn, ids.copy(), V)
+        if not ok:
+            break
+        expected = unigram_entropy(ids, V)
+        counts = np.bincount(ids, minlength=V)
+        seen = counts[counts > 0]
+        if got is not None and np.ndim(got) == 0 and np.isnan(got):
+            result.fail(
+                [
+                    f"case {n}: got NaN. Some of the V = {V} characters never occur: their "
+                    "term p log p is 0 log 0, which numpy computes as NaN; leave them out "
+                    "(p = p[p > 0]), since p log p -> 0 as p -> 0"
+                ]
+            )
+            break
+        msg = describe_difference(
+            "H",
+            got,
+            expected,
+            mistakes=[
+                (expected * np.log(2), "this is in nats: use log base 2 for bits"),
+                (-expected, "the sign is wrong: H = -sum p log2 p is positive"),
+                (
+                    float(-(seen * np.log2(seen)).sum()),
+                    "you used the counts: divide them by the number of characters to get "
+                    "the frequencies p_i",
+                ),
+                (
+                    np.log2(V),
+                    f"this is log2 V = log2 {V}, the entropy of the uniform distribution: "
+                    "weight each character by its frequency",
+                ),
+            ],
+        )
+        if result.fail([f"case {n} (V = {V}): {msg}"] if msg else []):
             break
     return result.report(quiet)
