@@ -7,6 +7,7 @@ f'(z) = 1 - h^2.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -15,19 +16,14 @@ from numpy.typing import ArrayLike
 from ._validate import as_float_array, check_choice
 
 
-def sigmoid(z: ArrayLike) -> np.ndarray:
-    """Numerically stable logistic function sigma(z) = 1 / (1 + exp(-z)), elementwise.
+def sigmoid(z: ArrayLike) -> np.ndarray | float:
+    """Logistic function sigma(z) = 1 / (1 + exp(-z)), elementwise, without overflow.
 
-    exp is only taken of -|z|: z >= 0 uses 1 / (1 + exp(-z)), z < 0 uses
-    exp(z) / (1 + exp(z)). Floating inputs keep their dtype; integers give float64.
+    With e = exp(-|z|), never above 1: sigma(z) = 1 / (1 + e) for z >= 0 and
+    e / (1 + e) for z < 0. Floating arrays keep their dtype, integers give float64;
+    a Python float gives a float (through ``math``: fast in scalar loops).
     """
-    z = as_float_array(z, "z")
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    return _sigmoid(z if isinstance(z, float) else as_float_array(z, "z"))
 
 
 def _tanh(z, out=None):
@@ -39,11 +35,13 @@ def _relu(z, out=None):
 
 
 def _sigmoid(z, out=None):
-    s = sigmoid(z)
-    if out is None:
-        return s
-    out[...] = s
-    return out
+    """sigma(z) of a float or a floating array, unchecked: the form of ``sigmoid``,
+    n / (1 + e) with e = exp(-|z|), n = 1 where z >= 0 and n = e where z < 0."""
+    if isinstance(z, float):
+        e = math.exp(-abs(z))
+        return (1.0 if z >= 0 else e) / (1.0 + e)
+    e = np.exp(-np.abs(z))
+    return np.divide(np.where(z >= 0, 1.0, e), 1.0 + e, out=out)
 
 
 def _linear(z, out=None):

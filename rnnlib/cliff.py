@@ -17,11 +17,10 @@ moves slightly: the loss has a wall, and its gradient there is huge.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ._validate import check_positive_int, check_real
+from .activations import sigmoid
 
 T_CLIFF = 50
 X0 = 0.5
@@ -32,12 +31,6 @@ B_RANGE = (-4.5, -1.0)
 
 #: one value or an array of values (every function works elementwise)
 Scalar = float | np.ndarray
-
-
-def sigmoid(x: Scalar) -> Scalar:
-    """sigma(x) = 1 / (1 + e^-x) = (1 + tanh(x / 2)) / 2; the second form never overflows."""
-    tanh = math.tanh if isinstance(x, float) else np.tanh  # plain floats: much faster
-    return 0.5 * (1.0 + tanh(0.5 * x))
 
 
 def _as_inputs(w, b):

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import as_float_array, check_finite, check_positive_int, describe
+from .activations import _sigmoid
 from .clip import clip_by_norm, global_norm
 from .losses import mse
 from .optim import Optimizer
@@ -33,11 +34,6 @@ from .rnn import check_xs
 
 #: parameter names of the gated cell
 GATED_NAMES = ("W_xh", "W_hh", "b_h", "W_xu", "W_hu", "b_u", "W_hy", "b_y")
-
-
-def _sigmoid(a):
-    """sigma(a) = (1 + tanh(a / 2)) / 2: the same function, stable, one vectorised call."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 def init_gated_params(
