@@ -92,6 +92,68 @@ def _check_gated(params):
     return p
 
 
+def gated_step_forward(x, h_prev, params):
+    """One step of the gated cell. x (D,) or (B, D); h_prev (H,) or (B, H).
+
+    u_t = sigmoid(W_xu x_t + W_hu h_{t-1} + b_u), c_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h),
+    h_t = (1 - u_t) * h_{t-1} + u_t * c_t. Returns (h_t, cache), the cache a dict with
+    x, h_prev, u, c, W_hh, W_hu (what gated_step_backward needs).
+    """
+    p = _check_gated(params)
+    H, D = p["W_xh"].shape
+    x = as_float_array(x, "x")
+    h_prev = as_float_array(h_prev, "h_prev")
+    if x.shape[-1:] != (D,) or x.ndim > 2:
+        raise ValueError(f"x must have shape (D,) or (B, D) with D = {D}, got {x.shape}")
+    if h_prev.shape[-1:] != (H,) or h_prev.ndim > 2:
+        raise ValueError(f"h_prev must have shape (H,) or (B, H) with H = {H}, got {h_prev.shape}")
+    u = _sigmoid(x @ p["W_xu"].T + h_prev @ p["W_hu"].T + p["b_u"])  # u_t
+    c = np.tanh(x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"])  # c_t
+    h = (1.0 - u) * h_prev + u * c  # h_t
+    cache = {"x": x, "h_prev": h_prev, "u": u, "c": c, "W_hh": p["W_hh"], "W_hu": p["W_hu"]}
+    return h, cache
+
+
+def _step_back(dh, h_prev, u, c, W_hh, W_hu):
+    """(da_c, da_u, dL/dh_{t-1}) of one step, given dh = dL/dh_t (rows: (B, H) or (H,))."""
+    da_c = dh * u * (1.0 - c**2)  # into tanh's argument: dh * u_t * (1 - c_t^2)
+    da_u = dh * (c - h_prev) * u * (1.0 - u)  # into sigmoid's argument
+    dh_prev = dh * (1.0 - u) + da_c @ W_hh + da_u @ W_hu  # (1-u) dh + W_hh^T da_c + W_hu^T da_u
+    return da_c, da_u, dh_prev
+
+
+def gated_step_backward(dh, cache):
+    """Backward through one step of the gated cell, given dh = dL/dh_t (total).
+
+    da_c = dh * u_t * (1 - c_t^2)                  (a_c = W_xh x_t + W_hh h_{t-1} + b_h)
+    da_u = dh * (c_t - h_{t-1}) * u_t * (1 - u_t)   (a_u = W_xu x_t + W_hu h_{t-1} + b_u)
+    dW_xh = da_c x_t^T, dW_hh = da_c h_{t-1}^T, db_h = da_c (and the same with da_u
+    for W_xu, W_hu, b_u); dL/dh_{t-1} = (1 - u_t) * dh + W_hh^T da_c + W_hu^T da_u.
+    Returns a dict with da_c, da_u, W_xh, W_hh, b_h, W_xu, W_hu, b_u, dh_prev (batch
+    rows summed in the weight gradients).
+    """
+    if not isinstance(cache, dict) or not {"x", "h_prev", "u", "c", "W_hh", "W_hu"} <= set(cache):
+        raise TypeError(f"cache must be the dict of gated_step_forward, got {describe(cache)}")
+    h_prev, u, c = cache["h_prev"], cache["u"], cache["c"]
+    dh = as_float_array(dh, "dh")
+    if dh.shape != u.shape:
+        raise ValueError(f"dh must have the shape of h_t {u.shape}, got {dh.shape}")
+    da_c, da_u, dh_prev = _step_back(dh, h_prev, u, c, cache["W_hh"], cache["W_hu"])
+    dc2, du2 = np.atleast_2d(da_c), np.atleast_2d(da_u)
+    x2, hp2 = np.atleast_2d(cache["x"]), np.atleast_2d(h_prev)
+    return {
+        "da_c": da_c,
+        "da_u": da_u,
+        "W_xh": dc2.T @ x2,  # da_c x_t^T
+        "W_hh": dc2.T @ hp2,  # da_c h_{t-1}^T
+        "b_h": dc2.sum(axis=0),
+        "W_xu": du2.T @ x2,  # da_u x_t^T
+        "W_hu": du2.T @ hp2,  # da_u h_{t-1}^T
+        "b_u": du2.sum(axis=0),
+        "dh_prev": dh_prev,
+    }
+
+
 @dataclass
 class GatedTrace:
     """Stored forward pass: xs (T, B, D), hs (T+1, B, H) with hs[0] = h_0, us and cs
@@ -166,9 +228,7 @@ def gated_backward(
     for t in range(T, 0, -1):
         h_prev, u, c = trace.hs[t - 1], trace.us[t - 1], trace.cs[t - 1]
         dh = dh_out[t - 1] + carry  # dL/dh_t
-        da_c = da_cs[t - 1] = dh * u * (1.0 - c**2)
-        da_u = da_us[t - 1] = dh * (c - h_prev) * u * (1.0 - u)
-        carry = dh * (1.0 - u) + da_c @ p["W_hh"] + da_u @ p["W_hu"]  # dL/dh_{t-1}
+        da_cs[t - 1], da_us[t - 1], carry = _step_back(dh, h_prev, u, c, p["W_hh"], p["W_hu"])
     xs2 = trace.xs.reshape(T * B, -1)
     hp2 = trace.hs[:-1].reshape(T * B, H)  # h_{t-1} for t = 1..T
     dc2, du2 = da_cs.reshape(T * B, H), da_us.reshape(T * B, H)

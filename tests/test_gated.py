@@ -107,3 +107,36 @@ def test_bad_input_is_named():
         gated.init_gated_params(2, 3, 1, gate_bias=float("nan"))
     with pytest.raises(TypeError, match="optimizer"):
         gated.train_gated(p, (xs, targets), "adam", 1)
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_step_pair_matches_the_sequence_code_and_finite_differences(batched):
+    p, xs, _, h0 = _problem(T=2, B=2, seed=3)
+    x, h_prev = (xs[0], h0) if batched else (xs[0, 0], h0[0])
+    h, cache = gated.gated_step_forward(x, h_prev, p)
+    tr = gated.gated_forward(p, xs[:1] if batched else xs[:1, 0], h_prev)
+    assert np.allclose(h, tr.hs[1] if batched else tr.hs[1, 0])
+    w = np.random.default_rng(0).normal(size=h.shape)  # L = sum(w * h_t): dL/dh_t = w
+    g = gated.gated_step_backward(w, cache)
+    hp = np.array(h_prev, dtype=float)
+
+    def loss():
+        return float(np.sum(w * gated.gated_step_forward(x, hp, p)[0]))
+
+    for k in ("W_xh", "W_hh", "b_h", "W_xu", "W_hu", "b_u"):
+        assert rnnlib.rel_error(g[k], rnnlib.numerical_gradient(loss, p[k])) < 1e-7, k
+    assert rnnlib.rel_error(g["dh_prev"], rnnlib.numerical_gradient(loss, hp)) < 1e-7
+    assert g["da_c"].shape == g["da_u"].shape == h.shape
+
+
+def test_step_backward_bad_input_is_named():
+    p, xs, _, h0 = _problem(T=2, B=1)
+    _, cache = gated.gated_step_forward(xs[0, 0], h0[0], p)
+    with pytest.raises(ValueError, match="dh"):
+        gated.gated_step_backward(np.zeros(5), cache)
+    with pytest.raises(TypeError, match="cache"):
+        gated.gated_step_backward(np.zeros(3), ("not", "a", "cache"))
+    with pytest.raises(ValueError, match="x must"):
+        gated.gated_step_forward(np.zeros(3), h0[0], p)
+    with pytest.raises(ValueError, match="h_prev must"):
+        gated.gated_step_forward(xs[0, 0], np.zeros(4), p)
