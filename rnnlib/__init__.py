@@ -9,7 +9,13 @@ ipywidgets), imported only when used.
 from ._validate import PARAM_NAMES
 from .activations import ACTIVATIONS, GAMMA, activate, activation_derivative, sigmoid
 from .clip import clip_by_norm, clip_by_value, global_norm
-from .data import ADDING_BASELINE_MSE, adding_problem, delayed_echo, sine_next_step
+from .data import (
+    ADDING_BASELINE_MSE,
+    adding_marked_values,
+    adding_problem,
+    delayed_echo,
+    sine_next_step,
+)
 from .gradcheck import GradCheck, grad_check, numerical_gradient, rel_error
 from .jacobians import gradient_bound, jacobian_norms, jacobian_product, recurrent_jacobians
 from .losses import LOSSES, log_softmax, mse, sigmoid_bce, softmax, softmax_ce
@@ -90,6 +96,7 @@ __all__ = [
     "update",
     # tasks
     "ADDING_BASELINE_MSE",
+    "adding_marked_values",
     "adding_problem",
     "delayed_echo",
     "sine_next_step",

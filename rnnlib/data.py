@@ -6,6 +6,7 @@ All return time-major arrays: xs (T, B, D) and targets.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import check_positive_int, check_real, check_seed
 
@@ -16,9 +17,10 @@ ADDING_BASELINE_MSE = 1.0 / 6.0
 def adding_problem(T: int, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The adding problem (Hochreiter & Schmidhuber 1997; Le et al. 2015).
 
-    Each step has two features: a value u_t ~ U[0, 1] and a marker that is 1 at exactly
-    two steps (one in the first half, one in the second). The target, read at the last
-    step, is the sum of the two marked values. Always answering 1 gives MSE 1/6.
+    Each step t has two features: a value x_(t,1) ~ U[0, 1] and a marker x_(t,2) that is
+    1 at exactly two steps t1 < t2 (one in the first half, one in the second). The
+    target, read at the last step, is the sum x_(t1,1) + x_(t2,1) of the two marked
+    values. Always answering 1 gives MSE 1/6.
     Returns xs (T, n, 2), targets (n, 1).
     """
     T = check_positive_int(T, "T")
@@ -36,6 +38,22 @@ def adding_problem(T: int, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarra
     xs = np.stack([values, markers], axis=-1)
     targets = (values[i, np.arange(n)] + values[j, np.arange(n)])[:, None]
     return xs, targets
+
+
+def adding_marked_values(xs: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """The two marked values of each adding-problem sequence: (x_(t1,1), x_(t2,1)), each
+    of shape (B,), from xs (T, B, 2) (values x_(t,1), markers x_(t,2)), t1 < t2 the two
+    marked steps."""
+    xs = np.asarray(xs, dtype=float)
+    if xs.ndim != 3 or xs.shape[2] != 2:
+        raise ValueError(f"xs must be adding-problem inputs of shape (T, B, 2), got {xs.shape}")
+    marked = xs[:, :, 1] > 0
+    if not np.all(marked.sum(axis=0) == 2):
+        raise ValueError("xs must mark exactly two steps of every sequence (x_(t,2) = 1)")
+    t1 = np.argmax(marked, axis=0)  # index t1 - 1 of the first marked step
+    t2 = xs.shape[0] - 1 - np.argmax(marked[::-1], axis=0)  # and of the last
+    b = np.arange(xs.shape[1])
+    return xs[t1, b, 0], xs[t2, b, 0]
 
 
 def sine_next_step(

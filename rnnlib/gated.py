@@ -285,10 +285,12 @@ def train_gated(
     *,
     mask: str | ArrayLike | None = "last",
     clip_norm: float | None = None,
+    callback: Callable[[int, float, dict[str, np.ndarray]], None] | None = None,
 ) -> dict[str, list[float]]:
     """Adam/SGD/... on the MSE loss (form "mean") with exact gated BPTT; params in place.
 
-    data: (xs, targets) or a function step -> (xs, targets). Returns {"loss", "grad_norm"}.
+    data: (xs, targets) or a function step -> (xs, targets); callback(step, loss, params)
+    after each update, as in rnnlib.train. Returns {"loss", "grad_norm"}.
     """
     _check_gated(params)
     steps = check_positive_int(steps, "steps")
@@ -306,4 +308,6 @@ def train_gated(
         optimizer.step(params, {k: grads[k] for k in GATED_NAMES})
         history["loss"].append(value)
         history["grad_norm"].append(norm)
+        if callback is not None:
+            callback(step, value, params)
     return history

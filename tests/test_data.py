@@ -74,3 +74,16 @@ def test_delay_must_fit_inside_the_sequence():
 def test_sine_noise_must_be_a_standard_deviation(noise, exc):
     with pytest.raises(exc, match=r"noise must be a finite number >= 0, got"):
         rnnlib.sine_next_step(10, 2, noise=noise)
+
+
+def test_adding_marked_values_are_the_two_marked_entries():
+    xs, targets = rnnlib.adding_problem(9, 50, seed=2)
+    first, second = rnnlib.adding_marked_values(xs)
+    for b in range(50):
+        t1, t2 = np.flatnonzero(xs[:, b, 1])
+        assert first[b] == xs[t1, b, 0] and second[b] == xs[t2, b, 0]
+    assert np.allclose(first + second, targets[:, 0])
+    with pytest.raises(ValueError, match="shape"):
+        rnnlib.adding_marked_values(xs[:, :, :1])
+    with pytest.raises(ValueError, match="exactly two"):
+        rnnlib.adding_marked_values(np.zeros((4, 3, 2)))

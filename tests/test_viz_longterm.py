@@ -31,3 +31,7 @@ def test_figures_have_expected_artists():
     fig = lt.plot_gradient_flow({"a": np.array([1e-5, 1e-2, 1.0]), "b": np.ones(3)})
     assert len(fig.axes[0].get_lines()) == 2
     assert fig.axes[0].get_yscale() == "log"
+    fig = lt.plot_coefficients([100, 200], [0.0, 0.9], [0.1, 1.0], [1.0, 0.1], T=20)
+    assert len(fig.axes[0].get_lines()) == 4 and "T = 20" in fig.axes[0].get_title()
+    fig = lt.plot_coefficients([100, 200], [0.0, 0.9], [0.1, 1.0], [1.0, 0.1], T=20, budget=150)
+    assert len(fig.axes[0].get_lines()) == 5

@@ -26,7 +26,11 @@ def test_figures_have_expected_artists():
     assert np.array_equal(fig.axes[1].images[0].get_array(), reach_matrix(8, 2))
     fig = vt.plot_errors([1, 2, 3], {"a": np.array([0.5, 0.1, 0.0])}, 3)
     assert len(fig.axes[0].get_lines()) >= 2
-    fig = vt.plot_cost([1, 2], {"a": [1, 2], "b": [1, 1]}, {"a": [1, 2], "b": [1, 1]})
-    assert len(fig.axes) == 2 and len(fig.axes[1].get_lines()) == 2
+    two = {"a": [1, 2], "b": [1, 1]}
+    fig = vt.plot_cost([1, 2], two, two, two)
+    assert len(fig.axes) == 3 and all(len(ax.get_lines()) == 2 for ax in fig.axes)
+    fig = vt.plot_window_sweep([2, 4, 6, 8], [0.9, 1.1, 0.05, 0.04], 5)
+    assert len(fig.axes[0].patches) == 4
+    assert [p.get_height() for p in fig.axes[0].patches] == [0.9, 1.1, 0.05, 0.04]
     fig = vt.plot_randomized([1, 4], np.array([0.2, 0.1]), 0.15, "fixed")
     assert len(fig.axes[0].get_lines()) == 3

@@ -3,7 +3,7 @@ back the gradient flows (the runs themselves: rnnlib.experiments.run_adding)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -20,17 +20,19 @@ from .style import COLORS, use_course_style
 # figures
 # ---------------------------------------------------------------------------
 def plot_adding_example(xs: np.ndarray, target: float) -> Figure:
-    """One sequence of the adding problem: values u_t as bars, the two marked steps
-    highlighted, and the target (their sum)."""
+    """One sequence of the adding problem: the values x_(t,1) as bars, the two marked
+    steps t1, t2 (marker x_(t,2) = 1) highlighted, and the target (their sum)."""
     use_course_style()
     T = xs.shape[0]
     t = np.arange(1, T + 1)
     marked = xs[:, 1] > 0
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.bar(t, xs[:, 0], color=COLORS["x"], alpha=0.35, label="value $u_t$")
-    ax.bar(t[marked], xs[marked, 0], color=COLORS["x"], label="marked ($m_t = 1$)")
+    ax.bar(t, xs[:, 0], color=COLORS["x"], alpha=0.35, label="value $x_{t,1}$")
+    ax.bar(t[marked], xs[marked, 0], color=COLORS["x"], label="marked ($x_{t,2} = 1$)")
+    for name, tm in zip(("$t_1$", "$t_2$"), t[marked], strict=True):
+        ax.text(tm, xs[tm - 1, 0] + 0.03, name, ha="center", va="bottom", fontsize=12)
     ax.axvline(T / 2 + 0.5, color=COLORS["bound"], ls=":", lw=1.5)
-    ax.set(xlabel="time step t", ylabel="$u_t$", ylim=(0, 1.15))
+    ax.set(xlabel="time step t", ylabel="$x_{t,1}$", ylim=(0, 1.25))
     ax.xaxis.set_major_locator(MaxNLocator(10, integer=True))
     ax.set_title(f"target = sum of the two marked values = {float(target):.3f}", fontsize=13)
     ax.legend(loc="upper right", ncols=2)
@@ -89,6 +91,33 @@ def plot_test_mse(
     if title:
         ax.set_title(title, fontsize=13)
     ax.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_coefficients(
+    steps: Sequence[int],
+    first: ArrayLike,
+    second: ArrayLike,
+    test_ratio: ArrayLike,
+    T: int,
+    budget: int | None = None,
+) -> Figure:
+    """What a network knows during training: the coefficients of x_(t1,1) and x_(t2,1)
+    in a least-squares fit of its predictions (rnnlib.experiments.adding_coefficients)
+    and its test MSE / baseline, against the number of training steps; a dotted line at
+    ``budget`` steps if given."""
+    use_course_style()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    ax.plot(steps, first, "o-", ms=4, color=COLORS["x"], label=r"coefficient of $x_{t_1,1}$")
+    ax.plot(steps, second, "s-", ms=4, color=COLORS["h"], label=r"coefficient of $x_{t_2,1}$")
+    ax.plot(steps, test_ratio, "--", color=COLORS["bound"], label="test MSE / baseline")
+    ax.axhline(1.0, color=COLORS["bound"], lw=0.8)
+    if budget is not None:
+        ax.axvline(budget, color=COLORS["bound"], ls=":", lw=1.5)
+        ax.text(budget, 1.25, f" {budget} steps", va="top", color=COLORS["bound"])
+    ax.set(xlabel="training steps", ylabel="coefficient or ratio", ylim=(-0.1, 1.3))
+    ax.set_title(f"what the vanilla tanh RNN uses, T = {T}", fontsize=13)
+    ax.legend(loc="center left")
     return fig
 
 

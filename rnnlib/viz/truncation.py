@@ -117,21 +117,70 @@ def plot_errors(
 
 
 def plot_cost(
-    Ts: ArrayLike, times: Mapping[str, ArrayLike], peaks: Mapping[str, ArrayLike]
+    Ts: ArrayLike,
+    per_update: Mapping[str, ArrayLike],
+    total: Mapping[str, ArrayLike],
+    peaks: Mapping[str, ArrayLike],
 ) -> Figure:
-    """Time and peak memory against T; times and peaks: {label: values}."""
+    """Three panels against T: time per update, time for the whole sequence, peak
+    memory. Each argument after Ts is {label: values in seconds or bytes}."""
     use_course_style()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4))
     colors = [COLORS["loss"], COLORS["grad"]]
-    for (label, t), c in zip(times.items(), colors, strict=False):
-        ax1.plot(Ts, 1e3 * np.asarray(t), "o-", color=c, label=label)
-    for (label, m), c in zip(peaks.items(), colors, strict=False):
-        ax2.plot(Ts, np.asarray(m) / 2**20, "o-", color=c, label=label)
-    ax1.set(xlabel="sequence length T", ylabel="time (ms)", title="time")
-    ax2.set(xlabel="sequence length T", ylabel="peak memory (MiB)", title="memory")
-    ax1.set_ylim(bottom=0)
-    ax2.set_ylim(bottom=0)
-    ax2.legend()
+    panels = [
+        (per_update, 1e3, "time per update (ms)", "per update"),
+        (total, 1e3, "time for all T steps (ms)", "whole sequence"),
+        (peaks, 2.0**-20, "peak memory (MiB)", "memory"),
+    ]
+    for ax, (values, scale, ylabel, title) in zip(axes, panels, strict=True):
+        for (label, v), c in zip(values.items(), colors, strict=False):
+            ax.plot(Ts, scale * np.asarray(v), "o-", color=c, label=label)
+        ax.set(xlabel="sequence length T", ylabel=ylabel, title=title)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    axes[0].legend(loc="upper left")
+    return fig
+
+
+def plot_window_sweep(ks: ArrayLike, ratios: ArrayLike, delay: int) -> Figure:
+    """Test loss / chance of networks trained with truncation every k steps on a delayed
+    echo, one bar per k (evenly spaced), with the delay marked: below it no loss's
+    window spans the dependency."""
+    use_course_style()
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    ks, ratios = np.asarray(ks), np.asarray(ratios)
+    x = np.arange(len(ks))
+    short = ks < delay
+    ax.bar(
+        x[short],
+        ratios[short],
+        width=0.6,
+        color=COLORS["bound"],
+        alpha=0.6,
+        label="window shorter than the delay",
+    )
+    ax.bar(
+        x[~short],
+        ratios[~short],
+        width=0.6,
+        color=COLORS["grad"],
+        label="window at least the delay",
+    )
+    for xi, r in zip(x, ratios, strict=True):
+        ax.text(xi, r + 0.03, f"{r:.2f}", ha="center", va="bottom", fontsize=12)
+    top = 1.25 * max(1.2, ratios.max())
+    ax.axhline(1.0, color=COLORS["loss"], ls="--", lw=1.5)
+    ax.text(len(ks) - 0.45, 1.02, "chance", color=COLORS["loss"], va="bottom", ha="right")
+    if short.any() and not short.all():
+        edge = x[short].max() + 0.5
+        ax.axvline(edge, color=COLORS["bound"], ls=":", lw=1.5)
+        ax.text(edge + 0.05, 0.97 * top, f"delay d = {delay}", va="top")
+    ax.set_xticks(x, [str(k) for k in ks])
+    ax.set_xlim(-0.6, len(ks) - 0.4)
+    ax.set_ylim(0, top)
+    ax.set(xlabel="detach every k steps", ylabel="test MSE / chance")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.15), fontsize=10)
+    ax.grid(axis="x", visible=False)
     return fig
 
 
@@ -150,6 +199,7 @@ def plot_randomized(ns: ArrayLike, errs: np.ndarray, fixed: float, fixed_label: 
         label=r"$\propto 1/\sqrt{n}$",
     )
     ax.axhline(fixed, color=COLORS["loss"], lw=2, label=fixed_label)
+    ax.yaxis.set_minor_formatter(plt.NullFormatter())  # decades only: fewer, larger labels
     ax.set_xlabel("number of randomized gradients averaged, n")
     ax.set_ylabel("relative error vs full")
     ax.legend(loc="lower left")
