@@ -92,7 +92,9 @@ def _check_gated(params):
     return p
 
 
-def gated_step_forward(x, h_prev, params):
+def gated_step_forward(
+    x: ArrayLike, h_prev: ArrayLike, params: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """One step of the gated cell. x (D,) or (B, D); h_prev (H,) or (B, H).
 
     u_t = sigmoid(W_xu x_t + W_hu h_{t-1} + b_u), c_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h),
@@ -122,7 +124,7 @@ def _step_back(dh, h_prev, u, c, W_hh, W_hu):
     return da_c, da_u, dh_prev
 
 
-def gated_step_backward(dh, cache):
+def gated_step_backward(dh: ArrayLike, cache: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Backward through one step of the gated cell, given dh = dL/dh_t (total).
 
     da_c = dh * u_t * (1 - c_t^2)                  (a_c = W_xh x_t + W_hh h_{t-1} + b_h)
@@ -132,7 +134,9 @@ def gated_step_backward(dh, cache):
     Returns a dict with da_c, da_u, W_xh, W_hh, b_h, W_xu, W_hu, b_u, dh_prev (batch
     rows summed in the weight gradients).
     """
-    if not isinstance(cache, dict) or not {"x", "h_prev", "u", "c", "W_hh", "W_hu"} <= set(cache):
+    if not isinstance(cache, Mapping) or not {"x", "h_prev", "u", "c", "W_hh", "W_hu"} <= set(
+        cache
+    ):
         raise TypeError(f"cache must be the dict of gated_step_forward, got {describe(cache)}")
     h_prev, u, c = cache["h_prev"], cache["u"], cache["c"]
     dh = as_float_array(dh, "dh")
