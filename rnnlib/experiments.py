@@ -6,8 +6,8 @@ rnnlib.gated) on fresh batches of the adding problem and measures its test MSE
 (y_T - y*)^2 at the last step; ``adding_coefficients`` regresses its prediction on the
 two marked values; ``gradient_flow`` measures ||dh_T/dh_k||_2 for it. ``run_echo``
 trains a tanh RNN on ``rnnlib.delayed_echo`` with the hidden state detached every k
-steps. ``measure_cost`` times several computations in turns and records their peak
-memory.
+steps. ``measure_cost`` times several computations in turns (processor time) and records
+their peak memory.
 """
 
 from __future__ import annotations
@@ -193,18 +193,18 @@ def run_echo(
 def measure_cost(calls: Mapping[str, Callable[[], Any]], repeat: int = 5) -> dict[str, tuple]:
     """{label: (seconds, peak bytes)} for each computation calls[label]().
 
-    seconds is the best wall-clock time of ``repeat`` calls; the calls take turns (one
-    of each per round), so that a busy moment of the machine slows every computation
-    alike instead of one of them. peak is the largest memory that one call allocates
-    at a time (Python's tracemalloc).
+    seconds is the best of ``repeat`` calls in processor time (time.process_time: the
+    time this process computed, which other programs running on the machine hardly
+    change, unlike wall-clock time); the calls take turns, one of each per round. peak
+    is the largest memory that one call allocates at a time (Python's tracemalloc).
     """
     repeat = check_positive_int(repeat, "repeat")
     best = dict.fromkeys(calls, np.inf)
     for _ in range(repeat):
         for label, fn in calls.items():
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             fn()
-            best[label] = min(best[label], time.perf_counter() - t0)
+            best[label] = min(best[label], time.process_time() - t0)
     peaks = {}
     for label, fn in calls.items():
         tracemalloc.start()

@@ -50,19 +50,27 @@ def test_adding_predict_is_the_last_output():
         ex.adding_predict(run["params"], "lstm", xs)
 
 
-def test_measure_cost_takes_turns_and_reports_best_time_and_peak_memory():
+def test_measure_cost_takes_turns_and_reports_processor_time_and_peak_memory():
     calls = []
 
     def work(label, seconds, n):
         calls.append(label)
-        time.sleep(seconds)
+        t0 = time.process_time()
+        while time.process_time() - t0 < seconds:  # computes for that much processor time
+            pass
         return np.ones(n)
 
     cost = ex.measure_cost(
         {"a": lambda: work("a", 0.01, 100_000), "b": lambda: work("b", 0.002, 10)}, repeat=2
     )
     assert calls == ["a", "b", "a", "b", "a", "b"]  # rounds of one call each, then traced
-    assert cost["a"][0] >= 0.01 and cost["b"][0] >= 0.002  # lower bounds: sleep is not early
+    assert cost["a"][0] >= 0.01 and cost["b"][0] >= 0.002
+    assert cost["b"][0] < cost["a"][0]
+
+    def idle():
+        time.sleep(0.02)  # waiting is not computing: processor time stays near 0
+
+    assert ex.measure_cost({"idle": idle}, repeat=1)["idle"][0] < 0.01
     assert 100_000 * 8 <= cost["a"][1] < 10 * 100_000 * 8  # the array of ones dominates
     assert cost["b"][1] < 100_000
     with pytest.raises(ValueError, match="repeat"):

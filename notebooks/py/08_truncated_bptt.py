@@ -427,9 +427,10 @@ for k1, k2 in [(50, 50), (10, 50), (40, 40)]:  # 40 does not divide 300
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Measured: per update, per sequence, memory
 #
-# $B = 4$ sequences, $H = 16$, detaching every 50 steps, against full BPTT. The two take
-# turns (best of 5 runs each), so a busy machine slows both alike; times still differ from
-# run to run and machine to machine.
+# $B = 4$ sequences, $H = 16$, detaching every 50 steps, against full BPTT: the best of 5
+# runs each, taking turns, in processor time (the time the computation itself ran, which
+# other programs on a shared machine hardly change). Times still differ from machine to
+# machine.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 Ts = [200, 400, 800, 1600]
@@ -484,7 +485,7 @@ plt.show()
 # * **The whole sequence** takes time in proportion to $T$ for both: the window computes
 #   the same steps, plus a fixed cost per pass (each pass calls `forward`, `mse` and
 #   `bptt`, which check inputs and allocate arrays), paid $T/50$ times. That is why the
-#   window can take longer in total; by how much depends on the machine and its load.
+#   window can take longer in total; by how much depends on the machine and the sizes.
 
 # %% slideshow={"slide_type": "fragment"}
 full_mem, win_mem = np.array(peak["full BPTT"]), np.array(peak["detach every 50"])
