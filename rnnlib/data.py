@@ -48,8 +48,13 @@ def adding_marked_values(xs: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     if xs.ndim != 3 or xs.shape[2] != 2:
         raise ValueError(f"xs must be adding-problem inputs of shape (T, B, 2), got {xs.shape}")
     marked = xs[:, :, 1] > 0
-    if not np.all(marked.sum(axis=0) == 2):
-        raise ValueError("xs must mark exactly two steps of every sequence (x_(t,2) = 1)")
+    counts = marked.sum(axis=0)
+    if not np.all(counts == 2):
+        b = int(np.flatnonzero(counts != 2)[0])
+        raise ValueError(
+            "xs must mark exactly two steps of every sequence (x_(t,2) = 1), got "
+            f"{int(counts[b])} marked steps in sequence {b}"
+        )
     t1 = np.argmax(marked, axis=0)  # index t1 - 1 of the first marked step
     t2 = xs.shape[0] - 1 - np.argmax(marked[::-1], axis=0)  # and of the last
     b = np.arange(xs.shape[1])

@@ -517,6 +517,22 @@ ROWS = [
     ),
     # --- tasks --------------------------------------------------------------------------------
     row("adding_problem", lambda: R.adding_problem(1, 4), ValueError, "T >= 2", "T = 1"),
+    row(
+        "adding_marked_values",
+        lambda: R.adding_marked_values(np.zeros((5, 4, 1))),
+        ValueError,
+        "xs",
+        "(T, B, 2)",
+        "(5, 4, 1)",
+    ),
+    row(
+        "adding_marked_values",
+        lambda: R.adding_marked_values(np.zeros((5, 4, 2))),
+        ValueError,
+        "xs",
+        "exactly two",
+        "0 marked steps in sequence 0",
+    ),
     row("adding_problem", lambda: R.adding_problem(5, 4, seed=1.5), TypeError, "seed", "1.5"),
     row(
         "delayed_echo",
