@@ -174,6 +174,9 @@ assert np.isclose(lost, 0.9)
 # the last pass, so it reaches steps 9 and 10 only; $L_8$ is carried by the pass at 8,
 # which stops at 4, so it reaches steps 5 to 8.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Three reach matrices
+
 # %% slideshow={"slide_type": "fragment"}
 configs = [None, 4, (3, 5)]
 fig = vt.plot_reach(10, configs)
@@ -325,8 +328,10 @@ print(
 fig = vt.plot_window_sweep(windows, [ratio[k] for k in windows], d)
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Within this budget and for this seed, windows shorter than the delay stay at chance
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Within this budget, for this seed
+#
+# Windows shorter than the delay stay at chance
 # (within 10 % of it, or above), windows at least as long learn the echo (below 10 % of
 # chance). A short window's gradient has no term linking $L_u$ to $x_{u-d}$: whatever
 # such a network learns about the echo, it learns by accident, when what its shared
@@ -432,7 +437,7 @@ for k1, k2 in [(50, 50), (10, 50), (40, 40)]:  # 40 does not divide 300
 # other programs on a shared machine hardly change). Times still differ from machine to
 # machine.
 
-# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+# %% slideshow={"slide_type": "fragment"}
 Ts = [200, 400, 800, 1600]
 names = ["full BPTT", "detach every 50"]
 per_update, total, peak = ({n: [] for n in names} for _ in range(3))
@@ -448,27 +453,18 @@ for T_cost in Ts:
         total[n].append(cost[n][0])
         per_update[n].append(cost[n][0] / updates)
         peak[n].append(cost[n][1])
-print(
-    table(
-        [
-            [str(T_c)]
-            + [1e3 * total[n][i] for n in names]
-            + [1e3 * per_update[n][i] for n in names]
-            + [peak[n][i] / 2**20 for n in names]
-            for i, T_c in enumerate(Ts)
-        ],
-        [
-            "T",
-            "full ms",
-            "window ms",
-            "full ms/update",
-            "window ms/update",
-            "full MiB",
-            "window MiB",
-        ],
-        digits=3,
-    )
-)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The numbers
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+rows = [
+    [str(T_c), *(1e3 * total[n][i] for n in names), 1e3 * per_update[names[1]][i]]
+    + [peak[n][i] / 2**20 for n in names]
+    for i, T_c in enumerate(Ts)
+]
+headers = ["T", "full ms", "window ms", "window ms/update", "full MiB", "window MiB"]
+print(table(rows, headers, digits=3))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The cost, plotted
@@ -497,6 +493,12 @@ slower = per_update["full BPTT"][-1] / per_update["detach every 50"][-1]
 assert slower > 4  # per update: T = 1600 steps against 50 (a ratio near 32 minus fixed costs)
 print(f"T grew {growth:.0f}x: full-BPTT memory grew in proportion, the window's stayed flat")
 print("per update, full BPTT at T = 1600 took more than 4 times as long as one window")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The fixed cost of one pass
+#
+# One call on a single step is almost all fixed cost; one call on 50 steps is one pass of
+# the window.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 x1, t1 = rnnlib.sine_next_step(1, 4, seed=2)
@@ -590,7 +592,9 @@ assert err_rand[-1] < err_fixed / 5
 fig = vt.plot_randomized(ns, err_rand, err_fixed, "detach every 5 steps (bias)")
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Variance instead of bias
+#
 # Averaging more fixed-truncation gradients never helps: they are all the same number.
 # Randomized truncation pays with **variance** instead (one draw is worse than fixed
 # truncation) and the variance grows with $p^{-n}$ along long paths, so it is used with

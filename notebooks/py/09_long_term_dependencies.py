@@ -156,6 +156,9 @@ print("within 300 steps: learned at T = 5, 10;  at the baseline at T = 20, 40")
 # its gradient vanishes less: the network learns to carry the recent value first and the
 # early one later.
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The coefficients during training, $T = 20$
+
 # %% slideshow={"slide_type": "fragment"}
 steps = sorted(long20["checkpoints"])
 coefs = [adding_coefficients(long20["checkpoints"][n], "tanh", xs_test20) for n in steps]
@@ -367,7 +370,9 @@ print(
     )
 )
 
-# %% [markdown] slideshow={"slide_type": "fragment"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Reading the fits
+#
 # The tanh networks, with or without clipping, and the unclipped IRNN answer about the
 # mean: $a$ and $b$ near 0. The gated cell has both coefficients near 1. The clipped
 # IRNN, for this seed, uses the *early* value more than the recent one: a partial
@@ -395,6 +400,11 @@ flows = {
 }
 fig = lt.plot_gradient_flow(flows)
 plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The numbers behind the curves
+
+# %% slideshow={"slide_type": "fragment"}
 print(
     table(
         [[name, f[30], f[20], f[0]] for name, f in flows.items()],
@@ -593,7 +603,8 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 # [← 08 · Truncated BPTT](08_truncated_bptt.ipynb) | [Index](00_start_here.ipynb) | [10 · A character language model →](10_character_language_model.ipynb)
 #
 # Gated cells: this notebook's one-gate cell is where the course covers them. LSTM and GRU
-# proper are in [d2l.ai, chapter "Modern Recurrent Neural Networks"](https://d2l.ai/chapter_recurrent-modern/index.html).
+# proper: the chapter "Modern Recurrent Neural Networks" of *Dive into Deep Learning*
+# (d2l.ai).
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["answers"]
 # **Answers.**
