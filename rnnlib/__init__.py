@@ -18,7 +18,7 @@ from .data import (
 )
 from .gradcheck import GradCheck, grad_check, numerical_gradient, rel_error
 from .jacobians import gradient_bound, jacobian_norms, jacobian_product, recurrent_jacobians
-from .losses import LOSSES, log_softmax, mse, sigmoid_bce, softmax, softmax_ce
+from .losses import LOSSES, log_softmax, mse, sigmoid_bce, sigmoid_mse, softmax, softmax_ce
 from .optim import OPTIMIZERS, SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop, make_optimizer
 from .params import SCHEMES, copy_params, init_params, sigma_max, spectral_radius
 from .rnn import (
@@ -65,6 +65,7 @@ __all__ = [
     "LOSSES",
     "mse",
     "sigmoid_bce",
+    "sigmoid_mse",
     "softmax_ce",
     "softmax",
     "log_softmax",

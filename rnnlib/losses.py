@@ -293,4 +293,26 @@ def softmax_ce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[fl
     return float(loss), b.finish(d.reshape(Tn, B, O))
 
 
-LOSSES: dict[str, Callable] = {"mse": mse, "sigmoid_bce": sigmoid_bce, "softmax_ce": softmax_ce}
+def sigmoid_mse(
+    ys: ArrayLike, targets: ArrayLike, mask: Mask = None, form: str = "mean"
+) -> tuple[float, np.ndarray]:
+    """Sigmoid output p_t = sigma(y_t) with squared error, on the logits.
+
+    The loss is ``mse`` of the predictions p_t (same ``form`` and ``mask``). Unlike the
+    pairs sigmoid + BCE and softmax + CE, the output's derivative does not cancel:
+    dL/dy_t = dL/dp_t * sigma'(y_t) = dL/dp_t * p_t (1 - p_t), e.g.
+    (2/T)(p_t - target_t) p_t (1 - p_t) for the mean form of one sequence.
+    ys (T, B, O) or (T, O); targets of the same shape. Returns (L, dL/dys).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = sigmoid(as_float_array(ys, "ys"))
+    loss, dps = mse(p, targets, mask, form)
+    return loss, dps * p * (1 - p)
+
+
+LOSSES: dict[str, Callable] = {
+    "mse": mse,
+    "sigmoid_bce": sigmoid_bce,
+    "sigmoid_mse": sigmoid_mse,
+    "softmax_ce": softmax_ce,
+}

@@ -505,7 +505,7 @@ def test_bad_training_arguments(p, xs):
     with pytest.raises(
         ValueError,
         match=r"loss must be a callable or one of mse, sigmoid_bce, "
-        r"softmax_ce; got 'l2'",
+        r"sigmoid_mse, softmax_ce; got 'l2'",
     ):
         rnnlib.train(p, data, "l2", rnnlib.SGD(0.1), 3)
     with pytest.raises(ValueError, match=r"steps must be a positive integer \(>= 1\), got 0"):

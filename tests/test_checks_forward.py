@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from rnnlib.checks.forward import check_forward_loop, check_step_forward
 
@@ -42,8 +43,29 @@ def test_step_names_the_wrong_entry():
 
 
 def test_step_reports_exceptions_without_raising():
-    r = check_step_forward(lambda x, h, p: p["W_xh"] @ h, quiet=True)
+    r = check_step_forward(lambda x, h, p: p["W_xh"] @ h @ p["W_hy"], quiet=True)
     assert not r.passed and "raised ValueError" in r.messages[0]
+    assert "It was given x (3,), h_prev (3,)" in r.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("student", "words"),
+    [
+        (lambda x, h, p: np.tanh(p["W_xh"] @ x + h @ p["W_hh"] + p["b_h"]), "W_hh^T h_{t-1}"),
+        (lambda x, h, p: np.tanh(x @ p["W_xh"] + p["W_hh"] @ h + p["b_h"]), "W_xh^T x_t"),
+        (lambda x, h, p: p["W_xh"] @ x + p["W_hh"] @ h + p["b_h"], "pre-activation"),
+        (lambda x, h, p: np.tanh(p["W_xh"] @ x + p["W_hh"] @ h), "bias b_h is missing"),
+        (lambda x, h, p: np.tanh(p["W_xh"] @ x + p["b_h"]), "recurrent term"),
+    ],
+)
+def test_step_names_each_taught_mistake(student, words):
+    r = check_step_forward(student, quiet=True)
+    assert not r.passed and words in r.messages[0]
+
+
+def test_step_wrong_shape_says_which_and_why():
+    r = check_step_forward(lambda x, h, p: step(x, h, p)[:, None], quiet=True)
+    assert "shape (3, 1), expected (3,): h_t has the shape of h_(t-1)" in r.messages[0]
 
 
 def test_loop_correct():
@@ -69,6 +91,38 @@ def test_loop_wrong_h0_is_step_0_and_wrong_outputs_are_named():
 
     r = check_forward_loop(no_bias_y, quiet=True)
     assert "ys (y_t): first wrong at time step t = 1" in r.messages[0]
+
+
+def test_loop_names_each_taught_mistake():
+    def not_carried(xs, h0, p):
+        hs = np.array([h0] + [step(x, h0, p) for x in xs])
+        return hs, hs[1:] @ p["W_hy"].T + p["b_y"]
+
+    r = check_forward_loop(not_carried, quiet=True)
+    assert "first wrong at time step t = 2" in r.messages[0]
+    assert "The state is not carried" in r.messages[0]
+
+    def y_from_h_prev(xs, h0, p):
+        hs, _ = loop(xs, h0, p)
+        return hs, hs[:-1] @ p["W_hy"].T + p["b_y"]
+
+    r = check_forward_loop(y_from_h_prev, quiet=True)
+    assert "ys (y_t): first wrong at time step t = 1" in r.messages[0]
+    assert "Off by one in time" in r.messages[0]
+
+
+def test_loop_wrong_shapes_say_which_and_why():
+    r = check_forward_loop(
+        lambda xs, h0, p: (loop(xs, h0, p)[0][1:], loop(xs, h0, p)[1]), quiet=True
+    )
+    assert "shape (5, 3), expected (6, 3): hs holds h_0, h_1, ..., h_T" in r.messages[0]
+
+    def y_for_every_state(xs, h0, p):
+        hs, _ = loop(xs, h0, p)
+        return hs, hs @ p["W_hy"].T + p["b_y"]
+
+    r = check_forward_loop(y_for_every_state, quiet=True)
+    assert "(no output for h_0)" in r.messages[0]
 
 
 def test_loop_wrong_return_type():

@@ -46,6 +46,23 @@ def test_sigmoid_bce_value_is_the_formula():
     np.testing.assert_allclose(dys, (p - BITS) / B, rtol=1e-12)
 
 
+def test_sigmoid_mse_is_the_formula_and_keeps_the_derivative():
+    p = sig(YS)
+    loss, dys = rnnlib.sigmoid_mse(YS, BITS)
+    assert loss == pytest.approx(np.sum((p - BITS) ** 2) / (T * B), rel=1e-12)
+    np.testing.assert_allclose(dys, 2 / (T * B) * (p - BITS) * p * (1 - p), rtol=1e-12)
+    loss, dys = rnnlib.sigmoid_mse(YS, BITS, form="half_sum", mask="last")
+    assert loss == pytest.approx(0.5 * np.sum((p[-1] - BITS[-1]) ** 2) / B, rel=1e-12)
+    assert np.all(dys[:-1] == 0)
+    for form in ("mean", "half_sum"):  # against central differences, one sequence
+        y = YS[:, 0].copy()
+        num = fd_grad(lambda y=y, form=form: rnnlib.sigmoid_mse(y, BITS[:, 0], form=form)[0], y)
+        assert rel_err(rnnlib.sigmoid_mse(y, BITS[:, 0], form=form)[1], num) < 1e-7
+    # huge logits: finite loss, the gradient vanishes (the output has saturated)
+    loss, dys = rnnlib.sigmoid_mse(np.array([[-1000.0], [1000.0]]), np.array([[1.0], [0.0]]))
+    assert loss == pytest.approx(1.0) and np.all(np.abs(dys) < 1e-300)
+
+
 def test_softmax_ce_value_is_the_formula():
     e = np.exp(YS)
     p = e / e.sum(axis=-1, keepdims=True)
@@ -195,6 +212,7 @@ def test_losses_registry():
     assert {
         "mse": rnnlib.mse,
         "sigmoid_bce": rnnlib.sigmoid_bce,
+        "sigmoid_mse": rnnlib.sigmoid_mse,
         "softmax_ce": rnnlib.softmax_ce,
     } == rnnlib.LOSSES
 

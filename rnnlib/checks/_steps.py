@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import describe_difference, run_student  # noqa: F401  (re-exported)
+from .framework import describe_difference, diagnose, run_student  # noqa: F401  (re-exported)
 
 RTOL, ATOL = 1e-6, 1e-9
 
 
-def first_wrong_step(label, got, expected, first_t=1, *, backward=False):
+def first_wrong_step(label, got, expected, first_t=1, *, backward=False, mistakes=(), why=None):
     """None if got matches expected (arrays whose axis 0 is time), else a message.
 
     Index 0 of the arrays is time step ``first_t``. The message names the first wrong
     step in the order the computation runs: increasing t for a forward pass, decreasing
     t (from T down) for a backward pass (``backward=True``), because every later step
-    inherits the error and the first one is where the bug is.
+    inherits the error and the first one is where the bug is. ``mistakes`` and ``why``
+    are those of ``describe_difference``: the hint of a known mistake that ``got``
+    reproduces, and why ``expected`` has its shape.
     """
-    msg = describe_difference(label, got, expected)
+    msg = describe_difference(label, got, expected, mistakes=mistakes, why=why)
     if msg is None:
         return None
     try:
@@ -39,7 +41,8 @@ def first_wrong_step(label, got, expected, first_t=1, *, backward=False):
         note = f" (BPTT runs from t = T down: the steps after t = {t} are right)"
     elif not backward and i > 0:
         note = f" (the steps before t = {t} are right)"
+    hint = diagnose(g, mistakes, RTOL, ATOL)
     return (
         f"{label}: first wrong at time step t = {t}, entry [{j}]: got "
         f"{g[i].ravel()[j]:.6g}, expected {e[i].ravel()[j]:.6g}{note}"
-    )
+    ) + (f". {hint}" if hint else "")

@@ -4,6 +4,10 @@ Student functions use the column-vector notation of the course for one sequence:
 
     rnn_step(x, h_prev, params)  -> h      h = tanh(W_xh x + W_hh h_prev + b_h)
     rnn_forward(xs, h0, params)  -> (hs, ys)   hs (T+1, H) with hs[0] = h0, ys (T, O)
+
+A wrong answer is compared with what the taught mistakes give (a transposed weight, the
+tanh or the bias forgotten, the state not carried from step to step, y_t read from
+h_{t-1}) and, when it reproduces one, the message says so in words.
 """
 
 from __future__ import annotations
@@ -13,14 +17,34 @@ import numpy as np
 from .. import rnn
 from ..params import init_params
 from ._steps import first_wrong_step, run_student
-from .framework import CheckResult, describe_difference
+from .framework import CheckResult, describe_difference, mistakes_for
+
+W_HH_TRANSPOSED = (
+    "You used W_hh^T h_{t-1} (for a 1-D h_prev, h_prev @ W_hh is that); the recurrence is "
+    "W_hh h_{t-1}: row i of W_hh holds what unit i of h_t takes from each unit of h_{t-1}"
+)
+W_XH_TRANSPOSED = (
+    "You used W_xh^T x_t; the recurrence is W_xh x_t: W_xh is (H, D), one row per hidden unit"
+)
+NO_TANH = "You returned z_t, the pre-activation: h_t = tanh(z_t)"
+NO_BIAS = "The bias b_h is missing from z_t = W_xh x_t + W_hh h_{t-1} + b_h"
+NO_RECURRENCE = "The recurrent term W_hh h_{t-1} is missing: without it the step has no memory"
+STATE_NOT_CARRIED = (
+    "The state is not carried: step t must start from h_{t-1}, the state just computed "
+    "(hs[t-1]), not from h_0"
+)
+Y_FROM_H_PREV = (
+    "Off by one in time: y_t = W_hy h_t + b_y reads h_t = hs[t], the state after x_t; the "
+    "outputs come from hs[1:], not hs[:-1]"
+)
 
 
 def _cases_step():
-    """(x, h_prev, params) triples of different sizes, with non-zero biases."""
+    """(x, h_prev, params) triples of different sizes, with non-zero biases. The first
+    has D = H, so that a transposed W_xh gives a wrong value rather than a shape error."""
     rng = np.random.default_rng(1)
     cases = []
-    for D, H, O in [(3, 4, 2), (2, 3, 1)]:
+    for D, H, O in [(3, 3, 2), (2, 4, 1)]:
         p = init_params(D, H, O, seed=D + H, scheme="xavier")
         p["b_h"] = rng.normal(0, 0.5, H)
         p["b_y"] = rng.normal(0, 0.5, O)
@@ -28,20 +52,38 @@ def _cases_step():
     return cases
 
 
+def _step_mistakes(x, h_prev, p):
+    W_xh, W_hh, b_h = p["W_xh"], p["W_hh"], p["b_h"]
+    return mistakes_for(
+        (lambda: np.tanh(W_xh @ x + W_hh.T @ h_prev + b_h), W_HH_TRANSPOSED),
+        (lambda: np.tanh(W_xh.T @ x + W_hh @ h_prev + b_h), W_XH_TRANSPOSED),
+        (lambda: W_xh @ x + W_hh @ h_prev + b_h, NO_TANH),
+        (lambda: np.tanh(W_xh @ x + W_hh @ h_prev), NO_BIAS),
+        (lambda: np.tanh(W_xh @ x + b_h), NO_RECURRENCE),
+    )
+
+
 def check_step_forward(rnn_step, quiet=False) -> CheckResult:
     """Compare rnn_step(x, h_prev, params) -> h_t with rnnlib.step_forward (tanh).
 
-    A wrong answer names the entry of h_t that differs (and by how much).
+    A wrong answer names the entry of h_t that differs (and by how much), and the taught
+    mistake it reproduces, if any.
     """
     result = CheckResult("one forward step h_t", True)
     for n, (x, h_prev, p) in enumerate(_cases_step(), start=1):
-        ok, got = run_student(result, n, rnn_step, x.copy(), h_prev.copy(), p)
+        inputs = {"x": x, "h_prev": h_prev, **p}
+        ok, got = run_student(result, n, rnn_step, x.copy(), h_prev.copy(), p, inputs=inputs)
         if not ok:
             break
-        msg = describe_difference("h_t", got, rnn.step_forward(x, h_prev, p)[0])
-        if msg is not None:
-            result.passed = False
-            result.messages.append(f"case {n} (D = {len(x)}, H = {len(h_prev)}): {msg}")
+        H = len(h_prev)
+        msg = describe_difference(
+            "h_t",
+            got,
+            rnn.step_forward(x, h_prev, p)[0],
+            mistakes=_step_mistakes(x, h_prev, p),
+            why=f"h_t has the shape of h_(t-1), (H,) = ({H},)",
+        )
+        if result.fail([f"case {n} (D = {len(x)}, H = {H}): {msg}"] if msg else []):
             break
     return result.report(quiet)
 
@@ -56,18 +98,40 @@ def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
     rng = np.random.default_rng(2)
     for n, (_, h0, p) in enumerate(_cases_step(), start=1):
         T = 4 + n
+        H, O = len(h0), p["W_hy"].shape[0]
         xs = rng.normal(size=(T, p["W_xh"].shape[1]))
         trace = rnn.forward(p, xs, h0)
-        ok, got = run_student(result, n, rnn_forward, xs.copy(), h0.copy(), p)
+        inputs = {"xs": xs, "h0": h0, **p}
+        ok, got = run_student(result, n, rnn_forward, xs.copy(), h0.copy(), p, inputs=inputs)
         if not ok:
             break
         if not isinstance(got, tuple) or len(got) != 2:
             msgs = [f"expected a tuple (hs, ys), got {type(got).__name__}"]
         else:
             hs, ys = got
-            msgs = [first_wrong_step("hs (h_t)", hs, trace.hs, 0)]
+            unrolled = np.array([h0] + [rnn.step_forward(x, h0, p)[0] for x in xs])
+            msgs = [
+                first_wrong_step(
+                    "hs (h_t)",
+                    hs,
+                    trace.hs,
+                    0,
+                    mistakes=[(unrolled, STATE_NOT_CARRIED)],
+                    why=f"hs holds h_0, h_1, ..., h_T: T + 1 = {T + 1} rows of H = {H}, h_0 first",
+                )
+            ]
             if msgs[0] is None:
-                msgs = [first_wrong_step("ys (y_t)", ys, trace.ys, 1)]
+                from_prev = trace.hs[:-1] @ p["W_hy"].T + p["b_y"]
+                msgs = [
+                    first_wrong_step(
+                        "ys (y_t)",
+                        ys,
+                        trace.ys,
+                        1,
+                        mistakes=[(from_prev, Y_FROM_H_PREV)],
+                        why=f"ys holds y_1, ..., y_T: T = {T} rows of O = {O} (no output for h_0)",
+                    )
+                ]
         if result.fail(f"case {n} (T = {T}): {m}" for m in msgs if m):
             break
     return result.report(quiet)

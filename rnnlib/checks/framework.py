@@ -9,6 +9,7 @@ wrong or unfinished answer, so a notebook always runs top to bottom; it returns 
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -87,6 +88,24 @@ def diagnose(
         if matches(got, value, rtol, atol):
             return hint
     return None
+
+
+def mistakes_for(*candidates: tuple[Callable[[], Any], str]) -> list[tuple[Any, str]]:
+    """(value, hint) pairs for ``diagnose`` from (compute, hint) pairs.
+
+    compute() returns what a function with that mistake would return for the case at
+    hand; a mistake that cannot even be computed for these inputs (a product whose
+    shapes only fit when D = H, say) is left out: the student's code fails on them too,
+    and ``run_student`` then lists the shapes.
+    """
+    pairs = []
+    for compute, hint in candidates:
+        try:
+            with np.errstate(all="ignore"):
+                pairs.append((compute(), hint))
+        except (ValueError, IndexError):
+            continue
+    return pairs
 
 
 def describe_difference(
@@ -194,6 +213,15 @@ def check(
     return result.report(quiet)
 
 
+def _plain(exc: Exception) -> str:
+    """numpy's message, with a mismatched matrix product said in words."""
+    text = str(exc)
+    m = re.search(r"matmul: Input operand 1 .* \(size (\d+) is different from (\d+)\)", text)
+    if m:
+        return f"a matrix product A @ B does not fit: A has {m[2]} columns but B has {m[1]} rows"
+    return text
+
+
 def run_student(
     result: CheckResult,
     n: int | str,
@@ -214,7 +242,7 @@ def run_student(
     except NotImplementedError:
         result.fail(["not implemented yet: replace the `raise NotImplementedError`"])
     except Exception as exc:  # report, never crash the notebook
-        message = f"case {n}: your function raised {type(exc).__name__}: {exc}"
+        message = f"case {n}: your function raised {type(exc).__name__}: {_plain(exc)}"
         if isinstance(exc, (ValueError, IndexError)) and inputs:
             message += (
                 f". It was given {describe_shapes(inputs)}: check that every product pairs "
