@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -51,3 +51,38 @@ def table(rows: Sequence[Sequence[Cell]], headers: Sequence[str], digits: int = 
     sep = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join([line, sep, *body])
+
+
+def side_by_side(blocks: Mapping[str, Cell], digits: int = 4, gap: int = 4) -> str:
+    """Matrices printed as matrices, next to each other, each under its label.
+
+    blocks: {label: array}. A matrix shows its rows and columns; a vector prints as a
+    column, as the course writes vectors; a number as itself, all with ``digits``
+    decimals. Rows are aligned at the top, so that "which side the factor goes on" can
+    be read off the printout.
+    """
+    digits = check_positive_int(digits, "digits")
+    gap = check_positive_int(gap, "gap")
+    if not isinstance(blocks, Mapping) or not blocks:
+        raise TypeError(
+            f"blocks must be a non-empty mapping {{label: array}}, got {describe(blocks)}"
+        )
+    rendered = []
+    for label, value in blocks.items():
+        arr = as_float_array(value, f"blocks[{label!r}]") + 0.0  # + 0.0: no "-0."
+        if arr.ndim > 2:
+            raise ValueError(
+                f"blocks[{label!r}] must be a number, a vector or a matrix, got shape {arr.shape}"
+            )
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        text = np.array2string(
+            arr, precision=digits, floatmode="fixed", suppress_small=True, separator=" "
+        )
+        lines = text.splitlines()
+        width = max(len(str(label)), *(len(line) for line in lines))
+        rendered.append([str(label).ljust(width), *(line.ljust(width) for line in lines)])
+    height = max(len(r) for r in rendered)
+    for r in rendered:
+        r.extend([" " * len(r[0])] * (height - len(r)))
+    return "\n".join((" " * gap).join(parts).rstrip() for parts in zip(*rendered, strict=True))

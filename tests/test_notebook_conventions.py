@@ -21,7 +21,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: the notebooks written to these conventions (all of them, once each is converted)
-CONVERTED = ["08_truncated_bptt", "09_long_term_dependencies", "10_character_language_model"]
+CONVERTED = [
+    "00_start_here",
+    "01_forward_and_unrolling",
+    "02_outputs_and_losses",
+    "03_bptt_by_hand",
+    "04_per_weight_gradients",
+    "08_truncated_bptt",
+    "09_long_term_dependencies",
+    "10_character_language_model",
+]
 CHECKED = [p for p in NOTEBOOKS if p.stem in CONVERTED]
 
 

@@ -38,3 +38,29 @@ def test_h0_parts_one_marker_per_step():
     line = fig.axes[0].lines[0]
     np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     assert "h_0" in fig.axes[0].get_title()
+
+
+def test_step_errors_one_line_per_initial_state():
+    from rnnlib.viz.gradients import plot_step_errors
+
+    fig = plot_step_errors({"h_0 = 0": [1.0, 0.1, 0.01], "learned": [1e-6, 1e-7, 1e-8]})
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1e-6, 1e-7, 1e-8])
+    with pytest.raises(TypeError, match="errors"):
+        plot_step_errors([1.0, 2.0])
+
+
+def test_step_size_sweep_log_log_with_the_tolerance():
+    from rnnlib.viz.gradients import plot_step_size_sweep
+
+    deltas = 10.0 ** np.arange(-8, 0)
+    fig = plot_step_size_sweep(deltas, {"a": deltas**2, "b": np.full(8, 0.1)}, tol=1e-7)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert len(ax.lines) == 3  # two curves and the tolerance
+    assert ax.lines[2].get_ydata()[0] == 1e-7
+    with pytest.raises(ValueError, match="one value per step"):
+        plot_step_size_sweep(deltas, {"a": [1.0]})
+    with pytest.raises(ValueError, match="positive"):
+        plot_step_size_sweep([0.0, 1.0], {"a": [1.0, 2.0]})

@@ -30,6 +30,9 @@ def test_loss_and_gradient_curves_match_formulas():
     assert np.allclose(mse_grad, y - 1.0)
     assert np.allclose(bce_grad, 1 / (1 + np.exp(-y)) - 1.0)
     assert np.allclose(ax1.lines[1].get_ydata(), np.log1p(np.exp(-y)))
+    sig = 1 / (1 + np.exp(-y))  # sigmoid + squared error keeps sigma'(y) = sig (1 - sig)
+    assert np.allclose(ax1.lines[2].get_ydata(), 0.5 * (sig - 1.0) ** 2)
+    assert np.allclose(ax2.lines[2].get_ydata(), (sig - 1.0) * sig * (1 - sig))
 
 
 @pytest.mark.parametrize("kwargs", [dict(target=2.0), dict(y_range=(1.0, -1.0))])

@@ -27,13 +27,14 @@
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How to use the course
 #
-# * Run `make lab` in the repository: it installs everything into `.venv` the first time
-#   and opens JupyterLab here.
-# * Work through the notebooks in order. Each one starts with what you will learn and how
-#   long it takes, and ends with questions to check your understanding.
-# * **Your turn** cells ask you to write a small function; the checker right after tells
-#   you exactly what is wrong. A reference solution follows in a collapsed cell: try first.
-# * Every notebook also works as a slide deck (see the README).
+# * `make lab` installs everything (the first time) and opens JupyterLab.
+# * Work through the notebooks in order; each ends with questions and answers.
+# * **Predict**: guess first; the answer waits in a collapsed cell (click its bar).
+# * **Your turn**: write a small function; the checker says what is wrong and, for the
+#   usual mistakes, why. A collapsed reference solution follows: try first.
+# * Where the source lecture notes are vague or slightly wrong, the notebook says so once
+#   and links [ERRATA.md](../ERRATA.md).
+# * Every notebook is also a slide deck (README).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Notation used everywhere
@@ -44,6 +45,7 @@
 #
 # * $x_t$ ($D$): the input at step $t$; $h_t$ ($H$): the hidden state, the network's memory;
 # * $y_t$ ($O$): the output logits; a prediction $\hat y_t$ applies an output activation;
+#   $y^\star_t$ is the target at step $t$;
 # * $W_{xh}$ ($H\times D$), $W_{hh}$ ($H\times H$), $W_{hy}$ ($O\times H$): the weights, shared by all steps;
 # * $b_h$ ($H$), $b_y$ ($O$): the biases.
 #
@@ -70,12 +72,15 @@ assert trace.hs.shape == (4, 3) and np.allclose(trace.hs[0], 0)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check the sliders
 #
-# Move the slider: the printed state should change. If you see text such as
-# `interactive(children=...` instead of a slider, the widget extension is not active:
-# restart JupyterLab with `make lab`.
+# Run the next cell, then move the slider: the printed state changes with it.
+#
+# Until a cell has run in this session, JupyterLab shows its widget as plain text, such
+# as `interactive(children=(FloatSlider(...`: that only means the cell has not run yet.
+# Run it (**Shift+Enter**, or **Run → Run All Cells**). If the text is still there after
+# the cell has run, the widget extension is not loaded: reload the browser tab, and if
+# that does not help, restart JupyterLab with `make lab`.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-# nbval-ignore-output: widget output is produced by the front end, not deterministic text
 from ipywidgets import FloatSlider, interact
 
 
@@ -92,8 +97,8 @@ def _smoke(scale):
 # |---|---|---|
 # | 01 | [Forward pass and unrolling](01_forward_and_unrolling.ipynb) | the recurrence, shapes, weight sharing, the unrolled graph |
 # | 02 | [Outputs and losses](02_outputs_and_losses.ipynb) | output activations, losses summed over time, $\partial L/\partial y_t$ |
-# | 03 | [BPTT by hand](03_bptt_by_hand.ipynb) | the worked examples with every number |
-# | 04 | [Per-weight gradients](04_per_weight_gradients.ipynb) | each parameter's gradient, summed over time, checked numerically |
+# | 03 | [BPTT by hand](03_bptt_by_hand.ipynb) | backpropagation recalled, a one-unit network on paper, the backward recursion derived, the worked examples |
+# | 04 | [Per-weight gradients](04_per_weight_gradients.ipynb) | each parameter's gradient and the input gradient, summed over time; gradient checks and when they mislead |
 # | 05 | [Training with gradient descent](05_training_with_gradient_descent.ipynb) | the update rule, learning rates, SGD to Adam |
 # | 06 | [Vanishing and exploding gradients](06_vanishing_and_exploding.ipynb) | products of Jacobians, the bound, the explorer |
 # | 07 | [Gradient clipping](07_gradient_clipping.ipynb) | clipping by norm and by value, the cliff |
@@ -103,8 +108,8 @@ def _smoke(scale):
 #
 # Next: [01 · Forward pass and unrolling](01_forward_and_unrolling.ipynb)
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** A lecture of about 90 minutes covers 01–04 (the forward pass and
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** A lecture of about 90 minutes covers 01–04 (the forward pass and
 # every gradient); a second covers 05–09 (training and what goes wrong over long
 # distances). The widgets in 01, 05, 06, 07 and 08 are the ones worth moving live.
-# Errata of the source notes: ERRATA.md in the repository.
+# The source notes' errata, with exact quotes: ERRATA.md in the repository.

@@ -20,20 +20,26 @@
 # * why $W_{hy}$ and $b_y$ get *local* gradients, while $W_{xh}$, $W_{hh}$ and $b_h$ collect one term per time step;
 # * how big each time step's term is, for a many-to-one and a many-to-many loss;
 # * that one term, written as an explicit chain-rule product of Jacobians, equals what BPTT computes;
-# * the gradient with respect to the initial state $h_0$;
-# * how to check every gradient against finite differences.
+# * the gradient with respect to the initial state $h_0$, and when learning $h_0$ pays;
+# * how to check every gradient against finite differences, and when that check misleads;
+# * to derive the gradient with respect to the inputs, and $\partial L/\partial W_{hh}$ as one product.
 #
-# *About 35 minutes.*
+# *About 50 minutes.*
 
 # %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 
 import rnnlib
-from rnnlib.checks.gradients import check_dW_hh, check_dW_xh
+from rnnlib.checks.gradients import check_dW_hh, check_input_gradients
 from rnnlib.report import table
 from rnnlib.viz import use_course_style
-from rnnlib.viz.gradients import plot_contribution_norms, plot_h0_gradient_parts
+from rnnlib.viz.gradients import (
+    plot_contribution_norms,
+    plot_h0_gradient_parts,
+    plot_step_errors,
+    plot_step_size_sweep,
+)
 
 use_course_style()
 
@@ -72,7 +78,6 @@ print("many-to-one loss:", round(loss_one, 4), "  many-to-many loss:", round(los
 # \frac{\partial L}{\partial b_y} = \sum_{t=1}^{T} \frac{\partial L}{\partial y_t}$$
 #
 # With a many-to-one loss, $\partial L/\partial y_t = 0$ for $t < T$: only the last term is left.
-# This is the case the lecture notes write out.
 
 # %% slideshow={"slide_type": "fragment"}
 dW_hy_last = np.outer(dys_one[-1], trace.hs[-1])  # dL/dy_T h_T^T
@@ -87,8 +92,9 @@ assert rnnlib.rel_error(dys_one[-1], g_one["b_y"]) < 1e-12
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Shared weights: one term per time step
 #
-# $W_{xh}$, $W_{hh}$ and $b_h$ are used at **every** step. With $\delta_t = \partial L/\partial z_t$
-# (the implementation notes' $dh_\text{raw}$), each use adds one term:
+# $W_{xh}$, $W_{hh}$ and $b_h$ are used at **every** step. With
+# $\delta_k = \partial L/\partial z_k = \frac{\partial L}{\partial h_k} \circ f'(z_k)$ (notebook 03),
+# each use adds one term:
 #
 # $$\frac{\partial L}{\partial W_{hh}} = \sum_{k=1}^{T} \underbrace{\delta_k\, h_{k-1}^\top}_{W_{hh}\text{ at time }k}, \qquad
 # \frac{\partial L}{\partial W_{xh}} = \sum_{k=1}^{T} \delta_k\, x_k^\top, \qquad
@@ -104,25 +110,6 @@ for name in ("W_xh", "W_hh", "b_h"):
     err = rnnlib.rel_error(terms_many[name].sum(axis=0), g_many[name])
     print(f"sum of the {name} terms vs bptt: {err:.1e}")
     assert err < 1e-12
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Where the factor $f'(z_t)$ goes
-#
-# For $\tanh$, $\delta_t = \dfrac{\partial L}{\partial h_t} \circ (1 - h_t^2)$: the derivative multiplies
-# $\partial L/\partial h_t$ **elementwise, before** the outer product:
-#
-# $$\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^{T} \Big[\frac{\partial L}{\partial h_t} \circ (1 - h_t^2)\Big]\, h_{t-1}^\top$$
-#
-# The detailed notes write $\sum_t \frac{\partial L}{\partial h_t} \cdot h_{t-1}^\top \cdot (1 - h_t^2)$, which
-# puts the factor after the outer product, where its shape does not fit. The same holds for $W_{xh}$ with $x_t^\top$.
-
-# %% slideshow={"slide_type": "fragment"}
-dh = g_many.dhs[1:]  # dL/dh_t for t = 1..T
-hs = trace.hs
-dW_hh = sum(np.outer(dh[t - 1] * (1 - hs[t] ** 2), hs[t - 1]) for t in range(1, T + 1))
-err = rnnlib.rel_error(dW_hh, g_many["W_hh"])
-print(f"sum_t [dL/dh_t * (1 - h_t^2)] h_(t-1)^T vs bptt: {err:.1e}")
-assert err < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How much does each time step contribute?
@@ -165,6 +152,8 @@ plt.show()
 # \qquad \frac{\partial h_j}{\partial h_{j-1}} = \operatorname{diag}(f'(z_j))\, W_{hh}$$
 #
 # `rnnlib.jacobian_product(params, trace, T, k)` multiplies the Jacobians: $\partial h_T / \partial h_k$.
+# This is the lecture notes' chain for "$W_{hh}$ at time $k$", which they write, as they say,
+# for a loss at the final step only ([ERRATA.md, entry 2](../ERRATA.md#erratum-2)).
 
 # %% slideshow={"slide_type": "fragment"}
 k = 3
@@ -197,49 +186,21 @@ print(f"sum of {T - k + 1} paths for k = {k} vs the BPTT term at k: rel. error {
 assert err < 1e-12
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### The Jacobian needs a diagonal
-#
-# The lecture notes write $\partial h_j/\partial h_{j-1} = \text{Activation}'(z_j) \cdot W_{hh}$.
-# Precisely it is $\operatorname{diag}(f'(z_j))\, W_{hh}$: row $i$ of $W_{hh}$ is scaled by $f'(z_j)_i$.
-# Scaling the columns instead, $W_{hh} \operatorname{diag}(f'(z_j))$, is a different matrix.
-# Finite differences of $h_j$ with respect to $h_{j-1}$ decide.
-
-# %% slideshow={"slide_type": "fragment"}
-j = 4
-J = rnnlib.recurrent_jacobians(params, trace)[j - 1]  # diag(f'(z_j)) W_hh
-x_j, h_prev = trace.xs[j - 1], trace.hs[j - 1].copy()
-J_num = np.stack(
-    [
-        rnnlib.numerical_gradient(
-            lambda i=i: rnnlib.step_forward(x_j, h_prev, params)[0][i], h_prev
-        )
-        for i in range(H)
-    ]
-)
-cols = params["W_hh"] @ np.diag(trace.dfs()[j - 1])  # columns scaled: wrong
-print(f"diag(f'(z_j)) W_hh vs finite differences: {rnnlib.rel_error(J, J_num):.1e}")
-print(f"W_hh diag(f'(z_j)) vs finite differences: {rnnlib.rel_error(cols, J_num):.1e}")
-assert rnnlib.rel_error(J, J_num) < 1e-8 and rnnlib.rel_error(cols, J_num) > 1e-2
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Every term carries the whole product
 #
-# For three steps the intuitive notes write
-#
-# $$\frac{\partial L}{\partial W} = \frac{\partial L}{\partial \hat y_2}\frac{\partial \hat y_2}{\partial h_2}\frac{\partial h_2}{\partial W} + \frac{\partial h_2}{\partial h_1}\frac{\partial h_1}{\partial W} + \frac{\partial h_1}{\partial h_0}\frac{\partial h_0}{\partial W}$$
-#
-# Precisely, with steps $1..3$, $h_0$ the initial state and $\partial^+ h_k/\partial W$ the use of $W$ at step $k$ alone:
+# For three steps, with $\partial^+ h_k/\partial W$ the use of $W$ at step $k$ alone (its
+# direct effect, with $h_{k-1}$ held fixed):
 #
 # $$\frac{\partial L_3}{\partial W} = \frac{\partial L_3}{\partial h_3}\Big[\frac{\partial^+ h_3}{\partial W} + \frac{\partial h_3}{\partial h_2}\frac{\partial^+ h_2}{\partial W} + \frac{\partial h_3}{\partial h_2}\frac{\partial h_2}{\partial h_1}\frac{\partial^+ h_1}{\partial W}\Big]$$
 #
 # Every term carries the *whole* product back to its step $k$. With a loss at every step,
-# $L_1$ and $L_2$ add sums of their own.
+# $L_1$ and $L_2$ add sums of their own. (The intuitive notes drop the common factor and
+# stop each product after one Jacobian: [ERRATA.md, entry 11](../ERRATA.md#erratum-11).)
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Three differences to point out: the notes drop the common factor
-# $\partial L/\partial h_3$ from the second and third terms, they stop each product after one
-# Jacobian, and they use $h_0$ both for the first computed state and for the initial state.
-# The path-product cells above (one loss, then a loss at every step) check the correct form numerically.
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** The two path-product cells above (one loss, then a loss at every
+# step) check exactly this form numerically. Their notes also number the first computed
+# state $h_0$ (entry 10); the formula here keeps $h_0$ for the initial state.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gradient with respect to $h_0$
@@ -275,29 +236,71 @@ fig = plot_h0_gradient_parts(part_norms)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Learning $h_0$
+# ### Learning $h_0$: when it pays
 #
-# Instead of $h_0 = 0$, the initial state can be a parameter: one more array updated with
-# $h_0 \leftarrow h_0 - \eta\, \partial L/\partial h_0$. Here the weights stay fixed and only $h_0$ moves.
+# $h_0 = 0$ is right for a sequence that starts from rest, not for a window cut from the
+# middle of a stream. There $h_0$ can be **learned**: $h_0 \leftarrow h_0 - \eta\, \partial L/\partial h_0$.
+# A test: a network that remembers longer ($W_{hh}$ = 0.95 × an orthogonal matrix, notebook
+# 01), $D = 2$, $H = 4$, $O = 2$, $T = 20$, whose targets are its own outputs from a hidden
+# true start $h_0^\star$. The weights stay fixed; only $h_0$ moves.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict.** Starting from $h_0 = 0$: at which steps are the outputs most wrong? And
+# after gradient descent on $h_0$ alone?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
+# **Answer.** The early ones: the missing state matters most before the inputs have
+# overwritten it, and the error fades over the steps. Learning $h_0$ removes it from
+# every step: it recovers the true state, up to what the outputs reveal.
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** For this network and seed: the error with $h_0 = 0$ peaks in the
+# first two steps and stays below 1% of that peak over the last five (the network forgets
+# its start, though not monotonically: $W_{hh}$ also rotates the state); 100
+# steps of gradient descent on $h_0$ remove it from every step. With $O = 2$ outputs and
+# $H = 4$ states the true state is recovered here; with fewer outputs, several states can
+# give the same outputs and learning finds one of them.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Gradient descent on $h_0$ alone
 
 # %% slideshow={"slide_type": "fragment"}
-h0_learned = np.zeros(H)
-losses = []
-for _ in range(30):
-    tr = rnnlib.forward(params, xs, h0=h0_learned)
-    loss, dys = rnnlib.mse(tr.ys, targets)
-    h0_learned -= 0.5 * rnnlib.bptt(params, tr, dys)["h0"]  # gradient step on h0 only
+p_mem = rnnlib.init_params(2, 4, 2, seed=5, scheme="orthogonal", scale=0.5)
+p_mem["W_hh"] = 0.95 * p_mem["W_hh"]  # shrinks every state by 5% per step, before tanh
+rng_mem = np.random.default_rng(5)
+xs_mem = rng_mem.normal(scale=0.5, size=(20, 2))
+h0_true = rng_mem.uniform(-1, 1, size=4)  # the state the window started from
+targets_mem = rnnlib.forward(p_mem, xs_mem, h0=h0_true).ys
+h0_learned, losses = np.zeros(4), []
+for _ in range(100):  # gradient descent on h_0 alone, eta = 2
+    tr = rnnlib.forward(p_mem, xs_mem, h0=h0_learned)
+    loss, dys = rnnlib.mse(tr.ys, targets_mem)
     losses.append(loss)
-print("loss with h0 = 0:", round(losses[0], 4), "  after 30 steps on h0:", round(losses[-1], 4))
-assert losses[-1] < losses[0]
+    h0_learned = h0_learned - 2.0 * rnnlib.bptt(p_mem, tr, dys)["h0"]
+step_error = {
+    label: np.sum((rnnlib.forward(p_mem, xs_mem, h0=start).ys - targets_mem) ** 2, axis=1)
+    for label, start in [("$h_0 = 0$", np.zeros(4)), ("learned $h_0$ (100 steps)", h0_learned)]
+}
+print(f"loss with h_0 = 0: {losses[0]:.2e}   after 100 steps on h_0: {losses[-1]:.1e}")
+print(f"||learned h_0 - true h_0|| = {np.linalg.norm(h0_learned - h0_true):.1e}")
+before = step_error["$h_0 = 0$"]
+assert losses[-1] < 1e-6 * losses[0] and np.linalg.norm(h0_learned - h0_true) < 1e-3
+assert np.argmax(before) < 2 and before[-5:].max() < 0.01 * before.max()  # early, then fading
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The error of every step, before and after
+
+# %% slideshow={"slide_type": "fragment"}
+fig = plot_step_errors(step_error)
+plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Checking every gradient numerically
 #
-# Central differences $\frac{L(\theta + \epsilon e_i) - L(\theta - \epsilon e_i)}{2\epsilon}$ for every
-# entry of every parameter and of $h_0$, compared with BPTT by the relative error
-# $\frac{\|a - b\|}{\|a\| + \|b\|}$. In float64 a correct gradient gives about $10^{-9}$ or less;
-# above $10^{-7}$ means a bug.
+# Central differences $\frac{L(\theta + \Delta e_i) - L(\theta - \Delta e_i)}{2\Delta}$ with the
+# step $\Delta = 10^{-6}$, for every entry of every parameter and of $h_0$, compared with
+# BPTT by the relative error $\frac{\|a - b\|}{\|a\| + \|b\|}$. In float64 a correct gradient
+# usually gives $10^{-9}$ or less, and the usual rule is: above $10^{-7}$, suspect a bug.
 
 # %% slideshow={"slide_type": "fragment"}
 def loss_fn(ys):
@@ -328,54 +331,177 @@ print(
 )
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Your turn 1: $\partial L/\partial W_{hh}$ from the $\delta_t$'s
+# ## When a correct gradient fails the check
 #
-# Write `dW_hh_from_deltas(dzs, hs)`: `dzs[t-1]` $= \delta_t$ (shape `(T, H)`), `hs[t]` $= h_t$
-# (shape `(T+1, H)`, `hs[0]` $= h_0$). Return $\sum_t \delta_t h_{t-1}^\top$.
-# If the sum is wrong, the checker finds the first time step whose term is wrong.
+# The difference quotient is not the derivative. By Taylor's theorem,
+#
+# $$\frac{L(\theta + \Delta e_i) - L(\theta - \Delta e_i)}{2\Delta} = \frac{\partial L}{\partial \theta_i}
+# + \frac{\Delta^2}{6}\,\frac{\partial^3 L}{\partial \theta_i^3} + \dots$$
+#
+# so a large $\Delta$ adds an error that grows like $\Delta^2$. A small $\Delta$ has another
+# problem: $L$ is computed with a rounding error of about $10^{-16} |L|$, and dividing the
+# difference by $2\Delta$ magnifies it to about $10^{-16} |L| / \Delta$. And both assume that
+# $L$ is smooth between $\theta - \Delta e_i$ and $\theta + \Delta e_i$.
 
-# %% slideshow={"slide_type": "fragment"}
-def dW_hh_from_deltas(dzs, hs):
-    """dL/dW_hh = sum_{t=1}^T delta_t h_{t-1}^T; dzs (T, H), hs (T+1, H) -> (H, H)."""
-    raise NotImplementedError  # your code here
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict.** A correct tanh gradient, checked with $\Delta$ from $10^{-13}$ to $10^{-1}$:
+# where is the relative error smallest, and does it stay below $10^{-7}$ everywhere?
 
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
+# **Answer.** Where the two errors balance, $\Delta^2 \approx 10^{-16}/\Delta$, around
+# $\Delta \approx 10^{-5}$. Far from there a correct gradient fails the rule: round-off for
+# tiny $\Delta$, the $\Delta^2$ term for large $\Delta$.
 
-# %% slideshow={"slide_type": "fragment"}
-result = check_dW_hh(dW_hh_from_deltas)
-
-# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-def dW_hh_from_deltas(dzs, hs):
-    """dL/dW_hh = sum_{t=1}^T delta_t h_{t-1}^T; dzs (T, H), hs (T+1, H) -> (H, H)."""
-    T = len(dzs)
-    return sum(np.outer(dzs[t - 1], hs[t - 1]) for t in range(1, T + 1))
-
-
-result = check_dW_hh(dW_hh_from_deltas)
-assert result.passed
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** The argument needs nothing beyond Taylor's theorem and the fact
+# that float64 keeps about 16 significant digits. The sweep below checks it, and adds two
+# cases that matter in practice: a real bug, and a ReLU unit sitting right at its kink.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Your turn 2: $\partial L/\partial W_{xh}$
+# ### The sweep: a correct gradient, a bug, and a kink
 #
-# Write `dW_xh_from_deltas(dzs, xs)` with `xs[t-1]` $= x_t$ (shape `(T, D)`): return
-# $\sum_t \delta_t x_t^\top$. Bonus: write it as one matrix product, without a loop.
+# Three gradients of the same loss, all five parameters at once, against central
+# differences with step $\Delta$:
+#
+# * **tanh, correct**: `rnnlib.bptt`;
+# * **tanh, a bug**: the same, but $\partial L/\partial W_{hh}$ with the factor $1 - h_t^2$
+#   applied after the outer product (notebook 03);
+# * **ReLU, correct**, for a network where one pre-activation $z_{t,i}$ sits $3 \times 10^{-7}$
+#   from ReLU's kink at 0 (we moved $b_h$ to put it there).
+
+# %% slideshow={"slide_type": "skip"}
+def relative_error_at(delta, p, activation, grads):
+    """Relative error of grads (all five parameters as one vector) against central
+    differences with step delta."""
+
+    def loss():
+        return loss_fn(rnnlib.forward(p, xs, h0=h0, activation=activation).ys)[0]
+
+    numeric = [rnnlib.numerical_gradient(loss, p[k], delta).ravel() for k in rnnlib.PARAM_NAMES]
+    analytic = [grads[k].ravel() for k in rnnlib.PARAM_NAMES]
+    return rnnlib.rel_error(np.concatenate(analytic), np.concatenate(numeric))
+
+
+g_bug = dict(g_many)  # the notes' slip: (1 - h_t^2) after the outer product
+g_bug["W_hh"] = sum(
+    np.outer(dh_t, h_prev) * (1 - h_t**2)
+    for dh_t, h_prev, h_t in zip(g_many.dhs[1:], trace.hs[:-1], trace.hs[1:], strict=True)
+)
+p_kink = {k: v.copy() for k, v in params.items()}
+zs_relu = rnnlib.forward(p_kink, xs, h0=h0, activation="relu").zs
+t_k, i_k = np.unravel_index(np.argmin(np.abs(zs_relu)), zs_relu.shape)  # closest to the kink
+p_kink["b_h"][i_k] -= zs_relu[t_k, i_k] - 3e-7  # move z_{t,i} to 3e-7
+tr_kink = rnnlib.forward(p_kink, xs, h0=h0, activation="relu")
+g_kink = rnnlib.bptt(p_kink, tr_kink, loss_fn(tr_kink.ys)[1])
+
+# %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
+deltas = 10.0 ** np.arange(-13, 0)
+sweep = {
+    "tanh, correct": [relative_error_at(d, params, "tanh", g_many) for d in deltas],
+    "tanh, a bug": [relative_error_at(d, params, "tanh", g_bug) for d in deltas],
+    "ReLU at a kink, correct": [relative_error_at(d, p_kink, "relu", g_kink) for d in deltas],
+}
+print(f"smallest |z_t,i| of the ReLU network: {np.abs(tr_kink.zs).min():.1e}")
+rows = [[f"{d:.0e}", *(sweep[k][n] for k in sweep)] for n, d in enumerate(deltas)]
+print(table(rows, ["Delta", *sweep], digits=2))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The sweep, drawn
 
 # %% slideshow={"slide_type": "fragment"}
-def dW_xh_from_deltas(dzs, xs):
-    """dL/dW_xh = sum_{t=1}^T delta_t x_t^T; dzs (T, H), xs (T, D) -> (H, D)."""
+fig = plot_step_size_sweep(deltas, sweep, tol=1e-7)
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How to tell
+#
+# * **A bug** gives an error that does not depend on $\Delta$: flat, far above $10^{-7}$.
+# * **Round-off and truncation** give a V: a correct gradient fails for $\Delta$ far from
+#   the bottom ($\approx 10^{-5}$ here). Try $10^{-5}$ and $10^{-6}$ before suspecting the code.
+# * **A kink** (ReLU, and anything with $\max$ or $\lvert\cdot\rvert$) fails while $\Delta$ is larger
+#   than the distance to the kink, and passes below it. Print the smallest $\lvert z_{t,i}\rvert$:
+#   $3\times10^{-7}$ here, below rnnlib's default $\Delta = 10^{-6}$; or nudge the parameters and
+#   check again.
+
+# %% slideshow={"slide_type": "fragment"}
+tanh_ok, bug, kink = (np.array(sweep[k]) for k in sweep)
+at = {e: n for n, e in enumerate(range(-13, 0))}  # Delta = 10**e is deltas[at[e]]
+assert np.all(bug > 1e-2)  # flat: fails at every step size
+assert tanh_ok[at[-5]] < 1e-9 and tanh_ok[at[-13]] > 1e-7 and tanh_ok[at[-1]] > 1e-7  # the V
+assert kink[at[-6]] > 1e-3 and kink[at[-8]] < 1e-7  # fails above the kink's distance only
+print(
+    f"ReLU at the default Delta = 1e-6: relative error {kink[at[-6]]:.1e} (fails, gradient correct)"
+)
+print(f"ReLU at Delta = 1e-8:             relative error {kink[at[-8]]:.1e} (passes)")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn 1: the gradient with respect to the inputs
+#
+# Inputs are not trained, but $\partial L/\partial x_t$ says how much each input moved the
+# loss, and it is what a layer below the RNN (an embedding, another RNN) would receive.
+# Derive it on paper first: where does $x_t$ enter the network? Which gradient of notebook
+# 03 has the same structure? Then write `input_gradients(params, hs, dys)`, returning all
+# $T$ of them as rows. You need the $\delta_t$, so run the backward recursion ($\tanh$
+# units). Why are the inputs `xs` themselves not needed?
+
+# %% slideshow={"slide_type": "fragment"} tags=["exercise"]
+def input_gradients(params, hs, dys):
+    """dL/dx_t for t = 1..T, tanh hidden units.
+
+    hs (T+1, H) with hs[t] = h_t (hs[0] = h_0), dys (T, O) = dL/dy_t.
+    Returns dxs (T, D) with dxs[t-1] = dL/dx_t.
+    """
     raise NotImplementedError  # your code here
 
 
-# %% slideshow={"slide_type": "fragment"}
-result = check_dW_xh(dW_xh_from_deltas)
+# %% slideshow={"slide_type": "-"}
+result = check_input_gradients(input_gradients)
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-def dW_xh_from_deltas(dzs, xs):
-    """dL/dW_xh = sum_{t=1}^T delta_t x_t^T; dzs (T, H), xs (T, D) -> (H, D)."""
-    return dzs.T @ xs  # row t-1 of dzs times row t-1 of xs, summed over t
+def input_gradients_reference(params, hs, dys):
+    """dL/dx_t = W_xh^T delta_t.
+
+    x_t enters only z_t = W_xh x_t + W_hh h_{t-1} + b_h, entry j with coefficient
+    (W_xh)_ij in z_{t,i}: dL/dx_{t,j} = sum_i (W_xh)_ij delta_{t,i}, the same structure as
+    W_hh^T delta_t for h_{t-1}. z_t is linear in x_t, so x_t itself does not appear.
+    """
+    T = len(dys)
+    dxs = np.zeros((T, params["W_xh"].shape[1]))
+    from_later = np.zeros(hs.shape[1])  # W_hh^T delta_{t+1}
+    for t in range(T, 0, -1):
+        dh = params["W_hy"].T @ dys[t - 1] + from_later  # dL/dh_t
+        delta = dh * (1 - hs[t] ** 2)  # delta_t
+        dxs[t - 1] = params["W_xh"].T @ delta  # dL/dx_t
+        from_later = params["W_hh"].T @ delta
+    return dxs
 
 
-result = check_dW_xh(dW_xh_from_deltas)
-assert result.passed
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Your turn 2: $\partial L/\partial W_{hh}$ in one matrix product
+#
+# Stack the $\delta_t$ as the rows of `dzs` ($T \times H$) and the states as the rows of `hs`
+# ($(T+1) \times H$, `hs[0]` $= h_0$). Show on paper that $\sum_t \delta_t h_{t-1}^\top$ is one
+# matrix product of `dzs` and rows of `hs` (compare entry $(i, j)$ on both sides, as in
+# notebook 03), then write it without a loop. This is how rnnlib computes every weight
+# gradient.
+
+# %% slideshow={"slide_type": "fragment"} tags=["exercise"]
+def dW_hh_from_deltas(dzs, hs):
+    """dL/dW_hh = sum_{t=1}^T delta_t h_{t-1}^T as one matrix product.
+
+    dzs (T, H) with dzs[t-1] = delta_t; hs (T+1, H) with hs[t] = h_t. Returns (H, H).
+    """
+    raise NotImplementedError  # your code here
+
+
+# %% slideshow={"slide_type": "-"}
+result = check_dW_hh(dW_hh_from_deltas)
+
+# %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
+def dW_hh_from_deltas_reference(dzs, hs):
+    """Entry (i, j): sum_t dzs[t-1, i] * hs[t-1, j] = (dzs^T hs[:-1])_ij."""
+    return dzs.T @ hs[:-1]  # hs[:-1] holds h_0..h_{T-1}, the states W_hh multiplied
+
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
@@ -383,16 +509,33 @@ assert result.passed
 # * $W_{hy}, b_y$: $\sum_t \frac{\partial L}{\partial y_t} h_t^\top$ and $\sum_t \frac{\partial L}{\partial y_t}$, one local term per output.
 # * $W_{hh}, W_{xh}, b_h$: one term per step, $\delta_k h_{k-1}^\top$, $\delta_k x_k^\top$, $\delta_k$, with $\delta_k = \frac{\partial L}{\partial h_k} \circ f'(z_k)$.
 # * Each term is a product of Jacobians $\operatorname{diag}(f'(z_j)) W_{hh}$ from every loss back to step $k$; BPTT sums all of them in one backward sweep.
-# * $\partial L/\partial h_0 = W_{hh}^\top \delta_1$ collects every step's loss; $h_0$ can be learned.
-# * Finite differences confirm every gradient to better than $10^{-7}$.
+# * $\partial L/\partial h_0 = W_{hh}^\top \delta_1$ collects every step's loss; learning $h_0$ pays when the true start is not 0.
+# * A gradient check passes below $10^{-7}$ for a well-chosen $\Delta$; a bug fails at every $\Delta$, a kink only above its distance.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check your understanding
 #
 # 1. Why does $\partial L/\partial W_{hy}$ need no product of Jacobians, while $\partial L/\partial W_{hh}$ does?
 # 2. With a many-to-one loss, which time step's term of $\partial L/\partial W_{hh}$ is usually the largest, and why?
-# 3. Where exactly does $f'(z_k)$ enter the term "$W_{hh}$ at time $k$"? What goes wrong if it is applied after the outer product?
-# 4. Is $\operatorname{diag}(f'(z)) W_{hh}$ the same as $W_{hh} \operatorname{diag}(f'(z))$? Which one is $\partial h_j/\partial h_{j-1}$?
+# 3. Why is $\partial L/\partial h_0 = W_{hh}^\top \delta_1$ although every step's loss reaches $h_0$?
+# 4. In the $h_0$ test, why are the late steps' errors small even with $h_0 = 0$?
 # 5. Why is the relative error, not the absolute error, the right measure in a gradient check?
+# 6. A check gives $10^{-2}$ at $\Delta = 10^{-6}$ and $10^{-9}$ at $\Delta = 10^{-8}$. Bug or kink?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["answers"]
+# **Answers.**
 #
+# 1. $W_{hy}$ acts on $h_t$ to give $y_t$, and nothing later depends on $y_t$: its use at step
+#    $t$ affects only $L_t$. $W_{hh}$'s use at step $k$ changes $h_k$, which changes every
+#    later state, so the loss of step $t$ reaches it through $\partial h_t/\partial h_k$.
+# 2. Usually the last one, $k = T$: it needs no Jacobian, and each step further back
+#    multiplies by another $\operatorname{diag}(f') W_{hh}$, which here shrinks the gradient.
+# 3. $\delta_1$ already holds every later loss: BPTT added them on the way back, step by step.
+# 4. The network forgets its start: each step multiplies the difference between the two
+#    states by a Jacobian that shrinks it (0.95 × orthogonal, times $\tanh'$ ≤ 1).
+# 5. Gradients range over many orders of magnitude; an absolute error of $10^{-8}$ is
+#    negligible for a gradient of size 1 and everything for one of size $10^{-8}$.
+# 6. A kink (or a similar non-smooth point): a bug would fail at both step sizes.
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # [← 03 · BPTT by hand](03_bptt_by_hand.ipynb) | [Index](00_start_here.ipynb) | [05 · Training with gradient descent →](05_training_with_gradient_descent.ipynb)

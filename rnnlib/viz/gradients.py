@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatterMathtext
 from numpy.typing import ArrayLike
 
 from .style import COLORS
@@ -76,4 +77,69 @@ def plot_h0_gradient_parts(parts: ArrayLike, ax: Axes | None = None) -> Figure:
     ax.set_xlabel("step $t$ of the loss $L_t$")
     ax.set_ylabel(r"$\| \partial L_t / \partial h_0 \|$")
     ax.set_title(r"Every step's loss reaches the initial state $h_0$")
+    return fig
+
+
+def _labelled_lines(curves, name):
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError(
+            f"{name} must be a non-empty dict {{label: values}}, got {type(curves).__name__}"
+        )
+
+
+def plot_step_errors(errors: Mapping[str, ArrayLike], ax: Axes | None = None) -> Figure:
+    """Squared error of every step's output, one line per initial state (log scale).
+
+    errors: {label: array (T,)} with errors[label][t-1] = ||y_t - y*_t||^2. Returns the
+    figure.
+    """
+    _labelled_lines(errors, "errors")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+    else:
+        fig = ax.figure
+    colors = (COLORS["bound"], COLORS["h"], COLORS["grad"])
+    for i, (label, values) in enumerate(errors.items()):
+        ts, v = _steps(values)
+        ax.plot(ts, v, marker=_MARKERS[i % 5], color=colors[i % 3], label=label)
+    ax.set_yscale("log")
+    ax.set_xticks(ts[:: max(1, len(ts) // 10)])
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(r"$\| y_t - y^\star_t \|^2$")
+    ax.set_title("Error of each step's output")
+    ax.legend(loc="center right")
+    return fig
+
+
+def plot_step_size_sweep(
+    deltas: ArrayLike, errors: Mapping[str, ArrayLike], tol: float = 1e-7, ax: Axes | None = None
+) -> Figure:
+    """Relative error of a gradient check against the finite-difference step Delta.
+
+    deltas (n,) the steps; errors: {label: array (n,)} relative errors, one line per
+    gradient checked. A dashed line marks ``tol``. Log-log axes. Returns the figure.
+    """
+    _labelled_lines(errors, "errors")
+    deltas = np.asarray(deltas, dtype=float)
+    if deltas.ndim != 1 or deltas.size < 2 or np.any(deltas <= 0):
+        raise ValueError(f"deltas must be a 1-D array of positive steps, got {deltas!r}")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 4))
+    else:
+        fig = ax.figure
+    colors = (COLORS["h"], COLORS["y"], COLORS["grad"], COLORS["x"])
+    for i, (label, values) in enumerate(errors.items()):
+        v = np.asarray(values, dtype=float)
+        if v.shape != deltas.shape:
+            raise ValueError(f"errors[{label!r}] must have one value per step, got {v.shape}")
+        ax.plot(deltas, v, marker=_MARKERS[i % 5], color=colors[i % 4], label=label)
+    ax.axhline(tol, color=COLORS["bound"], ls="--", lw=1.2)
+    label = "tolerance " + LogFormatterMathtext()(tol)  # 10^-7, as on the axes
+    ax.text(deltas[0], tol * 1.6, label, color=COLORS["bound"], fontsize=11)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"finite-difference step $\Delta$")
+    ax.set_ylabel("relative error")
+    ax.set_title("Gradient check against the step size")
+    ax.legend(loc="lower left", fontsize=10)
     return fig

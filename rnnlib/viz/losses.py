@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..activations import sigmoid
-from ..losses import mse, sigmoid_bce, softmax
+from ..losses import mse, sigmoid_bce, sigmoid_mse, softmax
 from .style import COLORS
 
 _CLASS_COLORS = (COLORS["x"], COLORS["h"], COLORS["y"])
@@ -64,9 +64,11 @@ def plot_loss_and_gradient(
 ) -> Figure:
     """Left: loss of one step against its logit y for a target; right: dL/dy.
 
-    Curves: squared error (1/2 form, identity output) and sigmoid + binary
-    cross-entropy, both from rnnlib (mse(form="half_sum"), sigmoid_bce).
-    Returns the figure.
+    Curves: squared error (1/2 form) on the identity output, sigmoid + binary
+    cross-entropy, and sigmoid + squared error (1/2 form), all from rnnlib
+    (mse(form="half_sum"), sigmoid_bce, sigmoid_mse(form="half_sum")). The last keeps
+    the sigmoid's derivative: its gradient is small wherever the sigmoid is flat, also
+    for a confidently wrong logit. Returns the figure.
     """
     if not 0.0 <= target <= 1.0:
         raise ValueError(
@@ -80,21 +82,20 @@ def plot_loss_and_gradient(
     for name, fn in {
         "squared error $\\frac{1}{2}(y - y^\\star)^2$": lambda a, b: mse(a, b, form="half_sum"),
         "sigmoid + BCE": sigmoid_bce,
+        "sigmoid + squared error": lambda a, b: sigmoid_mse(a, b, form="half_sum"),
     }.items():
         _, dys = fn(ys, tg)
         per = np.array([fn(ys[:, i : i + 1], tg[:, i : i + 1])[0] for i in range(n)])
         curves[name] = (per, dys.ravel() * n)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
-    for (name, (loss, grad)), color in zip(
-        curves.items(), (COLORS["bound"], COLORS["loss"]), strict=False
-    ):
-        ax1.plot(y, loss, color=color, label=name)
-        ax2.plot(y, grad, color=color, label=name)
+    styles = ((COLORS["bound"], "-"), (COLORS["loss"], "-"), (COLORS["y"], "--"))
+    for (name, (loss, grad)), (color, ls) in zip(curves.items(), styles, strict=True):
+        ax1.plot(y, loss, color=color, ls=ls, label=name)
+        ax2.plot(y, grad, color=color, ls=ls, label=name)
     ax1.set_ylim(0, 5)
     ax1.set_xlabel("logit $y$")
     ax1.set_ylabel("$L$")
     ax1.set_title(f"loss, target $y^\\star = {target:g}$")
-    ax1.legend(loc="upper right", fontsize=10)
     ax2.axhline(0, color="black", lw=0.8)
     ax2.set_ylim(-3, 3)
     ax2.set_xlabel("logit $y$")
