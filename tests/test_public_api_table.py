@@ -257,6 +257,16 @@ ROWS = [
     row("mse", lambda: R.mse(YS, YS[:, :1]), ValueError, "targets", "(5, 2, 2)", "(5, 1, 2)"),
     row("mse", lambda: R.mse(YS, YS, form="sum"), ValueError, "form", "'mean'", "'sum'"),
     row(
+        "sigmoid_mse",
+        lambda: R.sigmoid_mse(YS, YS[:, :1]),
+        ValueError,
+        "targets",
+        "(5, 2, 2)",
+        "(5, 1, 2)",
+    ),
+    row("sigmoid_mse", lambda: R.sigmoid_mse("ys", YS), TypeError, "ys", "str"),
+    row("sigmoid_mse", lambda: R.sigmoid_mse(YS, YS, form="sum"), ValueError, "form", "'sum'"),
+    row(
         "sigmoid_bce",
         lambda: R.sigmoid_bce(YS, np.full(YS.shape, 2.0)),
         ValueError,
