@@ -110,28 +110,30 @@ def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
         else:
             hs, ys = got
             unrolled = np.array([h0] + [rnn.step_forward(x, h0, p)[0] for x in xs])
-            msgs = [
-                first_wrong_step(
+            from_prev = trace.hs[:-1] @ p["W_hy"].T + p["b_y"]
+            outputs = [  # (label, got, expected, first step, known mistake, why this shape)
+                (
                     "hs (h_t)",
                     hs,
                     trace.hs,
                     0,
-                    mistakes=[(unrolled, STATE_NOT_CARRIED)],
-                    why=f"hs holds h_0, h_1, ..., h_T: T + 1 = {T + 1} rows of H = {H}, h_0 first",
-                )
+                    (unrolled, STATE_NOT_CARRIED),
+                    f"hs holds h_0, h_1, ..., h_T: T + 1 = {T + 1} rows of H = {H}, h_0 first",
+                ),
+                (
+                    "ys (y_t)",
+                    ys,
+                    trace.ys,
+                    1,
+                    (from_prev, Y_FROM_H_PREV),
+                    f"ys holds y_1, ..., y_T: T = {T} rows of O = {O} (no output for h_0)",
+                ),
             ]
-            if msgs[0] is None:
-                from_prev = trace.hs[:-1] @ p["W_hy"].T + p["b_y"]
-                msgs = [
-                    first_wrong_step(
-                        "ys (y_t)",
-                        ys,
-                        trace.ys,
-                        1,
-                        mistakes=[(from_prev, Y_FROM_H_PREV)],
-                        why=f"ys holds y_1, ..., y_T: T = {T} rows of O = {O} (no output for h_0)",
-                    )
-                ]
+            msgs = []
+            for label, g, e, first, mistake, why in outputs:  # h_t first: y_t is built on it
+                msgs = [first_wrong_step(label, g, e, first, mistakes=[mistake], why=why)]
+                if msgs[0] is not None:
+                    break
         if result.fail(f"case {n} (T = {T}): {m}" for m in msgs if m):
             break
     return result.report(quiet)

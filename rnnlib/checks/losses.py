@@ -68,6 +68,18 @@ def _softmax_ce_mistakes(ys, labels):
     )
 
 
+def _output_gradient_case(result, n, student_fn, ys, second, name, expected, mistakes):
+    """Run student_fn(ys, second) for case n and compare with expected (T, O), naming the
+    first wrong step and the taught mistake it reproduces. Returns the message or None."""
+    T, O = ys.shape
+    inputs = {"ys": ys, name: second}
+    ok, got = run_student(result, n, student_fn, ys.copy(), second.copy(), inputs=inputs)
+    if not ok:
+        return "stop"
+    why = f"dL/dy_t has the shape of ys, (T, O) = ({T}, {O}): one gradient per logit"
+    return first_wrong_step("dL/dy_t", got, expected, 1, mistakes=mistakes, why=why)
+
+
 def check_softmax_ce_grad(softmax_ce_grad, quiet=False) -> CheckResult:
     """Compare softmax_ce_grad(ys, labels) -> dL/dy (T, O) with rnnlib.softmax_ce.
 
@@ -76,25 +88,16 @@ def check_softmax_ce_grad(softmax_ce_grad, quiet=False) -> CheckResult:
     result = CheckResult("softmax cross-entropy dL/dy_t", True)
     for n, (ys, labels) in enumerate(_cases(), start=1):
         _, expected = softmax_ce(ys, labels)
-        T, O = ys.shape
-        ok, got = run_student(
-            result,
-            n,
-            softmax_ce_grad,
-            ys.copy(),
-            labels.copy(),
-            inputs={"ys": ys, "labels": labels},
-        )
-        if not ok:
-            break
         mistakes = _softmax_ce_mistakes(ys, labels)
-        why = f"dL/dy_t has the shape of ys, (T, O) = ({T}, {O}): one gradient per logit"
-        msg = first_wrong_step("dL/dy_t", got, expected, 1, mistakes=mistakes, why=why)
+        msg = _output_gradient_case(
+            result, n, softmax_ce_grad, ys, labels, "labels", expected, mistakes
+        )
+        if msg == "stop":
+            break
         if msg is not None:
-            hint = ""
             if n == 3 and ("nan" in msg.lower() or "inf" in msg):
-                hint = " (logits in the thousands: subtract max_j y_tj before exp)"
-            result.fail([f"case {n}: {msg}{hint}"])
+                msg += " (logits in the thousands: subtract max_j y_tj before exp)"
+            result.fail([f"case {n}: {msg}"])
             break
     return result.report(quiet)
 
@@ -122,20 +125,10 @@ def check_sigmoid_mse_grad(sigmoid_mse_grad, quiet=False) -> CheckResult:
         ys = rng.normal(0, 2.0, size=(T, O))
         targets = rng.uniform(0, 1, size=(T, O))
         _, expected = sigmoid_mse(ys, targets)
-        ok, got = run_student(
-            result,
-            n,
-            sigmoid_mse_grad,
-            ys.copy(),
-            targets.copy(),
-            inputs={"ys": ys, "targets": targets},
+        mistakes = _sigmoid_mse_mistakes(ys, targets)
+        msg = _output_gradient_case(
+            result, n, sigmoid_mse_grad, ys, targets, "targets", expected, mistakes
         )
-        if not ok:
-            break
-        why = f"dL/dy_t has the shape of ys, (T, O) = ({T}, {O}): one gradient per logit"
-        msg = first_wrong_step(
-            "dL/dy_t", got, expected, 1, mistakes=_sigmoid_mse_mistakes(ys, targets), why=why
-        )
-        if result.fail([f"case {n} (T = {T}): {msg}"] if msg else []):
+        if msg == "stop" or result.fail([f"case {n} (T = {T}): {msg}"] if msg else []):
             break
     return result.report(quiet)
