@@ -282,7 +282,7 @@ plt.show()
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
 # **Answer.** $\partial L/\partial w_{hh} = 0 + 0.8383 \cdot 0.4621 = 0.3874$ (at step 1,
 # $w_{hh}$ multiplied $h_0 = 0$: it had no effect to blame);
-# $\partial L/\partial w_{xh} = -0.3782 + 0.4191 = 0.0410$;
+# $\partial L/\partial w_{xh} = -0.3782 + 0.4192 = 0.0410$;
 # $\partial L/\partial w_{hy} = -0.2661 + 0.3316 = 0.0655$;
 # $\partial L/\partial b_h = 0.4602$; $\partial L/\partial b_y = 0.0261$.
 
@@ -296,6 +296,8 @@ by_hand = {
 }
 print(side_by_side({f"dL/d{k}": v for k, v in by_hand.items()}))
 assert np.allclose(list(by_hand.values()), [0.3874, 0.0410, 0.0655, 0.4602, 0.0261], atol=5e-5)
+answer_terms = [delta2 * h1, delta1 * x1, delta2 * x2, dy1 * h1, dy2 * h2]
+assert np.allclose(answer_terms, [0.3874, -0.3782, 0.4192, -0.2661, 0.3316], atol=5e-5)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Checked: finite differences and rnnlib
@@ -645,6 +647,7 @@ for t in (3, 2, 1):
     )
 print("||dL/dh_t||, t = 3, 2, 1:", [round(float(np.linalg.norm(ds[t])), 4) for t in (3, 2, 1)])
 assert np.linalg.norm(ds[3]) > np.linalg.norm(ds[2]) > np.linalg.norm(ds[1])  # weakens going back
+assert np.abs(V_hh).max() < 1
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient flow on the unrolled graph
@@ -802,7 +805,7 @@ def rnn_backward_reference(params, xs, hs, dys):
 #    (Every other gradient is zero too: nothing is sent back.)
 # 5. $T$: one per step, $W_{hh}^\top \delta_t$ for $t = T, \dots, 1$ (the last one gives $\partial L/\partial h_0$;
 #    without $h_0$ as a parameter, $T - 1$ suffice).
-# 6. Its two terms have opposite signs: $\delta_1 x_1 = -0.3782$ and $\delta_2 x_2 = 0.4191$
+# 6. Its two terms have opposite signs: $\delta_1 x_1 = -0.3782$ and $\delta_2 x_2 = 0.4192$
 #    nearly cancel, because the two steps' errors pull in opposite directions.
 
 # %% [markdown] slideshow={"slide_type": "-"}

@@ -427,7 +427,8 @@ plt.show()
 tanh_ok, bug, kink = (np.array(sweep[k]) for k in sweep)
 at = {e: n for n, e in enumerate(range(-13, 0))}  # Delta = 10**e is deltas[at[e]]
 assert np.all(bug > 1e-2)  # flat: fails at every step size
-assert tanh_ok[at[-5]] < 1e-9 and tanh_ok[at[-13]] > 1e-7 and tanh_ok[at[-1]] > 1e-7  # the V
+assert np.argmin(tanh_ok) == at[-5]  # the bottom of the V: Delta = 1e-5
+assert tanh_ok[at[-13]] > 1e-7 and tanh_ok[at[-1]] > 1e-7  # both arms fail the rule
 assert kink[at[-6]] > 1e-3 and kink[at[-8]] < 1e-7  # fails above the kink's distance only
 print(
     f"ReLU at the default Delta = 1e-6: relative error {kink[at[-6]]:.1e} (fails, gradient correct)"
