@@ -97,8 +97,8 @@ use_course_style()
 # ($\partial^+ h_s/\partial\theta$: the direct dependence of $h_s$ on the parameters at step
 # $s$.) Full BPTT is the same sum with $t_{stop}(u) = 0$.
 #
-# With $k_1 = k_2 = k$: $t_{stop} = t_{loss}$, so no pass goes back past the previous one.
-# That is exactly "detach the hidden state every $k$ steps", for every $T$.
+# With $k_2 = k_1$: $t_{stop} = t_{loss}$, so no pass goes back past the previous one.
+# That is exactly "detach the hidden state every $k_1$ steps", for every $T$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### BPTT($k_2$; $k_1$), but `truncate=(k1, k2)`
@@ -108,7 +108,7 @@ use_course_style()
 # argument. In that name the depth is what defines the method. Code follows the order
 # of events, "run $k_1$ steps, then go back $k_2$", as Sutskever (2013) writes it. So
 # BPTT($k_2$; $k_1$) and `truncate=(k1, k2)` are the same method; `truncate=k` means
-# $(k, k)$.
+# `(k, k)`, detaching every `k` steps.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The passes of one example
@@ -260,7 +260,7 @@ print("k1 = 1 falls steadily; detaching is not monotone; k2 >= T: exact up to ro
 #
 # A **delayed echo**: the input $x_t$ is a random bit, the target is the bit read $d$
 # steps earlier, $y^\star_t = x_{t-d}$ (`rnnlib.delayed_echo`). We take $d = 6$ and train
-# a tanh RNN detaching the hidden state every $k$ steps.
+# a tanh RNN detaching the hidden state every $k_1$ steps ($k_2 = k_1$).
 #
 # **Chance level.** Without a memory of $x_{t-d}$ the best answer is its mean $\tfrac12$,
 # with MSE $\mathrm{Var}(x_{t-d}) = \tfrac12\cdot\tfrac12 = \tfrac14$ on the steps
@@ -273,15 +273,15 @@ print("k1 = 1 falls steadily; detaching is not monotone; k2 >= T: exact up to ro
 # the recurrent steps $u-d+1, \dots, u$, each applying $W_{hh}$. The truncated gradient of
 # $L_u$ keeps only the steps $s > t_{stop}(u)$. If $u - t_{stop}(u) < d$, some of the chain
 # lies outside, and nothing in the gradient asks the network to carry $x_{u-d}$ to step
-# $u$. Detaching every $k$ steps gives $u - t_{stop}(u) \le k$.
+# $u$. Detaching every $k_1$ steps gives $u - t_{stop}(u) \le k_1$.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# **Predict.** With $d = 6$: which losses have a window that spans the chain when $k = 3$?
-# When $k = 12$?
+# **Predict.** With $d = 6$: which losses have a window that spans the chain when
+# $k_1 = 3$? When $k_1 = 12$?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** With $k = 3$ none: every window has at most 3 steps. With $k = 12$ the losses
-# at positions 6 to 12 of each chunk: 7 of every 12.
+# **Answer.** With $k_1 = 3$ none: every window has at most 3 steps. With $k_1 = 12$ the
+# losses at positions 6 to 12 of each chunk: 7 of every 12.
 
 # %% slideshow={"slide_type": "fragment"}
 d = 6
@@ -316,7 +316,7 @@ print(f"chance level: {echo[3]['chance']:.4f}  (1/4 = 0.25)")
 print(
     table(
         [[k, echo[k]["test_mse"], ratio[k]] for k in windows],
-        ["detach every k", "test MSE", "/ chance"],
+        ["detach every k1 = k2", "test MSE", "/ chance"],
         digits=3,
     )
 )
@@ -345,7 +345,7 @@ assert ratio[6] < 0.1 and ratio[12] < 0.1
 print({k: f"{v:.2f} x chance" for k, v in ratio.items()})
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
-# **Presenter notes.** Ask why $k = d = 6$ is enough although the loss at the end of a
+# **Presenter notes.** Ask why $k_1 = d = 6$ is enough although the loss at the end of a
 # 6-step chunk cannot send gradient to $x_{u-6}$ itself: that input entered $h_{u-6}$,
 # the detached starting state, and the chunk's six recurrent steps (all inside the window)
 # learn to carry it. Windows shorter than the delay are not exactly at chance for every
@@ -355,8 +355,8 @@ print({k: f"{v:.2f} x chance" for k, v in ratio.items()})
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Explore: the truncation length
 #
-# Move **truncation length** ($k = k_1 = k_2$): the reach matrix splits into blocks of $k$
-# steps, and the marker shows the relative error of that gradient.
+# Move **truncation length** ($k_1 = k_2$, detaching): the reach matrix splits into blocks
+# of that many steps, and the marker shows the relative error of that gradient.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 explorer = TruncationExplorer(T=40, k=5)
@@ -562,9 +562,9 @@ assert reached == list(range(11, 16)) and np.linalg.norm(g_all.dzs[10 - 1]) > 0
 # $$\xi_t = \begin{cases} 0 & \text{with probability } 1-p \\ 1/p & \text{with probability } p \end{cases},
 # \qquad \mathbb{E}[\xi_t] = 1 .$$
 #
-# A path back over $n$ steps survives with probability $p^n$ but is scaled by $p^{-n}$, so
-# on average every term of full BPTT is kept: the estimate is **unbiased**. A backward
-# pass goes back $1/(1-p)$ steps on average.
+# A path from step $t$ back to step $s$ survives with probability $p^{t-s}$ but is scaled
+# by $p^{-(t-s)}$, so on average every term of full BPTT is kept: the estimate is
+# **unbiased**. A backward pass goes back $1/(1-p)$ steps on average.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Monte Carlo: the mean converges to the full gradient
@@ -597,7 +597,7 @@ plt.show()
 #
 # Averaging more fixed-truncation gradients never helps: they are all the same number.
 # Randomized truncation pays with **variance** instead (one draw is worse than fixed
-# truncation) and the variance grows with $p^{-n}$ along long paths, so it is used with
+# truncation) and the variance grows like $p^{-(t-s)}$ along long paths, so it is used with
 # care (and with $p$ close to 1).
 
 # %% slideshow={"slide_type": "fragment"}
@@ -638,7 +638,7 @@ def reach_reference(T, k1, k2):
 #
 # Write `detached_gradients(params, xs, targets, k)` using only `rnnlib.forward`,
 # `rnnlib.mse(..., form="half_sum")` and `rnnlib.bptt` **without** its `truncate`
-# argument: cut the sequence into chunks of $k$ steps (the last one shorter when $k$ does
+# argument: cut the sequence into chunks of `k` steps (the last one shorter when `k` does
 # not divide $T$), start each chunk from the last hidden state of the previous one, and
 # sum the chunks' gradients. The checker compares with `rnnlib.bptt(..., truncate=k)`.
 
@@ -671,7 +671,7 @@ def detached_gradients_reference(params, xs, targets, k):
 #
 # * `truncate=(k1, k2)` is BPTT($k_2$; $k_1$): every $k_1$ steps and at $T$, the losses
 #   since the last pass go back through themselves and $k_2 - k_1$ more steps.
-#   $(k, k)$ detaches every $k$ steps; $k_2 \ge T$ is full BPTT.
+#   $k_2 = k_1$ detaches every $k_1$ steps; $k_2 \ge T$ is full BPTT.
 # * A loss reaches only the steps of its window: a biased gradient. The echo longer than
 #   the window was not learned.
 # * Per update: $O(k_2)$ time and memory instead of $O(T)$; per sequence: no saving.

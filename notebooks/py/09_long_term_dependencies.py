@@ -71,8 +71,9 @@ plt.show()
 # constant is best for the MSE, and what MSE does it get?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** The MSE of a constant $c$ is $\mathbb{E}[(y^\star - c)^2]$, smallest at the mean
-# $c = \mathbb{E}[y^\star] = \tfrac12 + \tfrac12 = 1$, where it equals the variance. The two
+# **Answer.** The MSE of a constant answer $\hat y$ is $\mathbb{E}[(y^\star - \hat y)^2]$,
+# smallest at the mean $\hat y = \mathbb{E}[y^\star] = \tfrac12 + \tfrac12 = 1$, where it
+# equals the variance. The two
 # values are independent and uniform, each with variance $\tfrac1{12}$:
 # $\mathrm{MSE}_{\text{baseline}} = \tfrac1{12} + \tfrac1{12} = \tfrac16$.
 
@@ -142,17 +143,17 @@ print("within 300 steps: learned at T = 5, 10;  at the baseline at T = 20, 40")
 # A test MSE says *how wrong* a model is, not *what* it uses. Fit its test predictions by
 # least squares:
 #
-# $$\hat y_T \approx a\, x_{t_1,1} + b\, x_{t_2,1} + c .$$
+# $$\hat y_T \approx \alpha_1\, x_{t_1,1} + \alpha_2\, x_{t_2,1} + \alpha_0 .$$
 #
-# Solved: $a = b = 1$, $c = 0$. Baseline: $a = b = 0$, $c = 1$. Leaning on the recent
-# value: $b$ well above $a$.
+# Solved: $\alpha_1 = \alpha_2 = 1$, $\alpha_0 = 0$. Baseline: $\alpha_1 = \alpha_2 = 0$,
+# $\alpha_0 = 1$. Leaning on the recent value: $\alpha_2$ well above $\alpha_1$.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict.** The $T = 20$ network keeps training past 300 steps. Which coefficient
-# grows first, $a$ (the value at $t_1$, in the first half) or $b$ (at $t_2$)?
+# grows first, $\alpha_1$ (the value at $t_1$, in the first half) or $\alpha_2$ (at $t_2$)?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** $b$. The loss at $T$ reaches $x_{t_2,1}$ through fewer recurrent steps, so
+# **Answer.** $\alpha_2$. The loss at $T$ reaches $x_{t_2,1}$ through fewer recurrent steps, so
 # its gradient vanishes less: the network learns to carry the recent value first and the
 # early one later.
 
@@ -184,7 +185,7 @@ lean = max(steps, key=lambda n: second[at[n]] - first[at[n]])
 print(
     table(
         [[str(n), first[at[n]], second[at[n]], ratios[at[n]]] for n in (300, lean, 1000)],
-        ["steps", "a (x_t1)", "b (x_t2)", "test MSE / baseline"],
+        ["steps", "alpha_1 (x_t1)", "alpha_2 (x_t2)", "test MSE / baseline"],
         digits=2,
     )
 )
@@ -365,7 +366,7 @@ fits = {
 print(
     table(
         [[name, f["first"], f["second"], f["intercept"], f["r2"]] for name, f in fits.items()],
-        ["T = 40", "a (x_t1)", "b (x_t2)", "c", "R^2"],
+        ["T = 40", "alpha_1 (x_t1)", "alpha_2 (x_t2)", "alpha_0", "R^2"],
         digits=2,
     )
 )
@@ -374,9 +375,9 @@ print(
 # ### Reading the fits
 #
 # The tanh networks, with or without clipping, and the unclipped IRNN answer about the
-# mean: $a$ and $b$ near 0. The gated cell has both coefficients near 1. The clipped
-# IRNN, for this seed, uses the *early* value more than the recent one: a partial
-# solution that the test MSE alone would not reveal.
+# mean: $\alpha_1$ and $\alpha_2$ near 0. The gated cell has both coefficients near 1.
+# The clipped IRNN, for this seed, uses the *early* value more than the recent one: a
+# partial solution that the test MSE alone would not reveal.
 
 # %% slideshow={"slide_type": "fragment"}
 for name in ["tanh, lr 1e-2", "tanh + clip, lr 1e-2", "IRNN, lr 3e-3"]:
@@ -385,7 +386,7 @@ g = fits["gated cell, lr 1e-2"]
 assert abs(g["first"] - 1) < 0.1 and abs(g["second"] - 1) < 0.1 and abs(g["intercept"]) < 0.1
 irnn = fits["IRNN + clip, lr 3e-3"]
 assert irnn["first"] > irnn["second"] + 0.2
-print("gated: a, b near 1; IRNN + clip: a > b; the others: a, b near 0")
+print("gated: alpha_1, alpha_2 near 1; IRNN + clip: alpha_1 > alpha_2; the others: near 0")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient flow, vanilla against gated
@@ -424,20 +425,20 @@ assert flows["IRNN + clip"][0] > 1e3 * flows["vanilla tanh"][0]
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn: the backward step of the gated cell
 #
-# Given $\delta h = \partial L/\partial h_t$ (everything that reaches $h_t$), derive the
+# Given $\partial L/\partial h_t$ (everything that reaches $h_t$; `dh` in code), derive the
 # gradients of one step. Name the gate's and the candidate's arguments
 # $a_{u} = W_{xu} x_t + W_{hu} h_{t-1} + b_u$ and $a_{c} = W_{xh} x_t + W_{hh} h_{t-1} + b_h$.
 #
 # 1. $\partial h_t/\partial c_t$ and $\partial h_t/\partial u_t$ from
 #    $h_t = (1 - u_t)\odot h_{t-1} + u_t \odot c_t$; then through tanh and $\sigma$ to
-#    $\delta a_c$ and $\delta a_u$ (vectors).
-# 2. The weight gradients of this step: outer products of $\delta a_c$, $\delta a_u$ with
+#    $\partial L/\partial a_c$ and $\partial L/\partial a_u$ (vectors; `da_c`, `da_u`).
+# 2. The weight gradients of this step: outer products of these two with
 #    the inputs of $a_c$, $a_u$.
 # 3. $\partial L/\partial h_{t-1}$ through this step: $h_{t-1}$ reaches $h_t$ three ways.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Give students ten minutes. The two classic slips: forgetting that
-# the gate itself depends on $h_{t-1}$ (the term $W_{hu}^\top \delta a_u$), and putting the
+# the gate itself depends on $h_{t-1}$ (the term $W_{hu}^\top\,\partial L/\partial a_u$), and putting the
 # elementwise factor after the matrix product. The checker names both; let them run it.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -546,8 +547,9 @@ assert abs(moved - full) < 1e-6 and abs(moved) > 0.3 and cut == 0
 # %% slideshow={"slide_type": "fragment"}
 faster = run_adding(40, "tanh", lr=3e-2)
 fit_fast = adding_coefficients(faster["params"], "tanh", xs_test40)
-a, b = (round(fit_fast[key], 2) + 0.0 for key in ("first", "second"))  # + 0.0: no "-0.00"
-print(f"tanh, lr 3e-2: test MSE {faster['test_mse'] / BASELINE:.2f} x baseline, a = {a}, b = {b}")
+alpha1, alpha2 = (round(fit_fast[key], 2) + 0.0 for key in ("first", "second"))  # no -0.0
+print(f"tanh, lr 3e-2: test MSE {faster['test_mse'] / BASELINE:.2f} x baseline, ", end="")
+print(f"alpha_1 = {alpha1}, alpha_2 = {alpha2}")
 assert faster["test_mse"] / BASELINE > 0.85 and abs(fit_fast["first"]) < 0.1
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -593,14 +595,14 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 #    recurrent weights at all?
 # 2. A paper says "vanilla RNNs cannot learn the adding problem beyond $T = 20$". What must
 #    it also say for the claim to be checkable?
-# 3. A model's fit gives $a = 0.1$, $b = 0.9$, $c = 0.5$. What has it learned, and what
+# 3. A model's fit gives $\alpha_1 = 0.1$, $\alpha_2 = 0.9$, $\alpha_0 = 0.5$. What has it learned, and what
 #    is its test MSE roughly?
 # 4. Why does clipping not help the tanh network at $T = 40$?
 # 5. In the gated cell's backward step, which term of $\partial L/\partial h_{t-1}$
 #    survives when $u_t \approx 0$, and why does that matter over 40 steps?
 # 6. A ReLU network has $\sigma_{\max}(W_{hh}) > 1$. Can its gradient still vanish?
 #
-# [← 08 · Truncated BPTT](08_truncated_bptt.ipynb) | [Index](00_start_here.ipynb) | [10 · A character language model →](10_character_language_model.ipynb)
+# [← 08 · Truncated BPTT](08_truncated_bptt.ipynb) | [Index](00_start_here.ipynb) | [10 · A character-level language model →](10_character_language_model.ipynb)
 #
 # Gated cells: this notebook's one-gate cell is where the course covers them. LSTM and GRU
 # proper: the chapter "Modern Recurrent Neural Networks" of *Dive into Deep Learning*
@@ -622,7 +624,7 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 # 4. Clipping only scales the gradient down, every term alike; the part from the early
 #    steps stays as small relative to the rest, and here clipping was not even active at
 #    most steps.
-# 5. The leak $(1 - u_t)\odot \delta h$: it passes $\partial L/\partial h_t$ back almost
+# 5. The leak $(1 - u_t)\odot \partial L/\partial h_t$: it passes $\partial L/\partial h_t$ back almost
 #    unchanged, so over 40 steps the product of Jacobians stays near the identity instead
 #    of shrinking like $(\mathrm{diag}(f')W_{hh})^{40}$.
 # 6. Yes: units that are off zero their rows of $\mathrm{diag}(f'(z_t))\,W_{hh}$ at every

@@ -178,7 +178,7 @@ def plot_window_sweep(ks: ArrayLike, ratios: ArrayLike, delay: int) -> Figure:
     ax.set_xticks(x, [str(k) for k in ks])
     ax.set_xlim(-0.6, len(ks) - 0.4)
     ax.set_ylim(0, top)
-    ax.set(xlabel="detach every k steps", ylabel="test MSE / chance")
+    ax.set(xlabel="detach every $k_1$ steps ($k_2 = k_1$)", ylabel="test MSE / chance")
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.15), fontsize=10)
     ax.grid(axis="x", visible=False)
     return fig
