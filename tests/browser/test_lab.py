@@ -11,7 +11,15 @@ import json
 import re
 
 import pytest
-from conftest import NOTEBOOKS, dropdown, error_outputs, slider_handle, wait_kernel_idle
+from conftest import (
+    ARTIFACTS,
+    NOTEBOOKS,
+    dropdown,
+    error_outputs,
+    slider_handle,
+    wait_kernel_idle,
+)
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WIDGET_CODE = re.compile(r"Explorer\(|\binteract\b")
 
@@ -129,3 +137,112 @@ def test_notebook_widgets_live_in_jupyterlab(notebooks, artifacts, name):
     wait_kernel_idle(page)  # the last key press is drawn, not an intermediate value
     page.screenshot(path=str(artifacts / f"lab_{name}_after.png"))
     assert not error_outputs(page), f"{name}: moving a control produced an error"
+
+
+# ------------------------------------------------------------------ every control's extremes
+
+EXTREMES = ARTIFACTS / "extremes"
+
+
+def _labels(box, kind):
+    return box.locator(f".widget-{kind} > .widget-label").all_inner_texts()
+
+
+def _slug(text):
+    return re.sub(r"[^A-Za-z0-9.=-]+", "_", text).strip("_")
+
+
+class Extremes:
+    """Drive one explorer (or interact) through its extremes, a screenshot at each."""
+
+    def __init__(self, page, name, box, target, attribute):
+        self.page, self.name, self.box = page, name, box
+        self.target, self.attribute = target, attribute
+        self.shots = []
+
+    def shown(self):
+        return (
+            self.target.get_attribute(self.attribute)
+            if self.attribute
+            else self.target.text_content()
+        )
+
+    def settle(self, before, what):
+        """The figure (or printed output) changed for the new value, and the kernel is
+        idle again (so the screenshot shows the last value); no error output."""
+        try:
+            wait_changed(self.page, self.target, self.attribute, before)
+        except PlaywrightTimeout:
+            pytest.fail(f"{self.name}: nothing redrawn after {what}")
+        wait_kernel_idle(self.page)
+        errors = error_outputs(self.page)
+        assert not errors, f"{self.name}: {what} produced an error:\n" + "\n".join(errors)
+
+    def shot(self, state):
+        path = EXTREMES / f"{self.name}__{_slug(state)}.png"
+        self.box.screenshot(path=str(path))
+        self.shots.append(path)
+
+    def slider(self, label, end, state):
+        handle = slider_handle(self.box, label)
+        value = handle.get_attribute(f"aria-value{'min' if end == 'min' else 'max'}")
+        state = f"{state}{label}={end}"
+        if float(handle.get_attribute("aria-valuenow")) != float(value):
+            before = self.shown()
+            handle.focus()
+            handle.press("Home" if end == "min" else "End")
+            self.settle(before, f"moving '{label}' to its {end} ({value})")
+        assert float(handle.get_attribute("aria-valuenow")) == float(value)
+        self.shot(state)
+
+    def option(self, label, option):
+        select = dropdown(self.box, label)
+        current = select.evaluate("s => s.options[s.selectedIndex].text")
+        if current != option:
+            before = self.shown()
+            select.select_option(label=option)
+            self.settle(before, f"choosing '{option}' in '{label}'")
+        return f"{label}={option}__"
+
+    def run(self):
+        sliders, dropdowns = _labels(self.box, "hslider"), _labels(self.box, "dropdown")
+        assert sliders or dropdowns, f"{self.name}: no controls found"
+        # each dropdown's every value in turn, and under each value every slider to its
+        # minimum and its maximum
+        choices = [
+            (label, option)
+            for label in dropdowns
+            for option in dropdown(self.box, label).locator("option").all_inner_texts()
+        ] or [("", None)]
+        for label, option in choices:
+            state = self.option(label, option) if label else ""
+            if not sliders:
+                self.shot(state.rstrip("_"))
+            for slider in sliders:
+                for end in ("min", "max"):
+                    self.slider(slider, end, state)
+        return self.shots
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.notebook(n)) for n in NOTEBOOK_NAMES]
+)
+def test_every_control_at_its_extremes(notebooks, name):
+    """Each slider at its minimum and maximum and every dropdown value (for each value of
+    the dropdown, each slider at both ends): the figure redraws without an error.
+    Screenshots: artifacts/browser/extremes/<notebook>__<control>=<value>....png."""
+    page = notebooks.page(name)
+    EXTREMES.mkdir(parents=True, exist_ok=True)
+    for old in EXTREMES.glob(f"{name}__*.png"):
+        old.unlink()
+    shots = []
+    for i, box in enumerate(page.locator(".rnnlib-explorer").all()):
+        box.scroll_into_view_if_needed()
+        explorer = f"{name}" if i == 0 else f"{name}_{i}"
+        image = box.locator(".rnnlib-explorer-image")
+        shots += Extremes(page, explorer, box, image, "src").run()
+    for i, box in enumerate(page.locator(".widget-interact").all()):
+        box.scroll_into_view_if_needed()
+        explorer = f"{name}_interact" if i == 0 else f"{name}_interact{i}"
+        shots += Extremes(page, explorer, box, box.locator(".widget-output"), None).run()
+    assert shots, f"{name}: no explorer or interact found"
