@@ -30,3 +30,25 @@ def test_explorer_updates_when_set():
     assert "exact" in ex.text.get_text()
     with pytest.raises(ValueError):
         ex.set(length=3)
+
+
+def test_status_reads_well_at_both_ends():
+    ex = TruncationExplorer(T=12, k=3)
+    ex.set(k=1)
+    assert ex.text.get_text().startswith("detach every step:")  # not "every 1 steps"
+    ex.set(k=2)
+    assert ex.text.get_text().startswith("detach every 2 steps:")
+
+
+def test_the_marker_at_k_equal_T_leaves_its_label_readable():
+    ex = TruncationExplorer(T=40, k=40)
+    renderer = ex.fig.canvas.get_renderer()
+    label = next(t for t in ex.fig.axes[1].texts if t.get_text().startswith("0 at"))
+    marker = ex.marker.get_window_extent(renderer)
+    assert not label.get_window_extent(renderer).overlaps(marker)
+
+
+def test_error_axis_labels_powers_of_ten_as_elsewhere():
+    ex = TruncationExplorer(T=12, k=3)
+    labels = [t.get_text() for t in ex.fig.axes[1].get_yticklabels()]
+    assert labels and all(label.startswith("$\\mathdefault{10^{") for label in labels), labels

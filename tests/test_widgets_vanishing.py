@@ -39,3 +39,47 @@ def test_controls_have_descriptions():
     e = VanishingExplorer()
     assert list(e.controls) == ["T", "scale", "activation"]
     assert [c.description for c in e.controls.values()] == ["T", "W_hh scale", "activation"]
+
+
+def _extent(artist, fig):
+    return artist.get_window_extent(fig.canvas.get_renderer())
+
+
+def test_legend_sits_below_the_axes_where_no_curve_runs():
+    e = VanishingExplorer()
+    e.set(T=100, scale=3.0, activation="sigmoid")  # curves reach the lower right corner
+    legend, axes = _extent(e.art_decay["legend"], e.fig), e.ax_decay.get_window_extent()
+    assert legend.y1 < axes.y0  # wholly under the plotting area
+    labels = [t.get_text() for t in e.art_decay["legend"].get_texts()]
+    assert not [label for label in labels if "overflow" in label]  # said by the status text
+
+
+def test_overflow_is_named_only_when_something_overflowed():
+    e = VanishingExplorer()
+    e.set(T=100, scale=0.5, activation="tanh")
+    assert "overflow" not in e.art_decay["status"].get_text()
+    assert len(e.art_decay["overflow"].get_xdata()) == 0
+    e.set(scale=3.0, activation="relu")
+    assert "overflow (\u00d7 = inf)" in e.art_decay["status"].get_text()
+
+
+def test_status_text_is_on_a_box_that_hides_lines_behind_it():
+    e = VanishingExplorer()
+    e.set(T=100, scale=3.0, activation="relu")  # the bound climbs through the top
+    patch = e.art_decay["status"].get_bbox_patch()
+    assert patch is not None and patch.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+    assert patch.get_alpha() >= 0.9
+
+
+def test_a_curve_stays_on_the_axes_until_it_underflows_to_zero():
+    """The figure says where the gradient became 0; the drawn curve must reach that far."""
+    e = VanishingExplorer()
+    for activation in ("relu", "tanh", "sigmoid", "linear"):
+        e.set(T=100, scale=0.1, activation=activation)
+        zero_from = e.last_curves["vanish_distance"]
+        assert zero_from is not None
+        assert f"T - k = {zero_from} on" in e.art_decay["status"].get_text()
+        d = e.art_decay["gradient"].get_xdata()
+        g = e.art_decay["gradient"].get_ydata()
+        shown = d[np.isfinite(g) & (g >= e.ax_decay.get_ylim()[0])]
+        assert shown.max() == zero_from - 1, (activation, shown.max(), zero_from)

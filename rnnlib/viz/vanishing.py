@@ -26,8 +26,11 @@ from ..params import sigma_max, spectral_radius
 from ..vanishing import power_norms
 from .style import COLORS
 
-#: the log-scale window of the decay plot; values outside are drawn on its edges
-FLOOR = 1e-30
+#: the log-scale window of the decay plot: from just below the smallest float32 (1.4e-45,
+#: subnormal), so that a curve stays on the axes until it is exactly 0 (where the figure
+#: says the gradient underflowed), to above the largest float32 (3.4e38), where values
+#: that overflowed are marked
+FLOOR = 1e-46
 CEILING = float(np.finfo(np.float32).max)  # 3.4e38, the largest float32
 
 
@@ -47,7 +50,8 @@ def _overflowed(curves):
 
 def _status(curves):
     if curves["overflow_step"] is not None:
-        return f"overflow at step t = {curves['overflow_step']}: gradient exploded", COLORS["y"]
+        step = curves["overflow_step"]
+        return f"overflow (\u00d7 = inf) at step t = {step}: gradient exploded", COLORS["y"]
     if curves["vanish_distance"] is not None:
         return (
             f"underflow: gradient = 0 from T - k = {curves['vanish_distance']} on: vanished",
@@ -62,11 +66,13 @@ def plot_decay(
     title: str | None = None,
     xmax: int | None = None,
     ceiling: bool = True,
-    legend: bool = True,
+    legend: bool | str = True,
 ) -> dict[str, Artist | None]:
     """Log-scale norms against the distance T - k, with the bound. Returns the artists.
 
-    xmax: fixed right end of the x axis (default: T); ceiling: draw the float32 limit."""
+    xmax: fixed right end of the x axis (default: T); ceiling: draw the float32 limit;
+    legend: True (inside, lower right), "below" (under the axes, where no curve runs)
+    or False."""
     d = curves["distance"]
     art = {
         "bound": ax.plot(
@@ -96,7 +102,7 @@ def plot_decay(
             color=COLORS["y"],
             ms=6,
             mew=1.5,
-            label="overflow (inf)" if ceiling else "_nolegend_",
+            label="_nolegend_",  # the status text says what the crosses are
         )[0],
     }
     if ceiling:
@@ -113,13 +119,24 @@ def plot_decay(
         )
     ax.set_yscale("log")
     ax.set_ylim(FLOOR, 1e52)
-    ax.set_yticks([1e-30, 1e-20, 1e-10, 1.0, 1e10, 1e20, 1e30, 1e40])
+    ax.set_yticks([10.0**e for e in range(-40, 41, 10)])
     ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlim(0, xmax or max(d[-1], 1))
     ax.set_xlabel("distance T - k (steps back in time)")
     ax.set_ylabel("norm (log scale)")
-    art["legend"] = ax.legend(loc="lower right", fontsize=10) if legend else None
+    if legend == "below":
+        art["legend"] = ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.2),
+            ncols=2,
+            fontsize=10,
+            frameon=False,
+            handlelength=2.5,
+        )
+    else:
+        art["legend"] = ax.legend(loc="lower right", fontsize=10) if legend else None
     text, color = _status(curves)
+    # on a white box: the curves and the bound may run through the top of the axes
     art["status"] = ax.text(
         0.5,
         0.98,
@@ -130,6 +147,8 @@ def plot_decay(
         color=color,
         fontsize=11,
         fontweight="bold",
+        zorder=5,
+        bbox=dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2),
     )
     # the title is an annotation in the title's place, so that it can be redrawn alone
     ax.set_title(" ")

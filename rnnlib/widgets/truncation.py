@@ -7,7 +7,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import ListedColormap
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, NullLocator
 
 from ..data import sine_next_step
 from ..losses import mse
@@ -67,12 +67,22 @@ class TruncationExplorer(BlitExplorer):
         ax1.set_yticks(ticks)
         ax2.semilogy(self.ks, np.maximum(self.errors, FLOOR), "-", color=COLORS["grad"])
         (self.marker,) = ax2.semilogy([1], [1.0], "o", ms=10, color=COLORS["loss"])
-        ax2.set(xlabel="truncation length k", ylabel="relative error vs full")
+        ax2.set(xlabel="truncation length $k_1 = k_2$", ylabel="relative error vs full")
         ax2.set_ylim(FLOOR / 2, 2.0)
-        ax2.text(T, FLOOR, "0 at k = T ", ha="right", va="center", fontsize=11)
-        # plain-text tick labels: mathtext labels would make every redraw slow
+        # left of the point k = T, clear of the marker that sits there when k = T
+        ax2.annotate(
+            "0 at k\u2081 = T",
+            xy=(T, FLOOR),
+            xytext=(-12, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=11,
+        )
+        # powers of ten as elsewhere in the course (the axes are drawn once, so the
+        # typeset labels cost nothing when the slider moves)
         ax2.yaxis.set_major_locator(FixedLocator([1e-6, 1e-4, 1e-2, 1.0]))
-        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}".replace("e+00", "")))
+        ax2.yaxis.set_major_formatter(LogFormatterSciNotation())
         ax2.yaxis.set_minor_locator(NullLocator())
         self.text = ax2.text(0.97, 0.95, "", transform=ax2.transAxes, ha="right", va="top")
         self.dynamic = [self.im, self.marker, self.text]  # redrawn on each change (blitting)
@@ -81,6 +91,7 @@ class TruncationExplorer(BlitExplorer):
         self.im.set_data(reach_matrix(self.T, int(k)))
         err = self.errors[int(k) - 1]
         self.marker.set_data([k], [max(err, FLOOR)])
+        every = "every step" if k == 1 else f"every {k} steps"
         self.text.set_text(
-            f"detach every {k} steps: error {err:.2g}" if err > 0 else f"k = {k} >= T: exact"
+            f"detach {every}: error {err:.2g}" if err > 0 else f"k\u2081 = {k} \u2265 T: exact"
         )

@@ -90,7 +90,9 @@ class VanishingExplorer(BlitExplorer):
         self.ax_eig = self.fig.add_subplot(gs[1])
         v = self.values()
         p = self.params(v["scale"])
-        a = self.art_decay = viz.plot_decay(self.ax_decay, self.curves(**v), xmax=self.T_max)
+        a = self.art_decay = viz.plot_decay(
+            self.ax_decay, self.curves(**v), xmax=self.T_max, legend="below"
+        )
         e = self.art_eig = viz.plot_eigenvalues(self.ax_eig, p["W_hh"], v["activation"], lim=3.3)
         self.ax_eig.set_title(r"eigenvalues of $W_{hh}$")
         self.dynamic = [
@@ -103,7 +105,6 @@ class VanishingExplorer(BlitExplorer):
             e["points"],
             e["text"],
         ]
-        self.overlays = [a["legend"]]
 
     def update(self, T: int, scale: float, activation: str) -> None:
         self.last_curves = self.curves(T, scale, activation)
