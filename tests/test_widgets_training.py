@@ -67,3 +67,11 @@ def test_bad_arguments():
         LearningRateExplorer(xs[:, 0], targets)
     with pytest.raises(ValueError, match="lr"):
         LearningRateExplorer(xs, targets, lr=100.0)
+
+
+def test_a_run_that_diverges_says_where_it_left_the_plot_and_where_it_became_infinite():
+    xs, targets = rnnlib.sine_next_step(T=20, n=8, seed=0)
+    e = LearningRateExplorer(xs, targets, steps=100, lr=10.0)
+    left = int(e.cross.get_xdata()[0])  # the cross: where the curve leaves the plot
+    text = e.status.get_text()
+    assert f"above the plot from step {left}, infinite at step" in text, text

@@ -30,3 +30,8 @@ def test_a_move_shows_and_hides_artists_of_one_figure():
         e.set(T=T)
         assert e.graph.visible(f"h_{T}") and (T == 10 or not e.graph.visible(f"h_{T + 1}"))
     assert e.fig is fig and e.fig.axes == [ax] and len(ax.get_children()) == n_artists
+
+
+def test_one_step_is_singular():
+    e = UnrollExplorer(T=1, T_max=10)
+    assert e.title.get_text().startswith("T = 1 step, 1 output:")

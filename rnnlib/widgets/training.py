@@ -136,7 +136,10 @@ class LearningRateExplorer(BlitExplorer):
         else:
             self.cross.set_data([], [])
         if stop is not None:
-            text = f"learning rate {lr:.3g}\ndiverged: loss infinite at step {stop + 1}"
+            # the cross marks where the curve leaves the plot, which may be long before
+            # the loss is infinite: say both
+            left = f"above the plot from step {steps[-1]}, " if len(steps) <= stop else ""
+            text = f"learning rate {lr:.3g}\ndiverged: loss {left}infinite at step {stop + 1}"
         else:
             text = (
                 f"learning rate {lr:.3g}\n"

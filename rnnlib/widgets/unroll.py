@@ -61,6 +61,6 @@ class UnrollExplorer(Explorer):
         D, H, O = self.sizes
         n_out = T if outputs == "all" else 1
         self.title.set_text(
-            f"T = {T} steps, {n_out} output{'s' if n_out > 1 else ''}: "
+            f"T = {T} step{'s' if T > 1 else ''}, {n_out} output{'s' if n_out > 1 else ''}: "
             f"{n_parameters(D, H, O)} parameters for any T (D={D}, H={H}, O={O})"
         )
