@@ -50,6 +50,7 @@ CONTROLS = {
     ],
     "07_gradient_clipping": [("slider", "clipping threshold")],
     "08_truncated_bptt": [("slider", "truncation length")],
+    "10_character_language_model": [("slider", "temperature")],
 }
 NOTEBOOK_NAMES = widget_notebooks()
 
@@ -204,9 +205,36 @@ class Extremes:
             self.settle(before, f"choosing '{option}' in '{label}'")
         return f"{label}={option}__"
 
+    def restore(self, sliders, dropdowns):
+        """Put every control back where it was (the page is shared with other tests)."""
+        for label, option in dropdowns.items():
+            self.option(label, option)
+        for label, value in sliders.items():
+            handle = slider_handle(self.box, label)
+            if float(handle.get_attribute("aria-valuenow")) == value:
+                continue
+            handle.focus()
+            handle.press("Home")
+            for _ in range(200):
+                now = float(handle.get_attribute("aria-valuenow"))
+                if now >= value - 1e-6 * max(1, abs(value)):
+                    break
+                handle.press("ArrowRight")
+            assert abs(float(handle.get_attribute("aria-valuenow")) - value) <= 1e-6 * max(
+                1, abs(value)
+            )
+        wait_kernel_idle(self.page)
+
     def run(self):
         sliders, dropdowns = _labels(self.box, "hslider"), _labels(self.box, "dropdown")
         assert sliders or dropdowns, f"{self.name}: no controls found"
+        initial = (
+            {s: float(slider_handle(self.box, s).get_attribute("aria-valuenow")) for s in sliders},
+            {
+                d: dropdown(self.box, d).evaluate("s => s.options[s.selectedIndex].text")
+                for d in dropdowns
+            },
+        )
         # each dropdown's every value in turn, and under each value every slider to its
         # minimum and its maximum
         choices = [
@@ -221,6 +249,7 @@ class Extremes:
             for slider in sliders:
                 for end in ("min", "max"):
                     self.slider(slider, end, state)
+        self.restore(*initial)
         return self.shots
 
 
