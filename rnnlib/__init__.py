@@ -17,7 +17,13 @@ from .data import (
     sine_next_step,
 )
 from .gradcheck import GradCheck, grad_check, numerical_gradient, rel_error
-from .jacobians import gradient_bound, jacobian_norms, jacobian_product, recurrent_jacobians
+from .jacobians import (
+    gradient_bound,
+    jacobian_norms,
+    jacobian_product,
+    product_norms,
+    recurrent_jacobians,
+)
 from .losses import LOSSES, log_softmax, mse, sigmoid_bce, sigmoid_mse, softmax, softmax_ce
 from .optim import OPTIMIZERS, SGD, Adagrad, Adam, Momentum, Optimizer, RMSprop, make_optimizer
 from .params import SCHEMES, copy_params, init_params, sigma_max, spectral_radius
@@ -73,6 +79,7 @@ __all__ = [
     "recurrent_jacobians",
     "jacobian_product",
     "jacobian_norms",
+    "product_norms",
     "gradient_bound",
     # gradient checking
     "GradCheck",

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 from ._validate import as_float_array, check_finite, check_positive_int, describe
 from .activations import _sigmoid
 from .clip import clip_by_norm, global_norm
+from .jacobians import product_norms
 from .losses import mse
 from .optim import Optimizer
 from .rnn import check_xs
@@ -259,19 +260,6 @@ def gated_jacobians(params: Mapping[str, np.ndarray], trace: GatedTrace, b: int 
     cand = (us * (1.0 - cs**2))[:, :, None] * p["W_hh"]  # diag(u_t (1 - c_t^2)) W_hh
     gate = ((cs - hs) * us * (1.0 - us))[:, :, None] * p["W_hu"]  # diag(...) W_hu
     return leak + cand + gate
-
-
-def product_norms(J: np.ndarray, t: int | None = None) -> np.ndarray:
-    """||J_t J_{t-1} ... J_{k+1}||_2 = ||dh_t/dh_k||_2 for k = 0..t, from Jacobians J (T, H, H)."""
-    T = J.shape[0]
-    t = T if t is None else t
-    norms = np.empty(t + 1)
-    P = np.eye(J.shape[1])
-    norms[t] = 1.0
-    for k in range(t - 1, -1, -1):
-        P = P @ J[k]
-        norms[k] = np.linalg.norm(P, 2)
-    return norms
 
 
 def gated_jacobian_norms(

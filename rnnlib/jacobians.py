@@ -61,26 +61,42 @@ def jacobian_product(params: Mapping, trace: Trace, t: int, k: int) -> np.ndarra
     return P
 
 
+def product_norms(J: ArrayLike, t: int | None = None) -> np.ndarray:
+    """||J_t J_{t-1} ... J_{k+1}||_2 for k = 0..t (spectral norms); array of length t + 1.
+
+    J (T, H, H) holds any cell's one-step Jacobians, J[j-1] = J_j = dh_j/dh_{j-1}, so
+    entry k is ||dh_t/dh_k||_2; entry t is 1 (no factor: the identity), t defaults to T.
+    Computed right to left, P_k = P_{k+1} J_{k+1}: t matrix products. A product that
+    overflowed gives inf.
+    """
+    J = as_float_array(J, "J")
+    if J.ndim != 3 or J.shape[1] != J.shape[2]:
+        raise ValueError(f"J must be a stack of square Jacobians (T, H, H), got shape {J.shape}")
+    T = J.shape[0]
+    t = T if t is None else _step(t, "t", 0, T)
+    if not 0 <= t <= T:
+        raise ValueError(f"t must be an integer in 0..T = {T}, got {t}")
+    norms = np.empty(t + 1)
+    P = np.eye(J.shape[1])  # float64 products, also for float32 Jacobians
+    norms[t] = 1.0
+    with np.errstate(all="ignore"):
+        for k in range(t - 1, -1, -1):
+            P = P @ J[k]  # J[k] = dh_{k+1}/dh_k
+            norms[k] = np.linalg.norm(P, 2) if np.all(np.isfinite(P)) else np.inf
+    return norms
+
+
 def jacobian_norms(params: Mapping, trace: Trace, t: int | None = None) -> np.ndarray:
     """||dh_t/dh_k||_2 for k = 0..t (spectral norms); array of length t + 1.
 
-    Computed right to left: P_k = P_{k+1} J_{k+1}, so the cost is t matrix products.
+    The norms of the products of recurrent_jacobians, by product_norms.
     """
     _checked(params, trace)
     T = trace.T
     t = T if t is None else _step(t, "t", 1, T)
     if not 1 <= t <= T:
         raise ValueError(f"t must be an integer in 1..T = {T}, got {describe(t)}")
-    J = recurrent_jacobians(params, trace)
-    norms = np.empty(t + 1)
-    P = np.eye(J.shape[1])
-    norms[t] = 1.0
-    with np.errstate(all="ignore"):
-        for k in range(t - 1, -1, -1):
-            P = P @ J[k]  # J[k] = dh_{k+1}/dh_k
-            n = np.linalg.norm(P, 2) if np.all(np.isfinite(P)) else np.inf
-            norms[k] = n
-    return norms
+    return product_norms(recurrent_jacobians(params, trace), t)
 
 
 def gradient_bound(params: Mapping, activation: str, distances: ArrayLike) -> np.ndarray:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import as_float_array, describe
-from .jacobians import gradient_bound, jacobian_norms
+from .jacobians import gradient_bound, jacobian_norms, product_norms
 from .losses import mse
 from .rnn import bptt, forward
 
@@ -77,8 +77,4 @@ def power_norms(W: np.ndarray, K: int) -> np.ndarray:
         raise ValueError(f"W must be a square matrix (H, H), got shape {W.shape}")
     if isinstance(K, bool) or not isinstance(K, numbers.Integral) or K < 0:
         raise ValueError(f"K must be a non-negative integer, got {describe(K)}")
-    out, P = np.empty(K + 1), np.eye(W.shape[0])
-    for k in range(K + 1):
-        out[k] = np.linalg.norm(P, 2)  # P = W^k
-        P = W @ P
-    return out
+    return product_norms(np.broadcast_to(W, (K, *W.shape)))[::-1]  # every J_j = W

@@ -153,3 +153,45 @@ def test_bad_arguments_are_named():
         rnnlib.gradient_bound(p, "tanh", "5")
     assert rnnlib.gradient_bound(p, "tanh", 0) == 1.0  # a single distance is fine
     assert rnnlib.jacobian_norms(p, trace, np.int64(2)).shape == (3,)
+
+
+@settings(max_examples=40)
+@given(T=st.integers(0, 8), H=st.integers(1, 4), t=st.integers(0, 8), seed=st.integers(0, 99))
+def test_product_norms_are_the_norms_of_every_product_ending_at_t(T, H, t, seed):
+    J = np.random.default_rng(seed).normal(size=(T, H, H))
+    t = min(t, T)
+    expected = [
+        np.linalg.norm(np.linalg.multi_dot([np.eye(H), *J[k:t][::-1], np.eye(H)]), 2)
+        for k in range(t + 1)
+    ]  # J_t ... J_{k+1}, J[j-1] = J_j
+    norms = rnnlib.product_norms(J, t)
+    np.testing.assert_allclose(norms, expected, rtol=1e-12)
+    assert norms.shape == (t + 1,) and norms[t] == 1.0
+
+
+def test_one_product_loop_serves_the_vanilla_and_gated_cells_and_powers_of_W():
+    from rnnlib.gated import gated_forward, gated_jacobian_norms, gated_jacobians, init_gated_params
+    from rnnlib.vanishing import power_norms
+
+    p, xs, h0, trace = single("tanh", T=7)
+    J = rnnlib.recurrent_jacobians(p, trace)
+    np.testing.assert_array_equal(rnnlib.jacobian_norms(p, trace, 5), rnnlib.product_norms(J, 5))
+    g = init_gated_params(2, 3, 1, seed=1)
+    gt = gated_forward(g, xs)
+    np.testing.assert_array_equal(
+        gated_jacobian_norms(g, gt), rnnlib.product_norms(gated_jacobians(g, gt))
+    )
+    W = np.array([[0.9, 4.0], [0.0, 0.9]])
+    expected = [np.linalg.norm(np.linalg.matrix_power(W, k), 2) for k in range(31)]
+    np.testing.assert_allclose(power_norms(W, 30), expected, rtol=1e-12)
+
+
+def test_product_norms_overflow_to_inf_without_warnings(recwarn):
+    J = np.full((40, 2, 2), 1e10)
+    norms = rnnlib.product_norms(J)
+    assert norms[-1] == 1.0 and norms[-2] == pytest.approx(2e10)
+    assert np.isinf(norms[0]) and np.all(np.diff(norms[np.isfinite(norms)]) < 0)
+    assert len(recwarn) == 0
+    # float32 Jacobians: the products are float64, as the norms
+    J32 = np.full((5, 2, 2), 1e10, dtype=np.float32)
+    assert np.all(np.isfinite(rnnlib.product_norms(J32)))

@@ -356,6 +356,18 @@ ROWS = [
     row("jacobian_norms", lambda: R.jacobian_norms(P, TRACE1, 9), ValueError, "t", "1..T = 5", "9"),
     row("jacobian_norms", lambda: R.jacobian_norms(P, "trace"), TypeError, "trace", "str"),
     row(
+        "product_norms",
+        lambda: R.product_norms(np.ones((3, 2, 4))),
+        ValueError,
+        "J",
+        "(T, H, H)",
+        "(3, 2, 4)",
+    ),
+    row(
+        "product_norms", lambda: R.product_norms(np.ones((3, 2, 2)), 4), ValueError, "t", "0..T = 3"
+    ),
+    row("product_norms", lambda: R.product_norms([["a"]]), TypeError, "J", "numeric"),
+    row(
         "gradient_bound",
         lambda: R.gradient_bound(P, "tanh", [-1]),
         ValueError,
