@@ -16,6 +16,7 @@ from .data import (
     delayed_echo,
     sine_next_step,
 )
+from .engine import bptt, bptt_randomized, forward
 from .gradcheck import GradCheck, grad_check, numerical_gradient, rel_error
 from .jacobians import (
     gradient_bound,
@@ -30,10 +31,8 @@ from .params import SCHEMES, copy_params, init_params, sigma_max, spectral_radiu
 from .rnn import (
     Gradients,
     Trace,
-    bptt,
-    bptt_randomized,
+    bptt_reference,
     contributions,
-    forward,
     parse_truncate,
     step_backward,
     step_forward,
@@ -63,6 +62,7 @@ __all__ = [
     "step_backward",
     "forward",
     "bptt",
+    "bptt_reference",
     "bptt_randomized",
     "contributions",
     "parse_truncate",

@@ -45,7 +45,17 @@ def as_float_array(value, name: str, dtype=None) -> np.ndarray:
     arr = as_real_array(value, name)
     if dtype is None:
         dtype = arr.dtype if np.issubdtype(arr.dtype, np.floating) else np.float64
-    return arr.astype(dtype, copy=False)
+    with np.errstate(over="ignore"):
+        out = arr.astype(dtype, copy=False)
+    if out is not arr and arr.dtype.kind == "f" and arr.itemsize > out.itemsize:
+        too_big = np.isinf(out) & np.isfinite(arr)  # finite, but beyond the narrower dtype
+        if too_big.any():
+            i = tuple(int(j) for j in np.argwhere(too_big)[0])
+            raise ValueError(
+                f"{name}[{', '.join(map(str, i))}] = {arr[i]} does not fit the parameters' "
+                f"dtype {out.dtype} (largest {np.finfo(out.dtype).max:.3g})"
+            )
+    return out
 
 
 def check_finite(arr: np.ndarray, name: str) -> None:

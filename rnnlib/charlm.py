@@ -20,9 +20,9 @@ import numpy as np
 
 from ._validate import check_params, check_positive_int, check_real, describe
 from .clip import clip_by_norm
+from .engine import bptt, forward
 from .losses import log_softmax, softmax_ce
 from .optim import Optimizer
-from .rnn import bptt, forward
 from .text import _check_ids
 
 LN2 = float(np.log(2.0))

@@ -21,11 +21,11 @@ import numpy as np
 
 from ._validate import check_positive_int
 from .data import adding_marked_values, adding_problem, delayed_echo
+from .engine import forward
 from .gated import gated_forward, gated_jacobian_norms, init_gated_params, train_gated
 from .jacobians import jacobian_norms
 from .optim import Adam
 from .params import init_params
-from .rnn import forward
 from .training import train, train_tbptt
 
 #: the models run_adding knows: name -> (hidden activation, init scheme); "gated": the gated cell

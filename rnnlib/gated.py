@@ -28,10 +28,10 @@ from numpy.typing import ArrayLike
 from ._validate import as_float_array, check_finite, check_positive_int, describe
 from .activations import _sigmoid
 from .clip import clip_by_norm, global_norm
+from .engine import check_xs
 from .jacobians import product_norms
 from .losses import mse
 from .optim import Optimizer
-from .rnn import check_xs
 
 #: parameter names of the gated cell
 GATED_NAMES = ("W_xh", "W_hh", "b_h", "W_xu", "W_hu", "b_u", "W_hy", "b_y")

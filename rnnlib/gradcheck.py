@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._validate import PARAM_NAMES, as_float_array, check_params, check_real, describe
-from .rnn import bptt, forward
+from .engine import bptt, forward
 
 
 def rel_error(a: ArrayLike, b: ArrayLike) -> float:

@@ -15,13 +15,12 @@ from numpy.typing import ArrayLike
 from ._validate import as_float_array, check_finite, check_params, describe
 from .activations import GAMMA, get_activation
 from .params import sigma_max
-from .rnn import Trace, _check_trace
+from .rnn import Trace, check_trace
 
 
 def _checked(params: Mapping, trace: Trace) -> dict:
     """params checked, and a trace of one sequence made with parameters of their sizes."""
-    p = check_params(params)
-    _check_trace(trace, p)
+    p = check_trace(trace, params)  # the values the trace was made with
     if trace.batched and trace.xs_b.shape[1] != 1:
         raise ValueError(
             "Jacobians are computed for one sequence: pass xs of shape (T, D), "

@@ -1,25 +1,54 @@
-"""Forward pass and Backpropagation Through Time for a simple (Elman) RNN.
+"""The simple (Elman) RNN, readably: one step forward and back, and BPTT as a specification.
 
-Notation of the course (column vectors, one sequence):
+The equations (column vectors, one sequence, t = 1..T, h_0 given):
 
-    z_t = W_xh x_t + W_hh h_{t-1} + b_h          (pre-activation)
-    h_t = f(z_t)                                  (hidden state)
-    y_t = W_hy h_t + b_y                          (output logits)
+    z_t = W_xh x_t + W_hh h_{t-1} + b_h            pre-activation
+    h_t = f(z_t)                                    hidden state
+    y_t = W_hy h_t + b_y                            output logits
 
-Arrays are time-major: xs (T, B, D), hs (T+1, B, H) with hs[0] = h_0, ys (T, B, O).
-Inside a batch each row is one sequence, so the code computes the row form
-z_t^T = x_t^T W_xh^T + h_{t-1}^T W_hh^T + b_h^T; the mathematics is unchanged.
-A single sequence (T, D) is accepted too, and then every result drops the batch axis.
+and, with dy_t = dL/dy_t from the loss, their derivatives (BPTT):
+
+    dL/dh_t = W_hy^T dy_t + W_hh^T delta_{t+1}      (delta_{T+1} = 0)
+    delta_t = dL/dz_t = dL/dh_t * f'(z_t)           (elementwise)
+    dW_xh = sum_t delta_t x_t^T     dW_hh = sum_t delta_t h_{t-1}^T     db_h = sum_t delta_t
+    dW_hy = sum_t dy_t h_t^T        db_y = sum_t dy_t
+    dL/dh_0 = W_hh^T delta_1        dL/dx_t = W_xh^T delta_t
+
+Where each quantity lives (arrays are time-major; step t is at the index shown):
+
+    quantity              in the code              shape          also called
+    x_t                   trace.xs[t-1]            (T, B, D)
+    z_t                   trace.zs[t-1]            (T, B, H)
+    h_t, t = 0..T         trace.hs[t]              (T+1, B, H)    hs[0] = h_0
+    y_t                   trace.ys[t-1]            (T, B, O)
+    f'(z_t)               trace.dfs()[t-1]         (T, B, H)
+    dL/dy_t               dys[t-1]                 (T, B, O)
+    dL/dh_t, t = 0..T     grads.dhs[t]             (T+1, B, H)    grads["h0"] = dhs[0]
+    delta_t = dL/dz_t     grads.dzs[t-1]           (T, B, H)      the notes' dh_raw,
+                                                                  min-char-rnn's dhraw
+    dL/dx_t               grads.dxs[t-1]           (T, B, D)
+    dL/dW_hh, ...         grads["W_hh"], ...       like W_hh
+
+A single sequence (T, D) drops the B axis everywhere. Inside a batch each row is one
+sequence, so the code computes the row form z_t^T = x_t^T W_xh^T + h_{t-1}^T W_hh^T + b_h^T
+(``x @ W_xh.T``); the mathematics is unchanged.
+
+This module holds the readable parts: ``step_forward`` and ``step_backward`` (one step
+each, with a cache), ``bptt_reference`` (BPTT written with them: the specification),
+the truncation contract (``truncation_blocks``), and what the passes exchange
+(``Trace``, ``Gradients``). The fast engine that computes the same, ``forward`` and
+``bptt``, is ``rnnlib/engine.py``; the tests hold it to ``bptt_reference``.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validate import (
+    PARAM_NAMES,
     as_float_array,
     check_finite,
     check_params,
@@ -28,14 +57,22 @@ from ._validate import (
 )
 from .activations import get_activation
 
+#: the parameters: W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,) by name
+Params = Mapping[str, ArrayLike]
+#: the truncate argument of bptt: None (full BPTT), k (= (k, k)) or (k1, k2)
+Truncation = int | tuple[int, int] | None
+
 
 # ---------------------------------------------------------------------------
-# one time step (the pedagogical pair; forward() below is the fast loop)
+# one time step: a forward/backward pair with a cache
 # ---------------------------------------------------------------------------
-def step_forward(x, h_prev, params, activation="tanh"):
+def step_forward(
+    x: ArrayLike, h_prev: ArrayLike, params: Params, activation: str = "tanh"
+) -> tuple[np.ndarray, tuple]:
     """One step: h_t = f(W_xh x_t + W_hh h_{t-1} + b_h).
 
-    x (D,) or (B, D); h_prev (H,) or (B, H). Returns (h, cache).
+    x (D,) or (B, D); h_prev (H,) or (B, H). Returns (h_t, cache) with h_t (H,) or
+    (B, H) and cache = (x, h_prev, z, h, params, activation) for ``step_backward``.
     """
     p = check_params(params)
     f, _ = get_activation(activation)
@@ -43,94 +80,40 @@ def step_forward(x, h_prev, params, activation="tanh"):
     h_prev = as_float_array(h_prev, "h_prev", p["W_hh"].dtype)
     _check_last_dim(x, p["W_xh"].shape[1], "x", "D")
     _check_last_dim(h_prev, p["W_hh"].shape[0], "h_prev", "H")
-    z = x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"]
-    h = f(z)
+    z = x @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"]  # z_t (rows)
+    h = f(z)  # h_t = f(z_t)
     return h, (x, h_prev, z, h, p, activation)
 
 
-def step_backward(dh, cache):
-    """Backward through one step, given dL/dh_t (total, from above and later).
+def step_backward(dh: ArrayLike, cache: tuple) -> dict[str, np.ndarray]:
+    """Backward through one step, given dh = dL/dh_t (from y_t and from step t+1).
 
-    dz_t = dh_t * f'(z_t)            (elementwise; the notes' "dh_raw")
-    dW_xh = dz_t x_t^T,  dW_hh = dz_t h_{t-1}^T,  db_h = dz_t
-    dL/dh_{t-1} (through this step) = W_hh^T dz_t,  dL/dx_t = W_xh^T dz_t
-    Returns a dict with dx, dh_prev, W_xh, W_hh, b_h (batch rows summed).
+    dh (H,) or (B, H), like h_t. Returns a dict (batch rows summed in the weights):
+    "dz" delta_t = dL/dh_t * f'(z_t) (H,) or (B, H); "W_xh" delta_t x_t^T (H, D);
+    "W_hh" delta_t h_{t-1}^T (H, H); "b_h" delta_t (H,); "dh_prev" W_hh^T delta_t
+    (dL/dh_{t-1} through this step) and "dx" W_xh^T delta_t = dL/dx_t, shaped like
+    h_prev and x.
     """
+    if not (isinstance(cache, tuple) and len(cache) == 6 and isinstance(cache[4], dict)):
+        raise TypeError(
+            "cache must be the cache returned by step_forward, (x, h_prev, z, h, params, "
+            f"activation); got {describe(cache)}"
+        )
     x, h_prev, z, h, p, activation = cache
     _, df = get_activation(activation)
     dh = as_float_array(dh, "dh", h.dtype)
     if dh.shape != h.shape:
         raise ValueError(f"dh must have the shape of h_t {h.shape}, got {dh.shape}")
-    dz = dh * df(z, h)
-    dz2, x2, h2 = np.atleast_2d(dz), np.atleast_2d(x), np.atleast_2d(h_prev)
+    dz = dh * df(z, h)  # delta_t = dL/dh_t * f'(z_t)
+    dz_rows, x_rows, h_prev_rows = np.atleast_2d(dz), np.atleast_2d(x), np.atleast_2d(h_prev)
     return {
-        "dx": dz @ p["W_xh"],
-        "dh_prev": dz @ p["W_hh"],
-        "W_xh": dz2.T @ x2,
-        "W_hh": dz2.T @ h2,
-        "b_h": dz2.sum(axis=0),
+        "dz": dz,
+        "W_xh": dz_rows.T @ x_rows,  # delta_t x_t^T
+        "W_hh": dz_rows.T @ h_prev_rows,  # delta_t h_{t-1}^T
+        "b_h": dz_rows.sum(axis=0),  # delta_t
+        "dh_prev": dz @ p["W_hh"],  # W_hh^T delta_t
+        "dx": dz @ p["W_xh"],  # W_xh^T delta_t
     }
-
-
-# ---------------------------------------------------------------------------
-# forward over a whole sequence
-# ---------------------------------------------------------------------------
-@dataclass
-class Trace:
-    """What the forward pass stores for BPTT (the "cache").
-
-    Batched arrays are kept internally; the public properties drop the batch axis
-    when the input was a single sequence.
-    """
-
-    xs_b: np.ndarray  # (T, B, D)
-    zs_b: np.ndarray  # (T, B, H)   z_t, t = 1..T at index t-1
-    hs_b: np.ndarray  # (T+1, B, H) h_t, t = 0..T at index t
-    ys_b: np.ndarray  # (T, B, O)   y_t, t = 1..T at index t-1
-    activation: str
-    batched: bool
-
-    def _view(self, a):
-        return a if self.batched else a[:, 0]
-
-    @property
-    def xs(self):
-        return self._view(self.xs_b)
-
-    @property
-    def zs(self):
-        return self._view(self.zs_b)
-
-    @property
-    def hs(self):
-        return self._view(self.hs_b)
-
-    @property
-    def ys(self):
-        return self._view(self.ys_b)
-
-    @property
-    def T(self) -> int:
-        return self.xs_b.shape[0]
-
-    @property
-    def overflow(self) -> bool:
-        """True when the hidden states or outputs left the floating-point range."""
-        return not (np.all(np.isfinite(self.hs_b)) and np.all(np.isfinite(self.ys_b)))
-
-    @property
-    def first_overflow_step(self):
-        """The first t with a non-finite h_t or y_t, or None."""
-        bad = ~np.isfinite(self.hs_b[1:]).all(axis=(1, 2)) | ~np.isfinite(self.ys_b).all(
-            axis=(1, 2)
-        )
-        return int(np.argmax(bad)) + 1 if bad.any() else None
-
-    def dfs(self):
-        """f'(z_t) for t = 1..T, shape of zs."""
-        _, df = get_activation(self.activation)
-        with np.errstate(all="ignore"):
-            return self._view(df(self.zs_b, self.hs_b[1:]))
 
 
 def _check_last_dim(arr, n, name, letter):
@@ -138,99 +121,64 @@ def _check_last_dim(arr, n, name, letter):
         raise ValueError(f"{name} must have last dimension {letter} = {n}, got shape {arr.shape}")
 
 
-def check_xs(xs, D, dtype):
-    """Validate xs; return (xs as (T, B, D) float array, batched flag)."""
-    arr = as_float_array(xs, "xs", dtype)
-    if arr.ndim not in (2, 3):
-        raise ValueError(
-            "xs must be time-major with shape (T, B, D) or (T, D) for one sequence, "
-            f"got rank {arr.ndim} (shape {arr.shape})"
-        )
-    if arr.shape[0] == 0:
-        raise ValueError(f"xs is an empty sequence (T = 0, shape {arr.shape}); need T >= 1")
-    if arr.ndim == 3 and arr.shape[1] == 0:
-        raise ValueError(f"xs has an empty batch (B = 0, shape {arr.shape}); need B >= 1")
-    if arr.shape[-1] != D:
-        raise ValueError(
-            f"xs must have feature size D = {D} (columns of W_xh) in its last axis, "
-            f"got shape {arr.shape}"
-        )
-    check_finite(arr, "xs")
-    batched = arr.ndim == 3
-    return (arr if batched else arr[:, None, :]), batched
+# ---------------------------------------------------------------------------
+# BPTT, one step at a time: the specification
+# ---------------------------------------------------------------------------
+def bptt_reference(
+    params: Params, trace: Trace, dys: ArrayLike, truncate: Truncation = None
+) -> Gradients:
+    """BPTT as the course derives it, step by step with ``step_backward``.
 
-
-def _check_h0(h0, B, H, batched, dtype):
-    if h0 is None:
-        return np.zeros((B, H), dtype=dtype)
-    arr = as_float_array(h0, "h0", dtype)
-    expected = (B, H) if batched else (H,)
-    if arr.shape == (H,) and batched:
-        arr = np.broadcast_to(arr, (B, H))
-    elif arr.shape != expected:
-        raise ValueError(f"h0 must have shape {expected} (H = {H}), got shape {arr.shape}")
-    check_finite(arr, "h0")
-    return arr.reshape(B, H)
-
-
-def forward(params, xs, h0=None, activation="tanh") -> Trace:
-    """Run the RNN over a sequence: z_t = W_xh x_t + W_hh h_{t-1} + b_h, h_t = f(z_t),
-    y_t = W_hy h_t + b_y for t = 1..T.
-
-    xs (T, B, D) or (T, D); h0 (B, H) or (H,), zeros when None. Returns a Trace with
-    .hs (T+1, B, H) (hs[0] = h0) and .ys (T, B, O). Overflow (e.g. ReLU with a large
-    W_hh) does not raise: ``trace.overflow`` reports it.
+    For every backward pass (t_end, t_loss, t_stop) of ``truncation_blocks(T, truncate)``
+    (full BPTT: the one pass (T, 0, 0)), walk t = t_end, ..., t_stop + 1:
+    dL/dh_t = W_hy^T dy_t (only for the losses the pass carries, t > t_loss) +
+    W_hh^T delta_{t+1} (nothing beyond t_end), then delta_t = dL/dh_t * f'(z_t) and the
+    per-step gradients; the passes add up. dys: dL/dy_t, shape of trace.ys. Returns
+    the same Gradients as ``bptt`` (h0, dhs, dzs and dxs included), only more slowly.
     """
-    p = check_params(params)
-    f, _ = get_activation(activation)
-    dtype = p["W_hh"].dtype
-    H, D = p["W_xh"].shape
-    xs3, batched = check_xs(xs, D, dtype)
-    T, B, _ = xs3.shape
-    hs = np.empty((T + 1, B, H), dtype=dtype)
-    hs[0] = _check_h0(h0, B, H, batched, dtype)
-    zs = np.empty((T, B, H), dtype=dtype)
-    W_hh_T = np.ascontiguousarray(p["W_hh"].T)  # row form: h_{t-1}^T W_hh^T
-    rec = np.empty((B, H), dtype=dtype)
-    h_t, z_t = list(hs), list(zs)  # per-step views, made once
-    with np.errstate(all="ignore"):
-        # W_xh x_t + b_h for every t in one matrix product
-        np.matmul(xs3.reshape(T * B, D), p["W_xh"].T, out=zs.reshape(T * B, H))
-        zs += p["b_h"]
-        for t in range(T):
-            np.dot(h_t[t], W_hh_T, out=rec)  # W_hh h_{t-1}
-            np.add(z_t[t], rec, out=z_t[t])  # z_t
-            f(z_t[t], out=h_t[t + 1])  # h_t = f(z_t)
-        ys = hs[1:].reshape(T * B, H) @ p["W_hy"].T  # W_hy h_t
-        ys += p["b_y"]  # y_t
-    return Trace(xs3, zs, hs, ys.reshape(T, B, -1), activation, batched)
+    p = check_trace(trace, params)
+    dys = check_dys(dys, trace)  # (T, B, O): every step below works on B rows
+    xs, hs = trace.xs_b, trace.hs_b
+    grads = {name: np.zeros_like(value) for name, value in p.items()}
+    dhs, dzs, dxs = np.zeros_like(hs), np.zeros_like(trace.zs_b), np.zeros_like(xs)
+    for t_end, t_loss, t_stop in truncation_blocks(trace.T, truncate):
+        dh_next = np.zeros_like(hs[0])  # W_hh^T delta_{t+1}: nothing flows in after t_end
+        for t in range(t_end, t_stop, -1):
+            dh = dh_next.copy()  # dL/dh_t through h_{t+1}
+            if t > t_loss:  # step t's loss is carried by this pass
+                dh += dys[t - 1] @ p["W_hy"]  # dL/dh_t = W_hy^T dy_t + W_hh^T delta_{t+1}
+                grads["W_hy"] += dys[t - 1].T @ hs[t]  # dW_hy += dy_t h_t^T
+                grads["b_y"] += dys[t - 1].sum(axis=0)  # db_y += dy_t
+            step = step_backward(dh, _batched_cache(trace, p, t))  # delta_t = dL/dh_t f'(z_t)
+            grads["W_xh"] += step["W_xh"]  # dW_xh += delta_t x_t^T
+            grads["W_hh"] += step["W_hh"]  # dW_hh += delta_t h_{t-1}^T
+            grads["b_h"] += step["b_h"]  # db_h += delta_t
+            dhs[t] += dh  # dL/dh_t, summed over the passes that reach step t
+            dzs[t - 1] += step["dz"]  # delta_t, likewise
+            dxs[t - 1] += step["dx"]  # dL/dx_t = W_xh^T delta_t
+            dh_next = step["dh_prev"]  # W_hh^T delta_t, for step t - 1
+        if t_stop == 0:
+            dhs[0] += dh_next  # dL/dh_0 = W_hh^T delta_1
+    grads["h0"] = trace._view(dhs)[0].copy()
+    v = trace._view
+    return Gradients.of_bptt(grads, dhs=v(dhs), dzs=v(dzs), dys=v(dys), dxs=v(dxs), W_xh=p["W_xh"])
+
+
+def _batched_cache(trace, p, t):
+    """step_forward's cache of step t, in the batched (B rows) form."""
+    x, h_prev, z, h = trace.xs_b[t - 1], trace.hs_b[t - 1], trace.zs_b[t - 1], trace.hs_b[t]
+    return x, h_prev, z, h, p, trace.activation
 
 
 # ---------------------------------------------------------------------------
-# Backpropagation Through Time
+# truncation: which backward passes BPTT runs
 # ---------------------------------------------------------------------------
-class Gradients(dict):
-    """dL/d(parameter) for W_xh, W_hh, b_h, W_hy, b_y and h0, plus per-step terms.
-
-    Attributes: ``dhs`` (T+1, [B,] H) with dhs[t] = dL/dh_t as BPTT accumulated it
-    (summed over the backward passes of truncated BPTT), ``dzs`` (T, [B,] H) with
-    dzs[t-1] = dL/dz_t, ``dxs`` (shape of trace.xs) with dxs[t-1] = dL/dx_t =
-    W_xh^T dz_t (the input gradients: not a parameter, so optimisers and clipping,
-    which read the dict's keys, never see them), and ``dys`` the output gradients it
-    was given.
-    """
-
-    dhs: np.ndarray
-    dzs: np.ndarray
-    dxs: np.ndarray
-    dys: np.ndarray
-
-    @property
-    def finite(self) -> bool:
-        return all(np.all(np.isfinite(v)) for v in self.values())
+#: one backward pass (t_end, t_loss, t_stop): the losses of the steps t_loss < t <= t_end
+#: are backpropagated through the steps t_stop < t <= t_end
+Block = tuple[int, int, int]
 
 
-def parse_truncate(truncate):
+def parse_truncate(truncate: Truncation) -> tuple[int, int] | None:
     """None -> None; k -> (k, k); (k1, k2) with k2 >= k1 >= 1 -> (k1, k2)."""
     if truncate is None:
         return None
@@ -251,188 +199,217 @@ def parse_truncate(truncate):
     return k, k
 
 
-def truncation_blocks(T, truncate):
+def truncation_blocks(T: int, truncate: Truncation = None) -> list[Block]:
     """The backward passes of truncated BPTT as (t_end, t_loss, t_stop) triples.
 
-    A pass runs at t_end = k1, 2 k1, ... and at T. It backpropagates the losses of
-    the steps since the previous pass, t_loss < t <= t_end, through themselves and
-    the k2 - k1 steps before them: through the steps t_stop < t <= t_end with
-    t_stop = max(t_loss - (k2 - k1), 0). A full block (t_end - t_loss = k1) thus goes
-    back k2 steps (Williams & Peng's BPTT(k2; k1)); truncate=k = (k, k) gives
-    t_stop = t_loss, i.e. the hidden state is detached every k steps, also when k
-    does not divide T. When k2 >= T nothing is truncated: every pass reaches back to
-    step 0 (t_stop = 0) and the passes add up to full BPTT, the single pass (T, 0, 0).
+    truncate=(k1, k2): a pass runs at t_end = k1, 2 k1, ... and at T; it backpropagates
+    the losses of the steps since the previous pass, t_loss < t <= t_end, through
+    themselves and the k2 - k1 steps before them, i.e. through the steps
+    t_stop < t <= t_end with t_stop = max(t_loss - (k2 - k1), 0). So a full block of k1
+    new steps goes back k2 steps (Williams & Peng's BPTT(k2; k1), written with k2 first);
+    truncate=k = (k, k) gives t_stop = t_loss: the hidden state is detached every k
+    steps, also when k does not divide T; k2 >= T truncates nothing (t_stop = 0 for every
+    pass), so the passes add up to full BPTT. truncate=None is the single pass (T, 0, 0).
     """
+    T = check_positive_int(T, "T")
     kk = parse_truncate(truncate)
     if kk is None:
         return [(T, 0, 0)]
     k1, k2 = kk
     ends = [*range(k1, T, k1), T]
     starts = [0, *ends[:-1]]
-    if k2 >= T:
-        return [(t_end, t_loss, 0) for t_loss, t_end in zip(starts, ends, strict=True)]
     return [
-        (t_end, t_loss, max(t_loss - (k2 - k1), 0))
+        (t_end, t_loss, 0 if k2 >= T else max(t_loss - (k2 - k1), 0))
         for t_loss, t_end in zip(starts, ends, strict=True)
     ]
 
 
-def _check_dys(dys, trace):
+# ---------------------------------------------------------------------------
+# what the forward pass keeps, and what BPTT returns
+# ---------------------------------------------------------------------------
+class Trace:
+    """What the forward pass keeps for BPTT (the "cache" of every step); it owns it.
+
+    Batched, time-major arrays: ``xs_b`` (T, B, D), ``zs_b`` (T, B, H) with z_t at
+    index t-1, ``hs_b`` (T+1, B, H) with h_t at index t (hs_b[0] = h_0), ``ys_b``
+    (T, B, O) with y_t at index t-1. The properties ``xs``, ``zs``, ``hs``, ``ys`` drop
+    the batch axis when the input was a single sequence. ``params`` is the trace's own
+    copy of the parameter values forward ran with; ``x_index`` holds the class indices
+    (T, B) when the inputs were given as one-hot indices (``xs_b`` is then built on
+    first use).
+    """
+
+    def __init__(
+        self,
+        params: dict[str, np.ndarray],
+        xs_b: np.ndarray | None,
+        x_index: np.ndarray | None,
+        zs_b: np.ndarray,
+        hs_b: np.ndarray,
+        ys_b: np.ndarray,
+        activation: str,
+        batched: bool,
+    ):
+        self.params = params
+        self._xs_b = xs_b
+        self.x_index = x_index
+        self.zs_b, self.hs_b, self.ys_b = zs_b, hs_b, ys_b
+        self.activation = activation
+        self.batched = batched
+
+    @property
+    def xs_b(self) -> np.ndarray:
+        if self._xs_b is None:  # one-hot inputs: x_t = e_{index}
+            D = self.params["W_xh"].shape[1]
+            self._xs_b = np.eye(D, dtype=self.hs_b.dtype)[self.x_index]
+        return self._xs_b
+
+    def _view(self, a: np.ndarray) -> np.ndarray:
+        return a if self.batched else a[:, 0]
+
+    @property
+    def xs(self) -> np.ndarray:
+        return self._view(self.xs_b)
+
+    @property
+    def zs(self) -> np.ndarray:
+        return self._view(self.zs_b)
+
+    @property
+    def hs(self) -> np.ndarray:
+        return self._view(self.hs_b)
+
+    @property
+    def ys(self) -> np.ndarray:
+        return self._view(self.ys_b)
+
+    @property
+    def T(self) -> int:
+        return self.zs_b.shape[0]
+
+    @property
+    def overflow(self) -> bool:
+        """True when the hidden states or outputs left the floating-point range."""
+        return not (np.all(np.isfinite(self.hs_b)) and np.all(np.isfinite(self.ys_b)))
+
+    @property
+    def first_overflow_step(self) -> int | None:
+        """The first t with a non-finite h_t or y_t, or None."""
+        bad = ~np.isfinite(self.hs_b[1:]).all(axis=(1, 2)) | ~np.isfinite(self.ys_b).all(
+            axis=(1, 2)
+        )
+        return int(np.argmax(bad)) + 1 if bad.any() else None
+
+    def dfs(self) -> np.ndarray:
+        """f'(z_t) for t = 1..T, shape of zs."""
+        _, df = get_activation(self.activation)
+        with np.errstate(all="ignore"):
+            return self._view(df(self.zs_b, self.hs_b[1:]))
+
+
+class Gradients(dict):
+    """dL/d(parameter) for W_xh, W_hh, b_h, W_hy, b_y and h0, plus per-step terms.
+
+    Attributes: ``dhs`` (T+1, [B,] H) with dhs[t] = dL/dh_t as BPTT accumulated it
+    (summed over the backward passes of truncated BPTT), ``dzs`` (T, [B,] H) with
+    dzs[t-1] = delta_t = dL/dz_t, ``dxs`` (shape of trace.xs) with dxs[t-1] = dL/dx_t =
+    W_xh^T delta_t (the input gradients, computed when first read; not a parameter, so
+    optimisers and clipping, which read the dict's keys, never see them), and ``dys``
+    the output gradients it was given. Built like a dict; BPTT fills the attributes.
+    """
+
+    dhs: np.ndarray | None = None
+    dzs: np.ndarray | None = None
+    dys: np.ndarray | None = None
+    _W_xh: np.ndarray | None = None  # the trace's copy: later updates do not change dxs
+    _dxs: np.ndarray | None = None
+
+    @classmethod
+    def of_bptt(
+        cls,
+        grads: dict[str, np.ndarray],
+        *,
+        dhs: np.ndarray,
+        dzs: np.ndarray,
+        dys: np.ndarray,
+        W_xh: np.ndarray,
+        dxs: np.ndarray | None = None,
+    ) -> Gradients:
+        """The gradients of a backward pass with its per-step terms (dxs from W_xh)."""
+        g = cls(grads)
+        g.dhs, g.dzs, g.dys, g._W_xh, g._dxs = dhs, dzs, dys, W_xh, dxs
+        return g
+
+    @property
+    def dxs(self) -> np.ndarray | None:
+        if self._dxs is None and self._W_xh is not None:
+            H, D = self._W_xh.shape
+            dxs = self.dzs.reshape(-1, H) @ self._W_xh  # rows: delta_t^T W_xh = (W_xh^T delta_t)^T
+            self._dxs = dxs.reshape(self.dzs.shape[:-1] + (D,))
+        return self._dxs
+
+    @property
+    def finite(self) -> bool:
+        return all(np.all(np.isfinite(v)) for v in self.values())
+
+
+# ---------------------------------------------------------------------------
+# checks shared by bptt and bptt_reference
+# ---------------------------------------------------------------------------
+def check_trace(trace: Trace, params: Params) -> dict[str, np.ndarray]:
+    """The trace's parameters, after checking that ``params`` holds the same values."""
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be the Trace returned by forward(), got {describe(trace)}")
+    p = check_params(params)
+    own = trace.params
+    (H, D), O = own["W_xh"].shape, own["W_hy"].shape[0]
+    if p["W_xh"].shape != (H, D) or p["W_hy"].shape[0] != O:
+        (H2, D2), O2 = p["W_xh"].shape, p["W_hy"].shape[0]
+        raise ValueError(
+            f"trace (D={D}, H={H}, O={O}) was made with parameters of other sizes than "
+            f"params (D={D2}, H={H2}, O={O2})"
+        )
+    changed = [k for k in PARAM_NAMES if not np.array_equal(p[k], own[k])]
+    if changed:
+        raise ValueError(
+            f"the trace was made with other parameter values: params['{changed[0]}'] "
+            f"({', '.join(changed)} in all) changed since forward() ran, e.g. by an optimizer "
+            "step or an in-place update; run forward() again with the current parameters"
+        )
+    return own
+
+
+def check_dys(dys: ArrayLike, trace: Trace) -> np.ndarray:
+    """dys as (T, B, O) in the trace's dtype. Non-finite values are an error unless the
+    forward pass itself overflowed (then the loss and its gradient may be inf or nan)."""
     arr = as_float_array(dys, "dys", trace.ys_b.dtype)
     if arr.shape != trace.ys.shape:
         raise ValueError(
             f"dys must be dL/dy_t with the shape of trace.ys {trace.ys.shape}, "
             f"got shape {arr.shape}"
         )
-    if not trace.overflow:
+    if not np.all(np.isfinite(arr)) and not trace.overflow:
         check_finite(arr, "dys")
     return arr if trace.batched else arr[:, None, :]
 
 
-def _check_trace(trace, p):
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be the Trace returned by forward(), got {describe(trace)}")
-    H, D = p["W_xh"].shape
-    O = p["W_hy"].shape[0]
-    if trace.hs_b.shape[2] != H or trace.xs_b.shape[2] != D or trace.ys_b.shape[2] != O:
-        raise ValueError(
-            f"trace (D={trace.xs_b.shape[2]}, H={trace.hs_b.shape[2]}, O={trace.ys_b.shape[2]}) "
-            f"was made with parameters of other sizes than params (D={D}, H={H}, O={O})"
-        )
-
-
-def _backward(p, trace, dys3, blocks, xi=None) -> Gradients:
-    """Shared engine: run the backward passes in ``blocks`` and sum their gradients.
-
-    xi (T,), optional: the gradient flowing from step t back to h_{t-1} is scaled by
-    xi[t-1] (randomized truncation). Returns Gradients.
-    """
-    T, B, H = trace.zs_b.shape
-    O = dys3.shape[2]
-    W_hh, W_hy = p["W_hh"], p["W_hy"]
-    dtype = W_hh.dtype
-    df = get_activation(trace.activation)[1]
-    dh_prev = np.zeros((B, H), dtype=dtype)
-    overlap = len(blocks) > 1 and any(b[2] < a[0] for a, b in itertools.pairwise(blocks))
-    with np.errstate(all="ignore"):
-        if not overlap and all(t_stop >= t_loss for _, t_loss, t_stop in blocks):
-            # Fast path (full BPTT, or detaching every k steps with k | T): every step
-            # is visited once and carries its own loss. dhs starts as W_hy^T dy_t and
-            # dzs as f'(z_t); the loop then completes both in place (no temporaries).
-            dhs = np.empty((T + 1, B, H), dtype=dtype)
-            dzs = np.empty((T, B, H), dtype=dtype)
-            np.matmul(dys3.reshape(T * B, O), W_hy, out=dhs[1:].reshape(T * B, H))
-            df(trace.zs_b, trace.hs_b[1:], out=dzs)
-            dh_t, dz_t = list(dhs), list(dzs)  # per-step views, made once
-            for t_end, _, t_stop in blocks:
-                carry = np.zeros((B, H), dtype=dtype)  # dL/dh_t from later steps
-                for t in range(t_end, t_stop, -1):
-                    dh, dz = dh_t[t], dz_t[t - 1]
-                    np.add(dh, carry, out=dh)  # dL/dh_t = W_hy^T dy_t + W_hh^T dz_{t+1}
-                    np.multiply(dh, dz, out=dz)  # dz_t = dL/dh_t * f'(z_t)
-                    np.dot(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
-                    if xi is not None:
-                        carry *= xi[t - 1]
-                if t_stop == 0:
-                    dh_prev += carry
-            return _gradients(p, trace, dys3, dzs, dhs, dh_prev)
-        # General path (overlapping windows of BPTT(k2; k1)): passes add up.
-        dzs = np.zeros((T, B, H), dtype=dtype)
-        dhs = np.zeros((T + 1, B, H), dtype=dtype)
-        fp = df(trace.zs_b, trace.hs_b[1:])  # f'(z_t)
-        dh_out = (dys3.reshape(T * B, O) @ W_hy).reshape(T, B, H)  # W_hy^T dL/dy_t
-        dh = np.empty((B, H), dtype=dtype)
-        dz = np.empty((B, H), dtype=dtype)
-        for t_end, t_loss, t_stop in blocks:
-            carry = np.zeros((B, H), dtype=dtype)  # dL/dh_t from later steps
-            for t in range(t_end, t_stop, -1):
-                i = t - 1
-                if t > t_loss:
-                    np.add(carry, dh_out[i], out=dh)  # dL/dh_t = W_hy^T dy_t + carry
-                else:
-                    dh[...] = carry
-                np.multiply(dh, fp[i], out=dz)  # dz_t = dL/dh_t * f'(z_t)
-                dhs[t] += dh
-                dzs[i] += dz
-                np.dot(dz, W_hh, out=carry)  # W_hh^T dz_t -> dL/dh_{t-1}
-                if xi is not None:
-                    carry *= xi[i]
-            if t_stop == 0:
-                dh_prev += carry
-        return _gradients(p, trace, dys3, dzs, dhs, dh_prev)
-
-
-def _gradients(p, trace, dys3, dzs, dhs, dh_prev) -> Gradients:
-    """Weight gradients as one matrix product each over the stacked time steps."""
-    T, B, H = dzs.shape
-    D, O = trace.xs_b.shape[2], dys3.shape[2]
-    dhs[0] = dh_prev
-    dz2 = dzs.reshape(T * B, H)
-    dy2 = dys3.reshape(T * B, O)
-    g = Gradients(
-        W_xh=dz2.T @ trace.xs_b.reshape(T * B, D),  # sum_t dz_t x_t^T
-        W_hh=dz2.T @ trace.hs_b[:-1].reshape(T * B, H),  # sum_t dz_t h_{t-1}^T
-        b_h=dz2.sum(axis=0),  # sum_t dz_t
-        W_hy=dy2.T @ trace.hs_b[1:].reshape(T * B, H),  # sum_t dy_t h_t^T
-        b_y=dy2.sum(axis=0),  # sum_t dy_t
-        h0=dh_prev if trace.batched else dh_prev[0],
-    )
-    g.dhs, g.dzs, g.dys = trace._view(dhs), trace._view(dzs), trace._view(dys3)
-    g.dxs = trace._view((dz2 @ p["W_xh"]).reshape(T, B, D))  # dL/dx_t = W_xh^T dz_t
-    return g
-
-
-def bptt(params, trace, dys, truncate=None) -> Gradients:
-    """Backpropagation Through Time.
-
-    dys (shape of trace.ys): dL/dy_t, zero at steps without a loss.
-    truncate: None (full BPTT); k (detach the hidden state every k steps, = (k, k));
-    (k1, k2) with k2 >= k1 >= 1: at t = k1, 2 k1, ... and at T, the losses since the
-    previous pass are backpropagated through themselves and the k2 - k1 steps before
-    them (for a full block of k1 steps: the last k2 steps, Williams & Peng's
-    BPTT(k2; k1)); the gradients of these passes are summed. k2 >= T gives full BPTT;
-    truncation_blocks lists the passes.
-
-    Recursion (column vectors): dL/dh_t = W_hy^T dy_t + W_hh^T dz_{t+1},
-    dz_t = dL/dh_t * f'(z_t); dW_hh = sum_t dz_t h_{t-1}^T, dW_xh = sum_t dz_t x_t^T,
-    db_h = sum_t dz_t, dW_hy = sum_t dy_t h_t^T, db_y = sum_t dy_t, dh_0 = W_hh^T dz_1;
-    the input gradients dL/dx_t = W_xh^T dz_t are ``.dxs``.
-    """
-    p = check_params(params)
-    _check_trace(trace, p)
-    dys3 = _check_dys(dys, trace)
-    return _backward(p, trace, dys3, truncation_blocks(trace.T, truncate))
-
-
-def bptt_randomized(params, trace, dys, p_continue=0.5, seed=None) -> Gradients:
-    """Randomized truncation (Tallec & Ollivier 2017; d2l's xi_t scheme).
-
-    The gradient passed from step t to h_{t-1} is multiplied by xi_t, with xi_t = 0
-    (stop here) with probability 1 - p and xi_t = 1/p with probability p. Since
-    E[xi_t] = 1 and the xi are independent, the estimate is unbiased: its mean over
-    many draws is the full BPTT gradient, while most backward passes stop early.
-    """
-    prm = check_params(params)
-    _check_trace(trace, prm)
-    dys3 = _check_dys(dys, trace)
-    if (
-        isinstance(p_continue, (bool, np.bool_))
-        or not isinstance(p_continue, (int, float, np.integer, np.floating))
-        or not (0 < p_continue <= 1)
-    ):
-        raise ValueError(f"p_continue must be a probability in (0, 1], got {p_continue!r}")
-    rng = np.random.default_rng(seed)
-    xi = np.where(rng.random(trace.T) < p_continue, 1.0 / p_continue, 0.0)
-    return _backward(prm, trace, dys3, truncation_blocks(trace.T, None), xi=xi)
-
-
-def contributions(trace, grads) -> dict:
+# ---------------------------------------------------------------------------
+# per-step terms
+# ---------------------------------------------------------------------------
+def contributions(trace: Trace, grads: Gradients) -> dict[str, np.ndarray]:
     """Per-time-step terms whose sums are the weight gradients.
 
     Returns arrays indexed by t - 1 (t = 1..T): "W_hh" (T, H, H) with
-    dz_t h_{t-1}^T ("W_hh at time t"), "W_xh" (T, H, D), "b_h" (T, H), "W_hy"
+    delta_t h_{t-1}^T ("W_hh at time t"), "W_xh" (T, H, D), "b_h" (T, H), "W_hy"
     (T, O, H) and "b_y" (T, O); batch rows are summed.
     """
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be the Trace returned by forward(), got {describe(trace)}")
+    if not isinstance(grads, Gradients) or np.shape(grads.dzs) != trace.zs.shape:
+        raise TypeError(
+            "grads must be the Gradients that bptt returned for this trace (they carry "
+            f"delta_t as grads.dzs), got {describe(grads)}"
+        )
     dzs = grads.dzs if trace.batched else grads.dzs[:, None]
     dys = grads.dys if trace.batched else grads.dys[:, None]
     return {

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validate import check_choice, check_params, check_positive_int, describe
+from .engine import forward
 from .losses import softmax
-from .rnn import forward
 
 #: the symbol that stands for every rare character (id 0 of every vocabulary)
 RARE = "\N{REPLACEMENT CHARACTER}"

@@ -5,13 +5,22 @@ One update is: forward -> loss and dL/dy_t -> bptt -> (clip) -> optimizer step.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable, MutableMapping
 
-from ._validate import check_params, check_positive_int, describe
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._validate import check_params, check_positive_int, check_real, describe
 from .clip import clip_by_norm, clip_by_value, global_norm
+from .engine import bptt, check_xs, forward
 from .losses import LOSSES
 from .optim import Optimizer
-from .rnn import bptt, forward, parse_truncate, truncation_blocks
+from .rnn import Truncation, parse_truncate, truncation_blocks
+
+#: a loss: "mse", "sigmoid_bce", "softmax_ce" or a function (ys, targets, mask) -> (loss, dys)
+Loss = str | Callable
+#: what a training loop returns: lists "loss" and "grad_norm", and "diverged"
+History = dict[str, list | bool]
 
 
 def _loss_fn(loss):
@@ -34,8 +43,28 @@ def _params_finite(params):
     return all(np.all(np.isfinite(params[k])) for k in params)
 
 
-def update(params, grads, optimizer, clip_norm=None, clip_value=None):
+def _float_params_in_place(params) -> dict:
+    """Check params and store back every entry that had to be converted (integers, mixed
+    dtypes) as the float array used, so that optimizer steps update it in place."""
+    checked = check_params(params)
+    for k, v in checked.items():
+        if params[k] is not v:
+            params[k] = v
+    return checked
+
+
+def update(
+    params: MutableMapping[str, np.ndarray],
+    grads: dict,
+    optimizer: Optimizer,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+) -> float:
     """Clip (optionally) and apply one optimizer step; return the norm before clipping."""
+    _check_optimizer(optimizer)
+    for value, name in ((clip_norm, "clip_norm"), (clip_value, "clip_value")):
+        if value is not None:
+            check_real(value, name, low=0, low_open=True)
     norm = global_norm(grads)
     if clip_norm is not None:
         grads, _ = clip_by_norm(grads, clip_norm)
@@ -46,19 +75,19 @@ def update(params, grads, optimizer, clip_norm=None, clip_value=None):
 
 
 def train(
-    params,
-    data,
-    loss,
-    optimizer,
-    steps,
+    params: MutableMapping[str, np.ndarray],
+    data: tuple | Callable,
+    loss: Loss,
+    optimizer: Optimizer,
+    steps: int,
     *,
-    activation="tanh",
-    mask=None,
-    truncate=None,
-    clip_norm=None,
-    clip_value=None,
-    callback=None,
-):
+    activation: str = "tanh",
+    mask: ArrayLike | str | None = None,
+    truncate: Truncation = None,
+    clip_norm: float | None = None,
+    clip_value: float | None = None,
+    callback: Callable | None = None,
+) -> History:
     """Gradient descent with (possibly truncated) BPTT.
 
     data: (xs, targets), or a function step -> (xs, targets) for fresh batches.
@@ -67,10 +96,7 @@ def train(
     "loss" and "grad_norm" (before clipping) and "diverged" (True if the loss, the
     gradients or the updated parameters stopped being finite, which ends training early).
     """
-    params_checked = check_params(params)
-    for k in params_checked:  # ensure float arrays in place (ints would not update)
-        if params[k] is not params_checked[k]:
-            params[k] = np.array(params_checked[k], dtype=np.float64)
+    _float_params_in_place(params)
     steps = check_positive_int(steps, "steps")
     _check_optimizer(optimizer)
     fn = _loss_fn(loss)
@@ -105,18 +131,18 @@ def train(
 
 
 def train_tbptt(
-    params,
-    xs,
-    targets,
-    loss,
-    optimizer,
+    params: MutableMapping[str, np.ndarray],
+    xs: ArrayLike,
+    targets: ArrayLike,
+    loss: Loss,
+    optimizer: Optimizer,
     *,
-    k1,
-    k2=None,
-    epochs=1,
-    activation="tanh",
-    clip_norm=None,
-):
+    k1: int,
+    k2: int | None = None,
+    epochs: int = 1,
+    activation: str = "tanh",
+    clip_norm: float | None = None,
+) -> History:
     """Truncated BPTT over one long sequence (or a batch of them), Williams & Peng style.
 
     The sequence is processed k1 steps at a time; the hidden state is carried from
@@ -130,16 +156,17 @@ def train_tbptt(
     epochs = check_positive_int(epochs, "epochs")
     _check_optimizer(optimizer)
     fn = _loss_fn(loss)
-    p = check_params(params)
-    xs3 = np.asarray(xs, dtype=float)
+    p = _float_params_in_place(params)
+    H, D = p["W_xh"].shape
+    xs3, batched = check_xs(xs, D, p["W_hh"].dtype)  # the checks of forward
+    xs3 = xs3 if batched else xs3[:, 0]
     T = xs3.shape[0]
     tg = np.asarray(targets)
-    if tg.shape[0] != T:
+    if tg.ndim == 0 or tg.shape[0] != T:
         raise ValueError(f"targets must have T = {T} steps like xs, got shape {tg.shape}")
-    H = p["W_hh"].shape[0]
     history = {"loss": [], "grad_norm": [], "diverged": False}
     for _ in range(epochs):
-        hs = np.zeros((T + 1,) + xs3.shape[1:-1] + (H,))  # h_t carried across chunks
+        hs = np.zeros((T + 1, *xs3.shape[1:-1], H), dtype=xs3.dtype)  # h_t, carried
         for t, prev, w in truncation_blocks(T, (k1, k2)):
             trace = forward(params, xs3[w:t], h0=hs[w], activation=activation)
             m = np.zeros(t - w)

@@ -17,10 +17,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from ._validate import PARAM_NAMES, check_positive_int
+from .engine import bptt, bptt_randomized, forward
 from .gradcheck import rel_error
 from .losses import mse
 from .params import zeros_like_params
-from .rnn import Trace, bptt, bptt_randomized, forward, parse_truncate, truncation_blocks
+from .rnn import Trace, parse_truncate, truncation_blocks
 
 Params = Mapping[str, np.ndarray]
 #: a backward pass (t_end, t_loss, t_stop), as listed by rnnlib.truncation_blocks

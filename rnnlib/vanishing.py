@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from ._validate import as_float_array, describe
+from .engine import bptt, forward
 from .jacobians import gradient_bound, jacobian_norms, product_norms
 from .losses import mse
-from .rnn import bptt, forward
 
 
 def decay_curves(

@@ -164,7 +164,6 @@ ROWS = [
         TypeError,
         "cache",
         "step_forward",
-        known="rnn.py: step_backward unpacks any cache (a raw unpacking error)",
     ),
     row("forward", lambda: R.forward(P, XS[..., :2]), ValueError, "xs", "D = 3", "(5, 2, 2)"),
     row("forward", lambda: R.forward(P, XS + 1j), TypeError, "xs", "real", "complex"),
@@ -180,6 +179,36 @@ ROWS = [
         "bptt", lambda: R.bptt(P, TRACE, DYS[..., :1]), ValueError, "dys", "(5, 2, 2)", "(5, 2, 1)"
     ),
     row("bptt", lambda: R.bptt(P, TRACE, DYS, truncate=0), ValueError, "truncate", ">= 1", "0"),
+    row(
+        "bptt",
+        lambda: R.bptt({**P, "W_hh": P["W_hh"] + 1}, TRACE, DYS),
+        ValueError,
+        "trace was made with other parameter values",
+        "params['W_hh']",
+    ),
+    row(
+        "bptt_reference",
+        lambda: R.bptt_reference(P, TRACE, DYS[..., :1]),
+        ValueError,
+        "dys",
+        "(5, 2, 2)",
+        "(5, 2, 1)",
+    ),
+    row(
+        "forward",
+        lambda: R.forward(P, np.zeros((T, B)), one_hot=True),
+        TypeError,
+        "one_hot=True",
+        "class indices",
+        "float64",
+    ),
+    row(
+        "forward",
+        lambda: R.forward(rnnlib.init_params(D, H, O, dtype=np.float32), XS * 1e300),
+        ValueError,
+        "xs[",
+        "does not fit the parameters' dtype float32",
+    ),
     row(
         "Trace",
         lambda: R.bptt(P, {"hs": TRACE.hs}, DYS),
@@ -201,7 +230,6 @@ ROWS = [
         ValueError,
         "seed",
         ">= 0",
-        known="rnn.py: bptt_randomized passes the seed to numpy unchecked",
     ),
     row(
         "contributions",
@@ -209,7 +237,6 @@ ROWS = [
         TypeError,
         "trace",
         "forward",
-        known="rnn.py: contributions does not check its arguments",
     ),
     row(
         "Gradients",
@@ -217,7 +244,6 @@ ROWS = [
         TypeError,
         "grads",
         "bptt",
-        known="rnn.py: contributions reads grads.dzs without checking grads",
     ),
     row(
         "Gradients",
@@ -243,7 +269,6 @@ ROWS = [
         TypeError,
         "T",
         "positive integer",
-        known="rnn.py: truncation_blocks does not check T",
     ),
     # --- losses ---------------------------------------------------------------------------
     row(
@@ -519,7 +544,6 @@ ROWS = [
         TypeError,
         "xs",
         "complex",
-        known="training.py: train_tbptt skips forward's input checks",
     ),
     row(
         "update",
@@ -527,7 +551,6 @@ ROWS = [
         TypeError,
         "optimizer",
         "str 'sgd'",
-        known="training.py: update does not check the optimizer",
     ),
     row(
         "update",
@@ -535,7 +558,6 @@ ROWS = [
         ValueError,
         "clip_norm",
         "-1",
-        known="training.py: update reports a bad clip_norm as 'threshold'",
     ),
     # --- tasks --------------------------------------------------------------------------------
     row("adding_problem", lambda: R.adding_problem(1, 4), ValueError, "T >= 2", "T = 1"),

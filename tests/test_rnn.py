@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 from conftest import ACTIVATION_NAMES, DF, PARAMS, as3, make_problem, ref_run, rel_err
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rnnlib
 
@@ -241,3 +243,203 @@ def test_activation_derivatives_on_a_grid_including_zero():
         )
     assert rnnlib.activation_derivative(0.0, "relu") == 0.0  # the subgradient convention at 0
     np.testing.assert_allclose(rnnlib.activate(z, "sigmoid"), 1 / (1 + np.exp(-z)), rtol=1e-15)
+
+
+# --- the fast engine against the specification -------------------------------------------
+ALL_GRADS = PARAMS + ("h0",)
+
+
+def assert_same_gradients(got, ref, rtol=1e-10, atol=1e-12):
+    for name in ALL_GRADS:
+        np.testing.assert_allclose(got[name], ref[name], rtol=rtol, atol=atol, err_msg=name)
+    for name in ("dhs", "dzs", "dxs", "dys"):
+        a, b = getattr(got, name), getattr(ref, name)
+        assert a.shape == b.shape, name
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=name)
+
+
+@st.composite
+def engine_problems(draw):
+    T = draw(st.integers(1, 9))
+    B = draw(st.sampled_from([None, 1, 3]))
+    D, H, O = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    activation = draw(st.sampled_from(ACTIVATION_NAMES))
+    kind = draw(st.sampled_from(["full", "k", "pair"]))
+    if kind == "full":
+        truncate = None
+    elif kind == "k":
+        truncate = draw(st.integers(1, 11))
+    else:
+        k1 = draw(st.integers(1, 7))
+        truncate = (k1, k1 + draw(st.integers(0, 7)))
+    one_hot = draw(st.booleans())
+    return T, B, D, H, O, activation, truncate, one_hot, draw(st.integers(0, 10_000))
+
+
+@settings(max_examples=150)
+@given(engine_problems())
+def test_property_bptt_equals_bptt_reference(problem):
+    """Shapes, activations, truncations (k dividing T or not, overlapping windows, k2 >= T),
+    batch and single sequence, dense and one-hot inputs: the engine computes what the
+    step-by-step specification computes."""
+    T, B, D, H, O, activation, truncate, one_hot, seed = problem
+    p, xs, h0 = make_problem(T, B, D, H, O, activation, seed, min_abs_z=0.0)
+    if one_hot:
+        idx = np.random.default_rng(seed).integers(0, D, (T,) if B is None else (T, B))
+        trace = rnnlib.forward(p, idx, h0, activation, one_hot=True)
+    else:
+        trace = rnnlib.forward(p, xs, h0, activation)
+    dys = np.random.default_rng(seed + 1).normal(size=trace.ys.shape)
+    got = rnnlib.bptt(p, trace, dys, truncate=truncate)
+    ref = rnnlib.bptt_reference(p, trace, dys, truncate=truncate)
+    assert set(got) == set(ref) == set(ALL_GRADS)
+    assert_same_gradients(got, ref)
+    assert got.dxs.shape == trace.xs.shape
+
+
+@pytest.mark.parametrize("activation", ACTIVATION_NAMES)
+def test_bptt_reference_equals_bptt_in_float32(activation):
+    p, xs, h0 = make_problem(7, 3, 2, 4, 2, activation, seed=12, min_abs_z=0.0)
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    trace = rnnlib.forward(p32, xs, h0, activation)
+    dys = np.random.default_rng(0).normal(size=trace.ys.shape)
+    for truncate in (None, 3, (2, 5)):
+        got = rnnlib.bptt(p32, trace, dys, truncate=truncate)
+        ref = rnnlib.bptt_reference(p32, trace, dys, truncate=truncate)
+        assert all(got[k].dtype == np.float32 for k in ALL_GRADS)
+        assert_same_gradients(got, ref, rtol=1e-4, atol=1e-6)
+
+
+def test_bptt_reference_is_short_and_plain():
+    """The specification stays readable: at most 60 lines, no out= buffers."""
+    import inspect
+
+    source = inspect.getsource(rnnlib.bptt_reference)
+    assert len(source.splitlines()) <= 60
+    assert "out=" not in source
+
+
+# --- one-hot inputs as class indices -------------------------------------------------------
+@pytest.mark.parametrize("batch", [None, 3])
+def test_one_hot_indices_equal_one_hot_vectors(batch):
+    T, V, H = 6, 5, 4
+    p, _, h0 = make_problem(T, batch, V, H, V, "tanh", seed=13, min_abs_z=0.0)
+    idx = np.random.default_rng(1).integers(0, V, (T,) if batch is None else (T, batch))
+    dense = np.eye(V)[idx]
+    a = rnnlib.forward(p, idx, h0, one_hot=True)
+    b = rnnlib.forward(p, dense, h0)
+    for name in ("xs", "zs", "hs", "ys"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    dys = np.random.default_rng(2).normal(size=a.ys.shape)
+    for truncate in (None, 4):
+        assert_same_gradients(
+            rnnlib.bptt(p, a, dys, truncate=truncate),
+            rnnlib.bptt(p, b, dys, truncate=truncate),
+            rtol=1e-14,
+            atol=0,
+        )
+
+
+@pytest.mark.parametrize(
+    "bad, exc, match",
+    [
+        (np.zeros((4, 2)), TypeError, r"with one_hot=True, xs must hold class indices .*float64"),
+        (np.zeros((4, 2), dtype=bool), TypeError, r"xs must hold class indices .*bool"),
+        ([["a"]], TypeError, r"xs must hold class indices"),
+        (np.array([[0, 5]]), ValueError, r"class indices 0 <= i < D = 5 .*got 5"),
+        (np.array([0, -1]), ValueError, r"class indices 0 <= i < D = 5 .*got -1"),
+        (np.zeros((4, 2, 5), dtype=int), ValueError, r"shape \(T, B\) or \(T,\).*rank 3"),
+        (np.zeros((0, 2), dtype=int), ValueError, r"xs is an empty sequence"),
+        (np.zeros((3, 0), dtype=int), ValueError, r"xs has an empty batch"),
+    ],
+)
+def test_one_hot_indices_are_checked(bad, exc, match):
+    p = rnnlib.init_params(5, 3, 2, seed=0)
+    with pytest.raises(exc, match=match):
+        rnnlib.forward(p, bad, one_hot=True)
+
+
+# --- a trace owns what it needs, and belongs to one set of parameter values ---------------
+def test_trace_keeps_its_own_inputs_and_initial_state():
+    p, xs, h0 = make_problem(5, 2, 3, 4, 2, "tanh", seed=14, min_abs_z=0.0)
+    xs, h0 = xs.copy(), h0.copy()
+    dys = np.random.default_rng(0).normal(size=(5, 2, 2))
+    expected = rnnlib.bptt(p, rnnlib.forward(p, xs, h0), dys)
+    trace = rnnlib.forward(p, xs, h0)
+    xs += 10.0  # the caller reuses its buffers after forward
+    h0 += 10.0
+    got = rnnlib.bptt(p, trace, dys)
+    assert_same_gradients(got, expected, rtol=0, atol=0)
+    single = rnnlib.forward(p, xs[:, 0])  # a view of a single sequence is copied too
+    before = single.xs.copy()
+    xs[:, 0] = 0.0
+    np.testing.assert_array_equal(single.xs, before)
+
+
+@pytest.mark.parametrize("fn", ["bptt", "bptt_reference", "bptt_randomized"])
+def test_a_trace_made_with_other_parameter_values_is_refused(fn):
+    p, xs, h0 = make_problem(5, 2, 3, 4, 2, "tanh", seed=15, min_abs_z=0.0)
+    backward = getattr(rnnlib, fn)
+    trace = rnnlib.forward(p, xs, h0)
+    dys = np.random.default_rng(0).normal(size=trace.ys.shape)
+    backward(rnnlib.copy_params(p), trace, dys)  # equal values in other arrays are fine
+    p["W_hh"] += 0.01  # an in-place update between forward and bptt
+    with pytest.raises(ValueError, match=r"the trace was made with other parameter values: "):
+        backward(p, trace, dys)
+    q = rnnlib.copy_params(p)
+    trace = rnnlib.forward(q, xs, h0)
+    rnnlib.SGD(0.1).step(q, rnnlib.bptt(q, trace, dys))  # an optimizer step
+    with pytest.raises(ValueError, match=r"params\['W_xh'\] \(W_xh, W_hh, b_h, W_hy, b_y in all"):
+        backward(q, trace, dys)
+
+
+def test_input_gradients_do_not_follow_later_parameter_updates():
+    p, xs, h0 = make_problem(5, 2, 3, 4, 2, "tanh", seed=16, min_abs_z=0.0)
+    trace = rnnlib.forward(p, xs, h0)
+    g = rnnlib.bptt(p, trace, np.ones(trace.ys.shape))
+    expected = g.dzs @ p["W_xh"]  # dL/dx_t = W_xh^T delta_t, with the values forward used
+    rnnlib.SGD(0.5).step(p, g)
+    np.testing.assert_allclose(g.dxs, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("where", ["xs", "h0", "dys"])
+def test_a_finite_value_too_large_for_float32_is_named_as_such(where):
+    p = rnnlib.init_params(2, 3, 1, seed=0, dtype=np.float32)
+    xs, h0 = np.zeros((4, 2)), np.zeros(3)
+    big = {"xs": xs, "h0": h0}.get(where)
+    if big is not None:
+        big[1 if where == "xs" else 2] = 1e300
+        with pytest.raises(ValueError, match=rf"{where}\[.*\] = 1e\+300 does not fit the "):
+            rnnlib.forward(p, xs, h0)
+        return
+    trace = rnnlib.forward(p, xs, h0)
+    dys = np.zeros((4, 1))
+    dys[3, 0] = -1e300
+    with pytest.raises(ValueError, match=r"dys\[3, 0\] = -1e\+300 does not fit the parameters' "):
+        rnnlib.bptt(p, trace, dys)
+
+
+def test_the_engine_restores_the_blas_thread_count():
+    """forward and bptt run their small products on one BLAS thread and then give numpy
+    back the thread count it had."""
+    from rnnlib import _blas
+
+    p, xs, h0 = make_problem(4, 2, 2, 3, 2, "tanh", seed=17, min_abs_z=0.0)
+    if _blas._THREADS is None:  # numpy without its bundled OpenBLAS: nothing to switch
+        with _blas.one_blas_thread(1):
+            rnnlib.forward(p, xs)
+        return
+    get, set_ = _blas._THREADS
+    before = get()
+    try:
+        set_(2)
+        with _blas.one_blas_thread(1):
+            assert get() == 1
+        assert get() == 2
+        with _blas.one_blas_thread(_blas.SMALL_PRODUCT):  # large products keep the threads
+            assert get() == 2
+        trace = rnnlib.forward(p, xs, h0)
+        rnnlib.bptt(p, trace, np.ones(trace.ys.shape))
+        assert get() == 2
+    finally:
+        set_(before)

@@ -1,5 +1,7 @@
 """Training loops: descent, clean divergence, clipping, and truncated BPTT with carried state."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -160,3 +162,35 @@ def test_single_sequence_training_and_float_conversion():
     xs, tg = rnnlib.sine_next_step(10, 1, seed=0)
     h = rnnlib.train(p, (xs[:, 0], tg[:, 0]), "mse", rnnlib.SGD(0.01), 3)
     assert all(v.dtype == np.float64 for v in p.values()) and len(h["loss"]) == 3
+
+
+@pytest.mark.parametrize(
+    "bad, exc, match",
+    [
+        (lambda xs: xs + 1j, TypeError, r"xs must be real, got complex"),
+        (lambda xs: xs.astype(object), TypeError, r"xs must be a numeric array, got"),
+        (lambda xs: xs.astype(str), TypeError, r"xs must be a numeric array, got"),
+        (lambda xs: xs[..., :0], ValueError, r"xs must have feature size D = 1"),
+        (lambda xs: np.where(xs > 0.5, np.nan, xs), ValueError, r"xs must contain only finite"),
+    ],
+)
+def test_train_tbptt_checks_its_inputs_like_forward(bad, exc, match):
+    """No ComplexWarning, no silent cast of strings or objects: the errors of forward."""
+    p, xs, tg = sine_setup(6)
+    before = rnnlib.copy_params(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(exc, match=match):
+            rnnlib.train_tbptt(p, bad(xs), tg, "mse", rnnlib.SGD(0.1), k1=5)
+    for k in p:
+        np.testing.assert_array_equal(p[k], before[k])
+
+
+def test_train_tbptt_keeps_float32_and_converts_integer_parameters():
+    p, xs, tg = sine_setup(7)
+    p32 = {k: v.astype(np.float32) for k, v in p.items()}
+    h = rnnlib.train_tbptt(p32, xs, tg, "mse", rnnlib.SGD(0.05), k1=5, epochs=2)
+    assert not h["diverged"] and all(v.dtype == np.float32 for v in p32.values())
+    q = {k: np.round(v * 10).astype(int) for k, v in p.items()}
+    rnnlib.train_tbptt(q, xs, tg, "mse", rnnlib.SGD(0.001), k1=5)
+    assert all(v.dtype == np.float64 for v in q.values())

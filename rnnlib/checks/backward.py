@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import bptt, forward
 from ..params import init_params
-from ..rnn import bptt, forward, step_backward, step_forward
+from ..rnn import step_backward, step_forward
 from ._steps import first_wrong_step, run_student
 from .framework import CheckResult, describe_difference, mistakes_for
 

@@ -25,10 +25,10 @@ import numpy as np
 from .._validate import PARAM_NAMES
 from ..charlm import train_step
 from ..clip import clip_by_norm, clip_by_value, global_norm
+from ..engine import bptt, forward
 from ..losses import softmax_ce
 from ..optim import SGD
 from ..params import init_params
-from ..rnn import bptt, forward
 from ..text import unigram_entropy
 from ..truncation import gradient_vector
 from .clipping import clip_each_parameter

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import rnn
+from .. import engine, rnn
 from ..params import init_params
 from ._steps import first_wrong_step, run_student
 from .framework import CheckResult, describe_difference, mistakes_for
@@ -100,7 +100,7 @@ def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
         T = 4 + n
         H, O = len(h0), p["W_hy"].shape[0]
         xs = rng.normal(size=(T, p["W_xh"].shape[1]))
-        trace = rnn.forward(p, xs, h0)
+        trace = engine.forward(p, xs, h0)
         inputs = {"xs": xs, "h0": h0, **p}
         ok, got = run_student(result, n, rnn_forward, xs.copy(), h0.copy(), p, inputs=inputs)
         if not ok:

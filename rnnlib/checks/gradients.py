@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import bptt, forward
 from ..losses import mse
 from ..params import init_params
-from ..rnn import bptt, forward
 from ._steps import first_wrong_step
 from .backward import (
     CARRY_IS_DH,

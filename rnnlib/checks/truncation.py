@@ -20,9 +20,10 @@ import numpy as np
 
 from .._validate import PARAM_NAMES
 from ..data import sine_next_step
+from ..engine import bptt, forward
 from ..losses import mse
 from ..params import init_params
-from ..rnn import bptt, forward, truncation_blocks
+from ..rnn import truncation_blocks
 from ..truncation import reach_from_blocks, reach_matrix
 from .framework import CheckResult, describe_difference, diagnose, run_student
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import forward
 from ..jacobians import jacobian_product
 from ..params import init_params
-from ..rnn import forward
 from .framework import CheckResult, describe_difference
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import numpy as np
 
-from ..rnn import forward
+from ..engine import forward
 from ..text import Vocabulary, check_temperature, next_char_probabilities, one_hot, sample
 from ..viz.charlm import draw_temperature, update_temperature
 from .base import Explorer

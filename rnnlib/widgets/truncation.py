@@ -10,9 +10,9 @@ from matplotlib.colors import ListedColormap
 from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, NullLocator
 
 from ..data import sine_next_step
+from ..engine import forward
 from ..losses import mse
 from ..params import init_params
-from ..rnn import forward
 from ..truncation import reach_matrix, truncation_errors
 from ..viz.style import COLORS
 from .blit import BlitExplorer
