@@ -17,7 +17,7 @@
 #
 # **What you will learn**
 #
-# * how a long text becomes batches: $B$ streams, chunks of $k$ steps, the state carried;
+# * how a long text becomes batches: $B$ streams, chunks of $k_1$ steps, the state carried;
 # * bits per character, the unigram baseline, and perplexity;
 # * how to assemble a language model from the pieces of notebooks 01–08, train it on real
 #   English in under a minute, and let it write;
@@ -170,12 +170,12 @@ assert H_unigram < np.log2(V)
 # ## Batching a long text
 #
 # 418 000 characters are far too many for one backward pass (notebook 08: memory grows
-# with $T$). We cut the text into $B$ **streams** read in parallel, $k$ steps at a time:
-# each **chunk** is an array of shape $(k, B)$, time down, streams across. Two ways to cut:
+# with $T$). We cut the text into $B$ **streams** read in parallel, $k_1$ steps at a time:
+# each **chunk** is an array of shape $(k_1, B)$, time down, streams across. Two ways to cut:
 #
 # * **sequential**: stream $b$ is the $b$-th of $B$ equal parts of the text, and chunk
 #   $j+1$ continues every stream exactly where chunk $j$ stopped;
-# * **random**: the text is cut into pieces of $k$ characters, shuffled, $B$ per chunk.
+# * **random**: the text is cut into pieces of $k_1$ characters, shuffled, $B$ per chunk.
 
 # %% slideshow={"slide_type": "fragment"}
 sentence = "The network reads one character at a time and guesses the next one."
@@ -208,13 +208,13 @@ plt.show()
 # ### Carrying the state is truncated BPTT
 #
 # The state is carried as a **value**; the gradient stops at the chunk boundary. That is
-# exactly notebook 08's truncation with `truncate=k` (detach every $k$ steps), with one
-# update per chunk. The real batches: $B = 32$ streams, chunks of $k = 32$ steps.
+# exactly notebook 08's BPTT($k_2$; $k_1$) with $k_2 = k_1$ (detach every $k_1$ steps), with
+# one update per chunk. The real batches: $B = 32$ streams, chunks of $k_1 = 32$ steps.
 
 # %% slideshow={"slide_type": "fragment"}
-B, k = 32, 32
-inputs, targets = batches(train_ids, B, k)  # (n_chunks, k, B) each
-P = batch_positions(len(train_ids), B, k)
+B, k1 = 32, 32
+inputs, targets = batches(train_ids, B, k1)  # (n_chunks, k1, B) each
+P = batch_positions(len(train_ids), B, k1)
 print(f"inputs {inputs.shape}, targets {targets.shape}: {inputs.shape[0]} chunks per pass")
 assert np.array_equal(inputs, train_ids[P]) and np.array_equal(targets, train_ids[P + 1])
 assert np.array_equal(P[1:, 0], P[:-1, -1] + 1)  # chunk j + 1 continues every stream
@@ -229,17 +229,17 @@ print("stream 0, chunk 2:", repr(vocab.decode(inputs[1, :, 0])))
 #
 # with $D = O = V$ and the target $y^\star_t = \chi_{t+1}$, the next character. The loss of a
 # chunk, per character, and its gradient (notebook 02: softmax with cross-entropy gives
-# prediction minus target; here each term carries the factor $\frac{1}{kB}$):
+# prediction minus target; here each term carries the factor $\frac{1}{k_1 B}$):
 #
-# $$L = -\frac{1}{kB}\sum_{t=1}^{k}\sum_{b=1}^{B}\log \hat y_t[y^\star_t], \qquad
-# \frac{\partial L}{\partial y_t} = \frac{\hat y_t - \operatorname{onehot}(y^\star_t)}{kB}.$$
+# $$L = -\frac{1}{k_1 B}\sum_{t=1}^{k_1}\sum_{b=1}^{B}\log \hat y_t[y^\star_t], \qquad
+# \frac{\partial L}{\partial y_t} = \frac{\hat y_t - \operatorname{onehot}(y^\star_t)}{k_1 B}.$$
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A one-hot input selects a column
 #
 # $W_{xh}\,\operatorname{onehot}(i)$ is column $i$ of $W_{xh}$: the input layer is a table
 # with one learned vector per character. `rnnlib.softmax_ce` averages over the $B$ streams
-# and sums over the $k$ steps; dividing by $k$ gives the loss per character.
+# and sums over the $k_1$ steps; dividing by $k_1$ gives the loss per character.
 
 # %% slideshow={"slide_type": "fragment"}
 i = int(train_ids[0])
@@ -249,7 +249,7 @@ loss0, dys0 = rnnlib.softmax_ce(trace0.ys, targets[0])
 expected = (rnnlib.softmax(trace0.ys) - one_hot(targets[0], V)) / B  # (y_hat - onehot) / B
 assert np.allclose(dys0, expected, atol=1e-6)
 n_params = sum(params0[n].size for n in rnnlib.PARAM_NAMES)
-print(f"{n_params:,} parameters; first chunk: {loss0 / k:.3f} nats per character")
+print(f"{n_params:,} parameters; first chunk: {loss0 / k1:.3f} nats per character")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### One update
@@ -270,7 +270,7 @@ print(f"{n_params:,} parameters; first chunk: {loss0 / k:.3f} nats per character
 def train_step(params, optimizer, xs, targets, h0, tau):
     """One update on one chunk.
 
-    xs (k, B, V) one-hot inputs; targets (k, B) next-character ids; h0 (B, H) the carried
+    xs (k1, B, V) one-hot inputs; targets (k1, B) next-character ids; h0 (B, H) the carried
     state; tau the clipping threshold. Updates params in place (optimizer.step) and
     returns (loss per character in nats, h_k (B, H), the clipped gradients).
     """
@@ -284,12 +284,12 @@ result = check_train_step(train_step)
 def train_step_reference(params, optimizer, xs, targets, h0, tau):
     """One update on one chunk (forward, loss, BPTT, clip, step)."""
     trace = rnnlib.forward(params, xs, h0=h0)  # from the carried state
-    loss, dys = rnnlib.softmax_ce(trace.ys, targets)  # summed over k steps, mean over B
-    k = xs.shape[0]
-    grads = rnnlib.bptt(params, trace, dys / k)  # per character; h0 is a constant
+    loss, dys = rnnlib.softmax_ce(trace.ys, targets)  # summed over k1 steps, mean over B
+    k1 = xs.shape[0]
+    grads = rnnlib.bptt(params, trace, dys / k1)  # per character; h0 is a constant
     clipped, _ = rnnlib.clip_by_norm(grads, tau)  # one global norm
     optimizer.step(params, clipped)  # in place
-    return loss / k, trace.hs[-1], clipped
+    return loss / k1, trace.hs[-1], clipped
 
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -325,8 +325,8 @@ def record(step, p):
 history = charlm.train(
     params, inputs, targets, rnnlib.Adam(ETA), STEPS, clip_norm=TAU, callback=record
 )
-print(table([[s, s * k * B, b] for s, b in curve.items()], ["update", "characters", "bpc"]))
-print(f"{STEPS * k * B:,} characters: {STEPS / inputs.shape[0]:.2f} passes over the text")
+print(table([[s, s * k1 * B, b] for s, b in curve.items()], ["update", "characters", "bpc"]))
+print(f"{STEPS * k1 * B:,} characters: {STEPS / inputs.shape[0]:.2f} passes over the text")
 
 # %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
 print(f"{STEPS} updates in {history['seconds']:.1f} s on this machine")
@@ -339,9 +339,9 @@ print(f"{STEPS} updates in {history['seconds']:.1f} s on this machine")
 # %% slideshow={"slide_type": "fragment"}
 train_bpc = np.array(history["loss"]) / np.log(2)
 fig = vc.plot_bpc_curve(
-    np.arange(1, STEPS + 1) * k * B,
+    np.arange(1, STEPS + 1) * k1 * B,
     train_bpc,
-    np.array(list(curve)) * k * B,
+    np.array(list(curve)) * k1 * B,
     np.array(list(curve.values())),
     H_unigram,
 )
@@ -388,11 +388,12 @@ if TRAIN_LONGER:
 # (temperature 0.7, explained next):
 
 # %% slideshow={"slide_type": "fragment"}
+samples = []
 for step in SNAPSHOTS:
     model = sampler if step == STEPS else snapshots[step]
     text = sample(model, vocab, "The ", 150, temperature=0.7, seed=1)
-    print(f"after {step} updates:")
-    print(textwrap.indent("The " + text, "    "))
+    samples.append(f"after {step} updates:\n" + textwrap.indent("The " + text, "    "))
+print("\n".join(samples))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # First letters in plausible proportions and spaces, then words and common endings, then
@@ -581,12 +582,12 @@ by_distance = np.mean([[np.diagonal(W, -d).mean() for d in range(64)] for W in w
 relative = by_distance / by_distance[0]
 reach_1, reach_01 = int(np.argmax(relative < 0.01)), int(np.argmax(relative < 0.001))
 print(f"mean ||dL_t/dx_s|| falls below 1 % of its value at s = t from t - s = {reach_1} on,")
-print(f"below 0.1 % from t - s = {reach_01} on; training cut the gradient every k = {k} steps")
+print(f"below 0.1 % from t - s = {reach_01} on; training cut the gradient every k1 = {k1} steps")
 print(f"one step back it is {relative[1]:.2f} of its value at s = t")
-assert reach_1 < k
+assert reach_1 < k1
 
 # %% slideshow={"slide_type": "fragment"}
-fig = vc.plot_input_gradients(M, vocab.decode(piece), window=k, mean_by_distance=relative)
+fig = vc.plot_input_gradients(M, vocab.decode(piece), window=k1, mean_by_distance=relative)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -597,33 +598,34 @@ plt.show()
 # ## Dissection 3: what does truncation cost here?
 #
 # The same start, chunks and number of updates, with BPTT detached inside each chunk every
-# 4 steps (`truncate=4`) or every step (`truncate=1`) instead of after 32. Every step is
+# 4 steps (`truncate=4`, a gradient window of $k_2 = 4$) or every step ($k_2 = 1$)
+# instead of $k_2 = k_1 = 32$. Every step is
 # still computed forward and backward once: equal updates take equal time (measured
 # below). Two scores: the validation sample, and the mean loss of chunks 301–400, each
 # measured before the network trained on it (first pass: unseen text).
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict.** The prediction's sensitivity falls by about a third per step back (previous
-# slide). After 400 updates, how much worse is a 4-step gradient window than 32 steps?
-# And a 1-step window?
+# slide). After 400 updates, how much worse is a gradient window of $k_2 = 4$ steps than
+# one of 32? And $k_2 = 1$?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** For this seed, within 400 updates, the 4-step window is no worse than 32
-# steps on both measures, while the 1-step window is clearly worse (more than 0.1 bits per
+# **Answer.** For this seed, within 400 updates, $k_2 = 4$ is no worse than $k_2 = 32$
+# on both measures, while $k_2 = 1$ is clearly worse (more than 0.1 bits per
 # character). What the network has learnt so far needs only a few steps of gradient; the
 # carried state still passes older context forward, it is only not trained through it.
 
 # %% slideshow={"slide_type": "fragment"}
 CMP = 400
-chunk_bpc = {"k = 32 (the run above)": np.array(history["loss"][:CMP]) / np.log(2)}
-sample_bpc = {"k = 32 (the run above)": curve[CMP]}
+chunk_bpc = {"k2 = 32 (the run above)": np.array(history["loss"][:CMP]) / np.log(2)}
+sample_bpc = {"k2 = 32 (the run above)": curve[CMP]}
 for window in (4, 1):
     p_cut = rnnlib.copy_params(params0)
     h_cut = charlm.train(
         p_cut, inputs, targets, rnnlib.Adam(ETA), CMP, clip_norm=TAU, truncate=window
     )
-    chunk_bpc[f"k = {window}"] = np.array(h_cut["loss"]) / np.log(2)
-    sample_bpc[f"k = {window}"] = monitor(p_cut)
+    chunk_bpc[f"k2 = {window}"] = np.array(h_cut["loss"]) / np.log(2)
+    sample_bpc[f"k2 = {window}"] = monitor(p_cut)
 rows = [[label, sample_bpc[label], chunk_bpc[label][-100:].mean()] for label in chunk_bpc]
 print(table(rows, ["gradient window", f"validation sample at {CMP}", "chunks 301-400"]))
 for full, four, one in ([r[1] for r in rows], [r[2] for r in rows]):  # both measures
@@ -650,14 +652,14 @@ plt.show()
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** This is the honest answer for this model and this budget, not a
 # general law: a task with dependencies longer than the window (notebook 09's adding
-# problem, or matching brackets over a long line) would show the cost. Ask why $k = 4$ can
+# problem, or matching brackets over a long line) would show the cost. Ask why $k_2 = 4$ can
 # do as well as 32 here: the heat map showed that the predictions depend on the last few
 # characters, and the carried state still brings older context forward.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# * A long text becomes $B$ streams read in chunks of $k$ steps; only sequential
+# * A long text becomes $B$ streams read in chunks of $k_1$ steps; only sequential
 #   partitioning may carry the state (truncated BPTT).
 # * Bits per character $= -\frac1N\sum_t\log_2\hat y_t[\chi_{t+1}]$; the unigram entropy
 #   bounds every context-free model; perplexity $= 2^{\text{bits}}$.
