@@ -1,10 +1,16 @@
 """The static slides (``make slides``) in a real browser: every deck renders as reveal.js
 slides (not as a long page), loads nothing from the network, logs no console error,
-typesets its maths, and no slide's content is taller than the 1280x720 slide.
+typesets its maths, and no slide's content is taller than the 1280x720 slide, with text
+readable from the back of a room (no prose under 22 px, no code or table under 17 px,
+after the slide was fitted). The speaker view renders the maths of the notes; the index names
+each deck once.
 
-Screenshots of a few slides per deck go to artifacts/browser/slides/.
+Screenshots (every fragment shown) of a few slides per deck go to
+artifacts/browser/slides/, the speaker view to artifacts/browser/slides/speaker_view.png.
 """
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +23,18 @@ DECKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 #: reveal.js is loaded by require.js, not as a global: fetch the module (once loaded)
 GET_REVEAL = """() => { try {
-  window.Reveal = require("_vendor/node_modules/reveal.js/dist/reveal.js");
+  window.Reveal = require("_vendor/reveal.js/dist/reveal.js");
   return Boolean(window.Reveal && Reveal.isReady());
 } catch (e) { return false; } }"""
 
-#: per slide: (h, v, content height in px, slide height in px); the content height is
-#: the extent of the slide's visible blocks, in slide pixels (reveal.js scales the slide)
+#: the smallest text on a slide, in px on the 1280x720 slide: prose (paragraphs, lists) and
+#: code (code, outputs, tables of numbers); course.css sets 28 and 22, course.js shrinks a
+#: slide that is too tall to 80 % at most
+PROSE_MIN_PX, CODE_MIN_PX = 22, 17
+
+#: per slide: (h, v, content height in px, slide height in px, smallest prose and code
+#: font size in px, the selector of the smallest text); sizes are in slide pixels
+#: (reveal.js scales the slide to the window), including the slide's fitting zoom
 MEASURE_ALL = """() => {
   const out = [];
   const height = Reveal.getConfig().height;
@@ -35,6 +47,20 @@ MEASURE_ALL = """() => {
     const bottom = Math.max(...boxes.map(b => b.bottom));
     return (bottom - top) / Reveal.getScale();
   };
+  const smallest = (s, selector) => {
+    let least = null;
+    for (const el of s.querySelectorAll(selector)) {
+      if (!el.getClientRects().length || el.closest('aside.notes, .mjx-chtml')) continue;
+      if (!el.textContent.trim()) continue;
+      let zoom = 1;
+      for (let e = el; e && e !== s.parentNode; e = e.parentElement) {
+        zoom *= parseFloat(getComputedStyle(e).zoom || '1');
+      }
+      const px = parseFloat(getComputedStyle(el).fontSize) * zoom;
+      if (least === null || px < least) least = px;
+    }
+    return least === null ? null : Math.round(least * 10) / 10;
+  };
   const total = Reveal.getHorizontalSlides().length;
   for (let h = 0; h < total; h++) {
     const column = Reveal.getHorizontalSlides()[h];
@@ -42,7 +68,8 @@ MEASURE_ALL = """() => {
     for (let v = 0; v < nv; v++) {
       Reveal.slide(h, v, Number.MAX_SAFE_INTEGER);  // every fragment shown
       const s = Reveal.getCurrentSlide();
-      out.push([h, v, Math.round(extent(s)), height]);
+      out.push([h, v, Math.round(extent(s)), height,
+                smallest(s, 'p, li'), smallest(s, 'pre, td, th')]);
     }
   }
   Reveal.slide(0, 0, 0);
@@ -91,13 +118,25 @@ def test_deck_renders_offline_as_slides(browser, slides_dir, slide_shots, deck):
             "&& MathJax.Hub.queue.running === 0",
             timeout=20_000,
         )
-        heights = page.evaluate(MEASURE_ALL)
-        too_tall = [(h, v, c) for h, v, c, limit in heights if c > limit]
-        n = len(heights)
-        for h, v in {(0, 0), (heights[n // 2][0], heights[n // 2][1]), (heights[-1][0], 0)}:
-            page.evaluate(f"Reveal.slide({h}, {v})")
+        slides = page.evaluate(MEASURE_ALL)
+        too_tall = [(h, v, c) for h, v, c, limit, *_ in slides if c > limit]
+        small = [
+            (h, v, prose, code)
+            for h, v, _, _, prose, code in slides
+            if (prose or PROSE_MIN_PX) < PROSE_MIN_PX or (code or CODE_MIN_PX) < CODE_MIN_PX
+        ]
+        n = len(slides)
+        for h, v in {(0, 0), (slides[n // 2][0], slides[n // 2][1]), (slides[-1][0], 0)}:
+            page.evaluate(f"Reveal.slide({h}, {v}, Number.MAX_SAFE_INTEGER)")
             page.screenshot(path=str(slide_shots / f"{deck}_{h:02d}_{v}.png"))
-        assert not too_tall, f"{deck}: slides taller than 720 px (h, v, px): {too_tall}"
+        assert not too_tall, (
+            f"{deck}: slides taller than 720 px even at the smallest readable size (h, v, px): "
+            f"{too_tall}; split them (a new '### ' subslide) or shorten their code"
+        )
+        assert not small, (
+            f"{deck}: text smaller than {PROSE_MIN_PX} px (prose) or {CODE_MIN_PX} px (code) "
+            f"(h, v, prose px, code px): {small}"
+        )
         assert not remote, f"{deck}: requests to the network: {remote[:5]}"
         assert not errors, f"{deck}: console errors: {errors[:5]}"
         rendered_math = page.evaluate("document.querySelectorAll('.mjx-chtml').length")
@@ -110,3 +149,71 @@ def test_deck_renders_offline_as_slides(browser, slides_dir, slide_shots, deck):
         assert doubled == 0, f"{deck}: {doubled} formulas are shown twice"
     finally:
         page.close()
+
+
+def notes_with_maths():
+    """The first deck whose speaker notes hold maths, preferring notes with a fraction."""
+    found = []
+    for deck in DECKS:
+        cells = json.loads((ROOT / "notebooks" / f"{deck}.ipynb").read_text())["cells"]
+        for cell in cells:
+            source = "".join(cell["source"])
+            if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes" and "$" in source:
+                found.append((r"\frac" not in source, deck))
+    return min(found)[1] if found else None
+
+
+#: go to the slide (and fragment) whose notes hold typeset maths, a fraction if possible
+GO_TO_NOTES = """() => {
+  const asides = Array.from(document.querySelectorAll('aside.notes'))
+    .filter(a => a.querySelector('.mjx-chtml'));
+  const a = asides.find(a => a.querySelector('.mjx-mfrac')) || asides[0];
+  const fragment = a.closest('.fragment');
+  const i = Reveal.getIndices(a.closest('section'));
+  Reveal.slide(i.h, i.v || 0, fragment ? Number(fragment.dataset.fragmentIndex) : undefined);
+  return Boolean(a.querySelector('.mjx-mfrac'));
+}"""
+
+
+def test_speaker_view_renders_the_maths_of_the_notes(browser, slides_dir, slide_shots):
+    deck = notes_with_maths()
+    assert deck, "no speaker notes with maths in any notebook: nothing to check"
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto((slides_dir / f"{deck}.slides.html").as_uri())
+        page.wait_for_function(GET_REVEAL, timeout=20_000)
+        page.wait_for_function(
+            "window.MathJax && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0",
+            timeout=20_000,
+        )
+        has_fraction = page.evaluate(GO_TO_NOTES)
+        with page.expect_popup() as popup:
+            page.keyboard.press("s")
+        speaker = popup.value
+        speaker.set_viewport_size({"width": 1100, "height": 700})
+        notes = ".speaker-controls-notes .value"
+        speaker.wait_for_selector(f"{notes} .mjx-chtml", timeout=15_000)
+        styled = speaker.evaluate(
+            f"getComputedStyle(document.querySelector('{notes} .mjx-chtml')).display"
+        )
+        assert styled == "inline-block", f"{deck}: the notes' maths has no MathJax styles"
+        if has_fraction:
+            bars = speaker.evaluate(
+                f"Array.from(document.querySelectorAll('{notes} .mjx-mfrac .mjx-line'))"
+                ".map(l => l.getBoundingClientRect().height)"
+            )
+            assert bars and min(bars) > 0, f"{deck}: fraction bars missing in the notes: {bars}"
+        speaker.wait_for_timeout(500)  # the slide previews settle
+        speaker.screenshot(path=str(slide_shots / "speaker_view.png"))
+    finally:
+        page.close()
+
+
+def test_the_index_names_each_deck_once(slides_dir):
+    items = re.findall(
+        r"<li><a href=\"([^\"]+)\">([^<]+)</a></li>", (slides_dir / "index.html").read_text()
+    )
+    assert [href for href, _ in items] == [f"{deck}.slides.html" for deck in DECKS]
+    for href, text in items:
+        number = href[:2]
+        assert text.startswith(f"{number} · ") and text.count(number) == 1, text
