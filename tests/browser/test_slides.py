@@ -1,9 +1,9 @@
 """The static slides (``make slides``) in a real browser: every deck renders as reveal.js
 slides (not as a long page), loads nothing from the network, logs no console error,
 typesets its maths, and no slide's content is taller than the 1280x720 slide, with text
-readable from the back of a room (no prose under 22 px, no code or table under 17 px,
-after the slide was fitted). The speaker view renders the maths of the notes; the index names
-each deck once.
+readable from the back of a room: prose 28 px and code 22 px where the slide has room,
+never under 19.5 px (prose) or 15 px (code, outputs, tables) after a dense slide was
+fitted. The speaker view renders the maths of the notes; the index names each deck once.
 
 Screenshots (every fragment shown) of a few slides per deck go to
 artifacts/browser/slides/, the speaker view to artifacts/browser/slides/speaker_view.png.
@@ -29,8 +29,8 @@ GET_REVEAL = """() => { try {
 
 #: the smallest text on a slide, in px on the 1280x720 slide: prose (paragraphs, lists) and
 #: code (code, outputs, tables of numbers); course.css sets 28 and 22, course.js shrinks a
-#: slide that is too tall to 80 % at most
-PROSE_MIN_PX, CODE_MIN_PX = 22, 17
+#: slide that is too tall to 70 % at most
+PROSE_MIN_PX, CODE_MIN_PX = 19.5, 15
 
 #: per slide: (h, v, content height in px, slide height in px, smallest prose and code
 #: font size in px, the selector of the smallest text); sizes are in slide pixels

@@ -12,7 +12,7 @@
   const FIGURE_MAX = 560; // px: a figure's largest height on a slide
   const FIGURE_MIN = 300; // px: the smallest a figure is made before the text shrinks
   const UPSCALE = 1.6; // a figure is shown at most this much larger than its pixels
-  const MIN_ZOOM = 0.8; // the smallest zoom of a whole slide
+  const MIN_ZOOM = 0.7; // the smallest zoom of a whole slide (text no smaller than 19.6 px)
 
   function leafSlides(Reveal) {
     return Array.from(Reveal.getSlidesElement().querySelectorAll("section")).filter(
