@@ -57,6 +57,13 @@ def global_norm(grads: Mapping, keys: Iterable[str] | None = None) -> float:
         return float(m * s)
 
 
+def gradient_vector(grads: Mapping, keys: Iterable[str] = PARAM_NAMES) -> np.ndarray:
+    """g: the gradients grads[key] for the given keys (by default the five parameters
+    W_xh, W_hh, b_h, W_hy, b_y, all required), flattened and concatenated in that order
+    into one float64 vector; ||g|| = global_norm(grads, keys)."""
+    return np.concatenate([a.ravel() for a in _arrays(grads, keys).values()], dtype=np.float64)
+
+
 def _scaled(arrays, threshold, m, s):
     """g * threshold / ||g||, with ||g|| = m s.
 

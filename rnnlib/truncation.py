@@ -12,11 +12,12 @@ Only s <= u can be reached (a loss does not depend on later steps).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from ._validate import PARAM_NAMES, check_positive_int
+from .clip import gradient_vector
 from .engine import bptt, bptt_randomized, forward
 from .gradcheck import rel_error
 from .losses import mse
@@ -89,14 +90,6 @@ def measured_reach(
 # ---------------------------------------------------------------------------
 # how wrong is the truncated gradient
 # ---------------------------------------------------------------------------
-def gradient_vector(
-    grads: Mapping[str, np.ndarray], names: Sequence[str] = PARAM_NAMES
-) -> np.ndarray:
-    """g: the gradients grads[name] for the given names (default the five parameters
-    W_xh, W_hh, b_h, W_hy, b_y), flattened and concatenated into one vector."""
-    return np.concatenate([np.ravel(np.asarray(grads[name], dtype=float)) for name in names])
-
-
 def truncation_errors(
     params: Params,
     trace: Trace,

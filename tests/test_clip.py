@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import rnnlib
+from rnnlib.clip import gradient_vector
 
 SHAPES = {"W_xh": (3, 2), "W_hh": (3, 3), "b_h": (3,), "W_hy": (2, 3), "b_y": (2,)}
 
@@ -196,3 +197,43 @@ def test_bad_gradient_mappings():
         rnnlib.clip_by_value({"W_hh": "big"})
     with pytest.raises(TypeError, match=r"grads\['b_h'\] must be real, got complex"):
         rnnlib.global_norm({"W_hh": np.ones(2), "b_h": np.ones(2) * 1j})
+
+
+def test_gradient_vector_order_and_length():
+    params = rnnlib.init_params(1, 6, 1, seed=0, scheme="xavier")
+    g = gradient_vector(params)
+    assert g.shape == (sum(params[k].size for k in rnnlib.PARAM_NAMES),)
+    assert np.array_equal(g[: params["W_xh"].size], params["W_xh"].ravel())
+    assert np.array_equal(gradient_vector(params, ["b_y"]), params["b_y"])
+
+
+def _bptt_inputs():
+    p = rnnlib.init_params(2, 3, 2, seed=1)
+    xs = np.random.default_rng(1).normal(size=(4, 2))
+    tr = rnnlib.forward(p, xs)
+    return p, tr, np.ones(tr.ys.shape)
+
+
+def test_gradient_vector_is_the_vector_whose_norm_global_norm_measures():
+    grads = rnnlib.bptt(*_bptt_inputs())
+    g = gradient_vector(grads)  # a Gradients object: h0 is not a parameter
+    assert g.dtype == np.float64 and g.size == sum(grads[k].size for k in rnnlib.PARAM_NAMES)
+    assert np.linalg.norm(g) == pytest.approx(rnnlib.global_norm(grads), rel=1e-14)
+    half = {k: v.astype(np.float32) for k, v in grads.items()}
+    assert gradient_vector(half).dtype == np.float64  # one float64 vector, whatever the dtype
+    keys = ["b_y", "W_hh"]
+    np.testing.assert_array_equal(
+        gradient_vector(grads, keys), np.concatenate([grads["b_y"], grads["W_hh"].ravel()])
+    )
+
+
+def test_gradient_vector_names_what_is_missing_or_wrong():
+    p = rnnlib.init_params(2, 3, 2, seed=1)
+    with pytest.raises(ValueError, match=r"grads has no entries \['b_y'\]"):
+        gradient_vector({k: v for k, v in p.items() if k != "b_y"})
+    with pytest.raises(TypeError, match="grads must be a mapping"):
+        gradient_vector([p["W_xh"]])
+    with pytest.raises(TypeError, match=r"grads\['W_hh'\] must be a numeric array"):
+        gradient_vector(dict(p, W_hh="big"))
+    with pytest.raises(TypeError, match="keys must be a list of names"):
+        gradient_vector(p, "W_hh")

@@ -69,11 +69,3 @@ def test_literal_blocks_are_the_passes_of_truncation_blocks_cut_at_k2():
 def test_reach_from_blocks_of_one_pass():
     R = tr.reach_from_blocks(4, [(4, 2, 1)])  # losses 3, 4 through steps 2..4
     assert np.array_equal(R, [[0, 0, 0, 0], [0, 0, 0, 0], [0, 1, 1, 0], [0, 1, 1, 1]])
-
-
-def test_gradient_vector_order_and_length():
-    params, _, _ = _setup()
-    g = tr.gradient_vector(params)
-    assert g.shape == (sum(params[k].size for k in rnnlib.PARAM_NAMES),)
-    assert np.array_equal(g[: params["W_xh"].size], params["W_xh"].ravel())
-    assert np.array_equal(tr.gradient_vector(params, ["b_y"]), params["b_y"])

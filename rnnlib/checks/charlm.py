@@ -24,13 +24,12 @@ import numpy as np
 
 from .._validate import PARAM_NAMES
 from ..charlm import train_step
-from ..clip import clip_by_norm, clip_by_value, global_norm
+from ..clip import clip_by_norm, clip_by_value, global_norm, gradient_vector
 from ..engine import bptt, forward
 from ..losses import softmax_ce
 from ..optim import SGD
 from ..params import init_params
 from ..text import unigram_entropy
-from ..truncation import gradient_vector
 from .clipping import clip_each_parameter
 from .framework import CheckResult, describe_difference, diagnose, run_student
 

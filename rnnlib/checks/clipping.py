@@ -14,8 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..clip import clip_by_norm, clip_by_value, global_norm
-from ..truncation import gradient_vector
+from ..clip import clip_by_norm, clip_by_value, global_norm, gradient_vector
 from .framework import CheckResult
 
 
