@@ -69,20 +69,36 @@ def test_not_implemented_is_reported_not_raised(capsys):
 @pytest.mark.parametrize(
     "fn, words, step",
     [
-        (no_diag, "is missing", "t = 1, k = 0"),
-        (diag_right, "columns scaled", "t = 1, k = 0"),
+        (no_diag, "activation derivative is missing", "t = 1, k = 0"),
+        (diag_right, "factor diag(f') is on the wrong side", "t = 1, k = 0"),
         (reversed_order, "reverse order", "t = 6, k = 0"),
         (shifted, "dfs[j-2]", "t = 1, k = 0"),
-        (too_few, "one factor too few", "t = 1, k = 0"),
+        (too_few, "One factor too few", "t = 1, k = 0"),
         (transposed, "transposes", "t = 1, k = 0"),
     ],
 )
 def test_planted_bug_is_named(fn, words, step):
     r = check_jacobian_product(fn, quiet=True)
     assert not r.passed
-    text = "\n".join(r.messages)
+    text = " ".join("\n".join(r.messages).split())  # feedback is wrapped
     assert words in text, text
     assert step in text, text
+
+
+def test_wrong_side_and_missing_derivative_are_named_in_words():
+    side = " ".join(str(check_jacobian_product(diag_right, quiet=True)).split())
+    assert "you computed W_hh diag(f'(z_j))" in side and "is diag(f'(z_j)) W_hh" in side
+    assert "scales the columns" in side and "scales row i" in side
+    missing = " ".join(str(check_jacobian_product(no_diag, quiet=True)).split())
+    assert "derivative" in missing and "J_j = diag(f'(z_j)) W_hh" in missing
+
+
+def test_a_wrong_shape_says_which_shape_and_why():
+    def vector(W_hh, dfs, t, k):
+        return correct(W_hh, dfs, t, k)[0]
+
+    text = " ".join(str(check_jacobian_product(vector, quiet=True)).split())
+    assert "shape (3,), expected (3, 3)" in text and "change of h_k" in text
 
 
 def test_exception_is_reported():
@@ -91,3 +107,4 @@ def test_exception_is_reported():
 
     r = check_jacobian_product(broken, quiet=True)
     assert not r.passed and "raised ValueError" in r.messages[0]
+    assert r.messages[0].startswith("t = 1, k = 0: ") and "dfs (6, 3)" in r.messages[0]

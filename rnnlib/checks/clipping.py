@@ -1,11 +1,12 @@
 """Checker for notebook 07's exercise: gradient clipping by (global) norm.
 
-The student writes ``clip_by_norm(grads, threshold)``: grads is a dict of arrays; if the
-global norm ||g|| = sqrt(sum of all squared entries) exceeds the threshold, every array is
-multiplied by threshold / ||g||; otherwise the gradients are returned unchanged. The
-checker says whether the *norm* or the *direction* of the result is wrong, and names the
-usual mistakes (per-parameter norms, clipping by value, changing small gradients, editing
-the input in place).
+The student writes ``clip_by_norm(grads, tau)``: grads is a dict of arrays; if the global
+norm ||g|| = sqrt(sum of all squared entries) exceeds the threshold tau, every array is
+multiplied by tau / ||g||; otherwise the gradients come back unchanged. The checker names
+the taught mistakes in words (one norm per parameter instead of the global norm, clipping
+by value when asked to clip by norm, rescaling a gradient that is already below tau,
+forgetting tau, changing the input in place); for any other wrong answer it says whether
+the *length* or the *direction* of the result is wrong.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..clip import clip_by_norm, clip_by_value, global_norm, gradient_vector
-from .framework import CheckResult
+from .framework import CheckResult, describe_difference, diagnose, run_student
 
 
 def _cases():
+    """(grads, tau): far above tau, above a larger tau, and below tau."""
     rng = np.random.default_rng(7)
     big = {
         "W_hh": rng.normal(0, 4, (3, 3)),
@@ -29,89 +31,106 @@ def _cases():
     return [(big, 1.0), (big, 5.0), (small, 1.0)]
 
 
-def clip_each_parameter(grads: Mapping[str, np.ndarray], threshold: float) -> dict:
+def clip_each_parameter(grads: Mapping[str, np.ndarray], tau: float) -> dict:
     """The classic mistake: every gradient array clipped by its own norm,
-    g_k <- threshold g_k / ||g_k|| when ||g_k|| > threshold, instead of one global norm."""
-    return {k: clip_by_norm({k: v}, threshold)[0][k] for k, v in grads.items()}
+    g_k <- tau g_k / ||g_k|| when ||g_k|| > tau, instead of one global norm."""
+    return {k: clip_by_norm({k: v}, tau)[0][k] for k, v in grads.items()}
+
+
+def _mistakes(grads, tau, keys):
+    """(flattened value, hint) of the taught mistakes, for these gradients."""
+    g = gradient_vector(grads, keys)
+    norm = np.linalg.norm(g)
+    known = [
+        (
+            gradient_vector(clip_each_parameter(grads, tau), keys),
+            "You clipped each parameter by its own norm. Clipping by norm uses ONE global "
+            "norm over all parameters, ||g|| = sqrt(sum of every squared entry), and the "
+            "same factor tau / ||g|| for every array, so that the direction of the whole "
+            "step is kept",
+        ),
+        (
+            gradient_vector(clip_by_value(grads, tau), keys),
+            "This is clipping by value (every entry into [-tau, tau], np.clip), which turns "
+            "the direction when some entries are large. Clipping by norm multiplies every "
+            "entry by the same factor tau / ||g||",
+        ),
+        (
+            g * tau / norm if norm <= tau else None,
+            "You rescaled a gradient whose norm is already at most tau: clipping only ever "
+            "shortens a gradient. Scale only when ||g|| > tau, otherwise return it unchanged",
+        ),
+        (
+            g / norm,
+            "You normalised g to length 1: multiply by tau too, g * tau / ||g||",
+        ),
+        (
+            g * tau / norm**2,
+            "You divided by ||g||^2 (or applied the factor 1 / ||g|| twice): the factor is "
+            "tau / ||g||, which gives the clipped gradient length exactly tau",
+        ),
+        (
+            g * norm / tau,
+            "The factor is upside down: multiply by tau / ||g|| (below 1 when ||g|| > tau), "
+            "not ||g|| / tau",
+        ),
+    ]
+    return [(value, hint) for value, hint in known if value is not None]
 
 
 def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
-    """Check ``student_fn(grads, threshold) -> dict`` against rnnlib.clip_by_norm."""
+    """Check ``student_fn(grads, tau) -> dict`` against rnnlib.clip_by_norm."""
     result = CheckResult("clip_by_norm", True)
-
-    def fail(msg):
-        result.passed = False
-        result.messages.append(msg)
-
-    for n, (grads, threshold) in enumerate(_cases(), start=1):
+    for n, (grads, tau) in enumerate(_cases(), start=1):
         keys = list(grads)
         original = {k: v.copy() for k, v in grads.items()}
-        expected, norm = clip_by_norm(grads, threshold)
-        try:
-            got = student_fn(grads, threshold)
-        except NotImplementedError:
-            fail("not implemented yet: replace the `raise NotImplementedError`")
+        expected, norm = clip_by_norm(grads, tau)
+        ok, got = run_student(result, n, student_fn, grads, tau, inputs=grads)
+        if not ok:
             break
-        except Exception as exc:  # report, never crash the notebook
-            fail(f"case {n}: raised {type(exc).__name__}: {exc}")
-            break
+        head = f"case {n} (||g|| = {norm:.3g}, tau = {tau:g}): "
         if any(not np.array_equal(grads[k], original[k]) for k in keys):
-            fail(
-                f"case {n}: you changed the input gradients in place; return new arrays "
-                "(e.g. {k: v * scale for k, v in grads.items()})"
+            result.fail(
+                [
+                    head + "you changed the input gradients in place; return new arrays "
+                    "(e.g. {k: v * scale for k, v in grads.items()})"
+                ]
             )
             break
         if not isinstance(got, dict) or set(got) != set(keys):
-            fail(
-                f"case {n}: expected a dict with keys {sorted(keys)}, got "
-                + (f"keys {sorted(got)}" if isinstance(got, dict) else type(got).__name__)
+            kind = f"keys {sorted(got)}" if isinstance(got, dict) else type(got).__name__
+            result.fail([head + f"expected a dict with keys {sorted(keys)}, got {kind}"])
+            break
+        bad_shapes = [k for k in keys if np.shape(got[k]) != np.shape(grads[k])]
+        if bad_shapes:
+            k = bad_shapes[0]
+            result.fail(
+                [
+                    head + f"{k} has shape {np.shape(got[k])}, expected {np.shape(grads[k])}: "
+                    "clipping multiplies each array by a number, so every array keeps its shape"
+                ]
             )
             break
-        if any(np.shape(got[k]) != np.shape(grads[k]) for k in keys):
-            fail(f"case {n}: every clipped array must keep its shape")
-            break
-        g, e, o = (
-            gradient_vector(got, keys),
-            gradient_vector(expected, keys),
-            gradient_vector(grads, keys),
-        )
-        if not np.all(np.isfinite(g)):
-            fail(f"case {n}: the result contains NaN or inf")
-            break
-        if np.allclose(g, e, rtol=1e-9, atol=1e-12):
+        wrong = [(k, describe_difference(k, got[k], expected[k])) for k in keys]
+        wrong = [(k, msg) for k, msg in wrong if msg]
+        if not wrong:
             continue
-        got_norm, want_norm = np.linalg.norm(g), min(norm, threshold)
-        cosine = float(g @ o / (np.linalg.norm(g) * np.linalg.norm(o) + 1e-300))
-        head = f"case {n} (||g|| = {norm:.3g}, threshold {threshold:g}): "
-        if norm <= threshold:
-            fail(
-                head + f"the gradient is already below the threshold and must come back "
-                f"unchanged; the norm is wrong: got {got_norm:.4g}, expected {want_norm:.4g}"
-            )
-        elif not np.isclose(cosine, 1.0, atol=1e-9):
-            hint = ""
-            if np.allclose(g, gradient_vector(clip_each_parameter(grads, threshold), keys)):
-                hint = (
-                    "you clipped each parameter by its own norm: use ONE global norm over "
-                    "all parameters and the same factor for every array"
-                )
-            elif np.allclose(g, gradient_vector(clip_by_value(grads, threshold), keys)):
-                hint = "this is clipping by value (np.clip); clipping by norm rescales instead"
-            else:
-                hint = "multiply every entry by the same factor threshold / ||g||"
-            fail(
-                head + f"the direction is wrong: cosine with the original gradient "
-                f"{cosine:.4f}, expected 1; " + hint
-            )
-        else:
-            hint = ""
-            if np.isclose(got_norm, threshold * threshold / norm):
-                hint = " (did you divide by ||g||^2 or multiply the factor twice?)"
-            elif np.isclose(got_norm, 1.0):
-                hint = " (you normalised to length 1: multiply by the threshold too)"
-            fail(
-                head + f"the direction is right but the norm is wrong: got {got_norm:.4g}, "
-                f"expected {want_norm:.4g} = the threshold" + hint
-            )
+        g = gradient_vector(got, keys)
+        hint = diagnose(g, _mistakes(grads, tau, keys))
+        if hint is None and np.all(np.isfinite(g)):
+            hint = _length_or_direction(g, gradient_vector(grads, keys), norm, tau)
+        result.fail([head + wrong[0][1] + (f". {hint}" if hint else "")])
         break
     return result.report(quiet)
+
+
+def _length_or_direction(g, original, norm, tau):
+    """Which of the two properties of clipping by norm the answer breaks."""
+    length, want = np.linalg.norm(g), min(norm, tau)
+    cosine = float(g @ original / (length * np.linalg.norm(original) + 1e-300))
+    if not np.isclose(cosine, 1.0, atol=1e-9):
+        return (
+            f"The direction is wrong: the cosine with the original gradient is {cosine:.4f}, "
+            "expected 1; multiply every entry by the same factor"
+        )
+    return f"The direction is right but the length is wrong: got {length:.4g}, expected {want:.4g}"

@@ -2,9 +2,11 @@
 
 The student writes ``jacobian_product(W_hh, dfs, t, k)`` with dfs[j-1] = f'(z_j)
 (shape (T, H)) and returns dh_t/dh_k = J_t J_{t-1} ... J_{k+1}, J_j = diag(f'(z_j)) W_hh
-(the identity when t == k). The checker names the wrong factor or step: a missing
-diag(f'), the diagonal on the wrong side, transposed factors, reversed order, an
-index shifted by one step, a factor too many or too few.
+(the identity when t == k). The single factors are checked first (t = k + 1), then
+longer products, then t == k. A wrong answer that matches a known mistake is named in
+words: the derivative diag(f') missing, diag(f') on the wrong side (W_hh diag(f')),
+transposed factors, reversed order, an index shifted by one step, a factor too many or
+too few.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 from ..engine import forward
 from ..jacobians import jacobian_product
 from ..params import init_params
-from .framework import CheckResult, describe_difference
+from .framework import CheckResult, describe_difference, run_student
 
 
 def _problem(seed=3, T=6, H=3, D=2):
@@ -38,78 +40,87 @@ def _product(factor, H, t, k, order=1, first=1, last=0):
 
 
 def _mistakes(W, dfs, T, t, k):
-    """Wrong answers a student may give, with an explanation each."""
+    """(value, hint) of the wrong answers a student may give for dh_t/dh_k."""
     H = W.shape[0]
     J = lambda j: dfs[j - 1][:, None] * W  # noqa: E731  diag(f'(z_j)) W_hh
-    return {
-        "each factor is W_hh alone: the factor diag(f'(z_j)) is missing "
-        "(the notes' Activation'(z_j) W_hh means diag(f'(z_j)) W_hh)": _product(
-            lambda j: W, H, t, k
+    known = [
+        (
+            _product(lambda j: W, H, t, k),
+            "The activation derivative is missing: each factor is W_hh alone (the Jacobian "
+            "of a linear RNN). h_j = f(z_j), so the chain rule adds f'(z_j): "
+            "J_j = diag(f'(z_j)) W_hh",
         ),
-        "each factor is W_hh diag(f'(z_j)) (columns scaled); it must be diag(f'(z_j)) W_hh "
-        "(row i scaled by f'(z_j)_i), e.g. dfs[j-1][:, None] * W_hh": _product(
-            lambda j: W * dfs[j - 1][None, :], H, t, k
+        (
+            _product(lambda j: W * dfs[j - 1][None, :], H, t, k),
+            "The factor diag(f') is on the wrong side: you computed W_hh diag(f'(z_j)), "
+            "which scales the columns of W_hh; the Jacobian is diag(f'(z_j)) W_hh, which "
+            "scales row i by f'(z_{j,i}), because h_{j,i} = f(z_{j,i}) depends on its own "
+            "z_{j,i} only (in numpy: dfs[j-1][:, None] * W_hh, not W_hh * dfs[j-1])",
         ),
-        "you multiplied the transposes W_hh^T diag(f'(z_j)): that is what the backward pass "
-        "applies to a gradient, but dh_t/dh_k itself is J_t ... J_{k+1}": _product(
-            lambda j: J(j).T, H, t, k, order=-1
+        (
+            _product(lambda j: J(j).T, H, t, k, order=-1),
+            "You multiplied the transposes W_hh^T diag(f'(z_j)): that is what the backward "
+            "pass applies to a gradient, but dh_t/dh_k itself is J_t ... J_{k+1}",
         ),
-        "the factors are in reverse order: the latest step J_t must be on the left, "
-        "P = J_j @ P for j = k+1, ..., t": _product(J, H, t, k, order=-1),
-        "off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j-2] "
-        "(the step before)": _product(lambda j: dfs[j - 2][:, None] * W, H, t, k),
-        "off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j]": _product(
-            lambda j: dfs[j][:, None] * W if j < T else None, H, t, k
+        (
+            _product(J, H, t, k, order=-1),
+            "The factors are in reverse order: the latest step J_t must be on the left, "
+            "P = J_j @ P for j = k+1, ..., t",
         ),
-        "one factor too many: the product runs over j = k+1..t (t - k factors), "
-        "you included step k": _product(J, H, t, k, first=0) if k >= 1 else None,
-        "one factor too few: the product runs over j = k+1..t (t - k factors), "
-        "you stopped before step t": _product(J, H, t, k, last=-1) if t - k >= 1 else None,
-    }
-
-
-def _call(fn, *args):
-    try:
-        return fn(*args), None
-    except NotImplementedError:
-        return None, "not implemented yet: replace the `raise NotImplementedError`"
-    except Exception as exc:  # report, never crash the notebook
-        return None, f"raised {type(exc).__name__}: {exc}"
+        (
+            _product(lambda j: dfs[j - 2][:, None] * W, H, t, k),
+            "Off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j-2] "
+            "(the step before)",
+        ),
+        (
+            _product(lambda j: dfs[j][:, None] * W if j < T else None, H, t, k),
+            "Off by one: the factor of step j must use f'(z_j) = dfs[j-1], you used dfs[j]",
+        ),
+        (
+            _product(J, H, t, k, first=0) if k >= 1 else None,
+            "One factor too many: the product runs over j = k+1..t (t - k factors), "
+            "you included step k",
+        ),
+        (
+            _product(J, H, t, k, last=-1) if t - k >= 1 else None,
+            "One factor too few: the product runs over j = k+1..t (t - k factors), "
+            "you stopped before step t",
+        ),
+    ]
+    return [(value, hint) for value, hint in known if value is not None]
 
 
 def check_jacobian_product(student_fn, quiet=False) -> CheckResult:
     """Check ``student_fn(W_hh, dfs, t, k)`` against rnnlib.jacobian_product."""
     params, trace = _problem()
     W, dfs, T = params["W_hh"], trace.dfs(), trace.T
+    H = W.shape[0]
     result = CheckResult("jacobian_product", True)
     # single factors first (t = j, k = j - 1), then longer products, then t == k
     cases = [(j, j - 1) for j in range(1, T + 1)] + [(T, 0), (5, 2), (4, 1), (3, 3)]
-    for t, k in cases:
+    for n, (t, k) in enumerate(cases, start=1):
         expected = jacobian_product(params, trace, t, k)
-        got, error = _call(student_fn, W.copy(), dfs.copy(), t, k)
-        if error:
-            result.passed = False
-            result.messages.append(
-                error if error.startswith("not implemented") else f"t = {t}, k = {k}: {error}"
-            )
+        ok, got = run_student(
+            result, n, student_fn, W.copy(), dfs.copy(), t, k, inputs={"W_hh": W, "dfs": dfs}
+        )
+        if not ok:
+            if result.messages and not result.messages[-1].startswith("not implemented"):
+                result.messages[-1] = f"t = {t}, k = {k}: " + result.messages[-1]
             break
-        diff = describe_difference(f"dh_{t}/dh_{k}", got, expected)
-        if diff is None:
-            continue
-        result.passed = False
-        what = "the single factor J_{t} = dh_{t}/dh_{k}" if t == k + 1 else f"dh_{t}/dh_{k}"
-        if t == k:
+        if t == k + 1:
+            what = f"the single factor J_{t} = dh_{t}/dh_{k}"
+        elif t == k:
             what = f"dh_{t}/dh_{k} (no factor at all: it must be the identity)"
-        result.messages.append(f"{what} (t = {t}, k = {k}) is wrong")
-        g = np.asarray(got, dtype=float) if np.shape(got) == expected.shape else None
-        explained = False
-        if g is not None:
-            for text, wrong in _mistakes(W, dfs, T, t, k).items():
-                if wrong is not None and np.allclose(g, wrong, rtol=1e-6, atol=1e-9):
-                    result.messages.append(text)
-                    explained = True
-                    break
-        if not explained:
-            result.messages.append(diff)
-        break
+        else:
+            what = f"dh_{t}/dh_{k}"
+        diff = describe_difference(
+            f"{what} (t = {t}, k = {k})",
+            got,
+            expected,
+            mistakes=_mistakes(W, dfs, T, t, k),
+            why=f"dh_t/dh_k maps a change of h_k (H = {H}) to a change of h_t (H = {H})",
+        )
+        if diff is not None:
+            result.fail([diff])
+            break
     return result.report(quiet)
