@@ -245,24 +245,20 @@ def plot_power_norms(
     K: int,
     gradients: Mapping[str, ArrayLike] | None = None,
 ) -> Axes:
-    """||W^k|| against k for each labelled matrix {label: W}; optional measured
-    gradient-norm curves {label: array}. Log y axis. Returns the axes."""
+    """||W^(T-k)|| against the distance T - k = 0..K for each labelled matrix {label: W}
+    (for a linear RNN, dh_T/dh_k = W_hh^(T-k)), with rho(W)^(T-k) dashed; optional
+    measured gradient-norm curves {label: array indexed by T - k}. Log y axis. Returns
+    the axes."""
     colors = [COLORS["y"], COLORS["x"], COLORS["h"]]
+    d = np.arange(K + 1)
     for (label, W), c in zip(matrices.items(), colors, strict=False):
-        ax.plot(np.arange(K + 1), power_norms(W, K), color=c, label=rf"$\|W^k\|$, {label}")
+        ax.plot(d, power_norms(W, K), color=c, label=rf"$\|W^{{T-k}}\|$, {label}")
         rho = spectral_radius(W)
-        ax.plot(
-            np.arange(K + 1),
-            rho ** np.arange(K + 1),
-            "--",
-            color=c,
-            lw=1,
-            label=rf"$\rho^k$ = {rho:.2f}$^k$",
-        )
+        ax.plot(d, rho**d, "--", color=c, lw=1, label=rf"$\rho^{{T-k}}$, $\rho$ = {rho:.2f}")
     for (label, g), c in zip((gradients or {}).items(), colors, strict=False):
         ax.plot(np.arange(len(g)), g, "o", ms=3, color=c, label=label)
     ax.set_yscale("log")
-    ax.set_xlabel("k (number of factors)")
+    ax.set_xlabel("distance T - k (number of factors)")
     ax.set_ylabel("norm (log scale)")
     ax.legend(fontsize=9, loc="lower left")
     return ax
@@ -307,4 +303,54 @@ def plot_eigenvalue_panels(matrices: Mapping[str, ArrayLike], lim: float = 1.5) 
         plot_eigenvalues(ax, W, lim=lim)
         ax.set_title(title)
     axes[0, 0].legend(loc="lower right", fontsize=9)
+    return fig
+
+
+def plot_saturation(
+    z: ArrayLike,
+    derivatives: Mapping[str, ArrayLike],
+    samples: Mapping[str, ArrayLike],
+    gamma: Mapping[str, float] | None = None,
+) -> Figure:
+    """Saturation in two panels. Left: f'(z) against z for each activation
+    {name: f'(z) values on the grid z}, with gamma = max |f'| dotted (gamma: {name: value}).
+    Right: the share of the values f'(z_t) (all steps t and units) in each bin of [0, 1],
+    one step histogram per {label: array of f'(z_t) values}. Returns the figure."""
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.2), width_ratios=[1, 1.2])
+    colors = [COLORS["h"], COLORS["loss"], COLORS["grad"], COLORS["x"]]
+    for (name, df), c in zip(derivatives.items(), colors, strict=False):
+        ax.plot(z, df, color=c, lw=2.5, label=f"{name}'(z)")
+        if gamma and name in gamma:
+            ax.axhline(gamma[name], color=c, ls=":", lw=1.2)
+            ax.annotate(
+                rf"$\gamma$ = {gamma[name]:g}",
+                (z[0], gamma[name]),
+                (4, 3),
+                textcoords="offset points",
+                color=c,
+                fontsize=10,
+            )
+    ax.set_xlabel("pre-activation $z$")
+    ax.set_ylabel("$f'(z)$")
+    ax.set_ylim(0, 1.12)
+    ax.set_xlim(z[0], z[-1])
+    ax.legend(loc="center right", fontsize=10)
+    ax.set_title("the derivative dies away from 0")
+    bins = np.linspace(0, 1, 21)
+    for (label, values), c in zip(samples.items(), colors[1:] + colors[:1], strict=False):
+        v = np.ravel(values)
+        ax2.hist(
+            v,
+            bins=bins,
+            weights=np.full(v.size, 1 / v.size),
+            histtype="step",
+            lw=2.2,
+            color=c,
+            label=label,
+        )
+    ax2.set_xlabel("$f'(z_{t,i})$, every step $t$ and unit $i$")
+    ax2.set_ylabel("share of values")
+    ax2.set_xlim(0, 1)
+    ax2.legend(loc="upper center", fontsize=10)
+    ax2.set_title("measured along a sequence")
     return fig
