@@ -29,6 +29,7 @@ CONVERTED = [
     "04_per_weight_gradients",
     "05_training_with_gradient_descent",
     "06_vanishing_and_exploding",
+    "07_gradient_clipping",
     "08_truncated_bptt",
     "09_long_term_dependencies",
     "10_character_language_model",

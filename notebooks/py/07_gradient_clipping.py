@@ -17,12 +17,12 @@
 #
 # **What you will learn**
 #
-# * the two clipping rules: by norm (Pascanu, Mikolov & Bengio 2013) and by value (min-char-rnn);
-# * which one keeps the direction of the gradient, measured by a cosine;
+# * the two clipping rules with a threshold $\tau$: by norm (Pascanu, Mikolov & Bengio 2013) and by value (min-char-rnn);
+# * which one keeps the direction of the gradient, derived, then measured by a cosine;
 # * the "cliff": a one-unit RNN whose loss surface has a wall with a huge gradient;
 # * how one step off the wall throws gradient descent far away, and how clipping prevents it.
 #
-# *About 35 minutes.*
+# *About 40 minutes.*
 
 # %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
@@ -42,50 +42,74 @@ use_course_style()
 #
 # Notebook 06 showed that $\partial L/\partial h_k$ can grow geometrically with $T-k$. A
 # gradient-descent step $\theta \leftarrow \theta - \eta\, g$ with a huge $g$ moves the
-# parameters far from where the gradient was measured, into a region it says nothing about.
-#
-# The notes only say "force gradients to stay in a safe range" and "scale down gradients
-# that exceed a threshold". Precisely, there are two different rules, and they do not
-# treat the direction of $g$ the same way.
+# parameters $\theta$ far from where the gradient was measured, into a region it says
+# nothing about. Clipping limits the step by limiting $g$ to a **threshold** $\tau > 0$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two rules
 #
 # $g$ stacks the gradients of all parameters, $\|g\| = \sqrt{\sum_{\text{all entries}} g_i^2}$.
 #
-# * **By norm** (Pascanu et al.): if $\|g\| > \theta$ then $g \leftarrow \dfrac{\theta}{\|g\|}\, g$.
-#   Same direction, length at most $\theta$.
-# * **By value** (min-char-rnn, `np.clip(dparam, -5, 5)`): $g_i \leftarrow \min(\max(g_i, -c), c)$
-#   for every entry. Each entry is bounded, the direction turns.
+# * **By norm** (Pascanu et al.): if $\|g\| > \tau$ then $g \leftarrow \dfrac{\tau}{\|g\|}\, g$.
+# * **By value** (min-char-rnn, `np.clip(dparam, -5, 5)`): $g_i \leftarrow \min(\max(g_i, -\tau), \tau)$
+#   for every entry, here with $\tau = 5$.
+#
+# The notes only say "cap gradients at a threshold"; these are two different rules
+# ([ERRATA.md, entry 15](../ERRATA.md#erratum-15)).
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict.** $g = (9, 3)$ and $\tau = 5$. Where does each rule put $g$? Which one keeps its direction?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
+# **Answer.**
+#
+# By norm: $\|g\| = \sqrt{90} \approx 9.49 > 5$, so $g \leftarrow \frac{5}{9.49}(9, 3) \approx (4.74, 1.58)$:
+# same direction, length 5. By value: $(9, 3) \to (5, 3)$: only the large entry is cut,
+# so the vector turns towards the second axis.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why only norm clipping keeps the direction
+#
+# Norm clipping multiplies the whole vector by one positive number $c = \tau/\|g\| < 1$, and
+# $cg$ points where $g$ points: $\cos(g, cg) = \frac{g^\top cg}{\|g\|\,\|cg\|} = \frac{c\|g\|^2}{c\|g\|^2} = 1$.
+# Its length is $c\|g\| = \tau$. Value clipping multiplies each entry by its own factor
+# $\min(1, \tau/|g_i|)$: only entries above $\tau$ shrink, so unless all of them are cut by
+# the same factor the direction changes. Checked with `rnnlib`:
 
 # %% slideshow={"slide_type": "fragment"}
-g2 = {"g": np.array([9.0, 3.0])}  # a 2-D gradient, clipped both ways at 5
-by_norm = rnnlib.clip_by_norm(g2, 5.0)[0]["g"]
-by_value = rnnlib.clip_by_value(g2, 5.0)["g"]
+g2 = {"g": np.array([9.0, 3.0])}  # a 2-D gradient, clipped both ways at tau = 5
+tau = 5.0
+by_norm, norm = rnnlib.clip_by_norm(g2, tau)
+by_value = rnnlib.clip_by_value(g2, tau)
 angle = lambda v: np.degrees(np.arctan2(v[1], v[0]))  # noqa: E731
+print(f"||g|| = {norm:.2f}; by norm: {by_norm['g'].round(2)}, by value: {by_value['g']}")
 print(
-    f"angle of g: {angle(g2['g']):.1f} deg, by norm: {angle(by_norm):.1f} deg, "
-    f"by value: {angle(by_value):.1f} deg"
+    f"angle of g: {angle(g2['g']):.1f} deg, by norm: {angle(by_norm['g']):.1f} deg, "
+    f"by value: {angle(by_value['g']):.1f} deg"
 )
-assert np.isclose(angle(by_norm), angle(g2["g"])) and angle(by_value) - angle(g2["g"]) > 10
+assert np.allclose(by_norm["g"], tau / np.sqrt(90) * g2["g"]) and np.allclose(by_value["g"], [5, 3])
+assert (
+    np.isclose(angle(by_norm["g"]), angle(g2["g"])) and angle(by_value["g"]) - angle(g2["g"]) > 10
+)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### In two dimensions
 #
-# Norm clipping moves $g$ onto the circle of radius $\theta$ along its own direction;
-# value clipping moves it into the box $[-c, c]^2$, and turns it.
+# Norm clipping moves $g$ onto the circle of radius $\tau$ along its own direction;
+# value clipping moves it into the box $[-\tau, \tau]^2$, and turns it.
 
 # %% slideshow={"slide_type": "fragment"}
 fig, ax = plt.subplots(figsize=(5, 4))
-viz.plot_clip_2d(ax, g2["g"], threshold=5.0, limit=5.0)
+viz.plot_clip_2d(ax, g2["g"], threshold=tau, limit=tau)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### On a real exploding gradient
 #
-# A ReLU RNN with $\rho(W_{hh}) = 2$, $T = 20$, a loss at the last step. We clip with
-# `rnnlib.clip_by_norm` ($\theta = 1$) and `rnnlib.clip_by_value` ($c = 5$) and compare
-# directions with the cosine $\cos(g, \hat g) = g^\top \hat g / (\|g\|\,\|\hat g\|)$.
+# A ReLU RNN with $\rho(W_{hh}) = 2$, $T = 20$, a loss at the last step. We clip by norm with
+# $\tau = 1$ (`rnnlib.clip_by_norm`) and by value with min-char-rnn's $\tau = 5$
+# (`rnnlib.clip_by_value`) and compare directions with the cosine
+# $\cos(g, \hat g) = g^\top \hat g / (\|g\|\,\|\hat g\|)$.
 
 # %% slideshow={"slide_type": "skip"}
 def flat(g):
@@ -115,18 +139,18 @@ print(f"by norm : ||g|| = {rnnlib.global_norm(g_norm):.3f}, cosine with g = {cos
 print(f"by value: ||g|| = {rnnlib.global_norm(g_value):.1f}, cosine with g = {cos_value:.3f}")
 assert abs(cos_norm - 1) < 1e-12 and cos_value < 0.9 and large > 0.5
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Value clipping is cheap and per-entry, and it also bounds the norm
-# (by $c\sqrt{n}$ for $n$ entries), but here most entries exceed 5, so the clipped vector
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** Value clipping is cheap and per-entry, and it also bounds the norm
+# (by $\tau\sqrt{n}$ for $n$ entries), but here most entries exceed 5, so the clipped vector
 # points somewhere else entirely. Norm clipping only shortens the step.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The cliff: a one-unit RNN
 #
-# Pascanu et al. illustrate exploding gradients with one hidden unit, no input and
-# $T = 50$ steps:
+# Pascanu et al. illustrate exploding gradients with one hidden unit, no input, the sigmoid
+# $\sigma$ and $T = 50$ steps. In the course's notation, with $W_{hh} = w$ and $b_h = b$ (two scalars):
 #
-# $$x_0 = 0.5, \qquad x_t = w\,\sigma(x_{t-1}) + b, \qquad L(w, b) = \big(\sigma(x_{50}) - 0.7\big)^2$$
+# $$z_0 = 0.5, \qquad z_t = w\,\sigma(z_{t-1}) + b \;\;(h_{t-1} = \sigma(z_{t-1})), \qquad L(w, b) = \big(\sigma(z_{50}) - 0.7\big)^2$$
 #
 # `rnnlib.cliff` computes $L$ and its exact gradient by backpropagation through the 50
 # steps, elementwise: a whole grid of $(w, b)$ is one call.
@@ -149,7 +173,7 @@ assert L.max() - L.min() > 0.4
 # ### The loss surface
 #
 # Over Pascanu et al.'s window $w \in [3, 7]$, $b \in [-4.5, -1]$: a plateau of high loss
-# (bottom), a valley of low loss (top), separated by a **wall** where $x_{50}$ jumps from
+# (bottom), a valley of low loss (top), separated by a **wall** where $z_{50}$ jumps from
 # one fixed point of the map to the other.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -160,9 +184,19 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Gradient descent at the wall
 #
-# Start on the plateau, learning rate $\eta = 1$, 80 steps, once without clipping and once
-# clipped by norm at $\theta = 0.5$ (so no step is longer than $\eta\,\theta$). Both walk
-# up to the wall along the same path; there one gradient is huge.
+# Start on the plateau: $\eta = 1$, 80 steps, without clipping and clipped by norm at
+# $\tau = 0.5$ (no step longer than $\eta\,\tau$). Both runs reach the wall along the same
+# path: every gradient before it is below $\tau$.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict.** At the wall one gradient is huge. Where does the unclipped step go? Does it
+# come back?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
+# **Answer.**
+#
+# Far off the plot, onto a flat region with a tiny gradient: it never comes back.
+# The clipped run moves at most $\eta\tau$ per step and stays near the wall.
 
 # %% slideshow={"slide_type": "fragment"}
 free, n_free = descend(*START, LR, STEPS)
@@ -177,7 +211,9 @@ print(
     f"clipped {cliff_loss(*clipped[-1]):.3f}"
 )
 longest = np.linalg.norm(np.diff(clipped, axis=0), axis=1).max()
-assert np.allclose(free[: i + 1], clipped[: i + 1])  # the same path up to the wall
+assert (START, LR, STEPS) == ((6.0, -3.6), 1.0, 80)  # the values the text states
+assert np.allclose(free[: i + 1], clipped[: i + 1])  # the same path up to the wall ...
+assert n_free[:i].max() <= 0.5  # ... where every gradient is below tau
 assert n_free[i] > 10 and np.abs(free[-1]).max() > 20  # thrown far away
 assert n_free[i + 1 :].max() < 1e-2  # ... onto a flat region: it never comes back
 assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*free[-1])
@@ -185,44 +221,51 @@ assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*fr
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The two runs on the surface
 #
-# Left: both paths (white square: the start). Right: $\|g\|$ at every update, with the threshold.
+# Left: both paths (white square: the start). Right: $\|g\|$ at every update, with $\tau$.
 
 # %% slideshow={"slide_type": "fragment"}
 fig = viz.plot_descent(grid, free, clipped, n_free, n_clip, threshold=0.5)
 plt.show()
 
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The gradient on the wall is not wrong: the loss really changes that
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** The gradient on the wall is not wrong: the loss really changes that
 # fast there. What is wrong is assuming it stays valid over a step of length
 # $\eta\,\|g\|$. After the jump the unclipped run sits on a flat region with a tiny
 # gradient and never comes back. Clipping keeps each step short; the path zig-zags
 # along the wall instead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Explore: the clipping threshold
+# ## Explore: the clipping threshold $\tau$
 #
 # The red path (no clipping) stays fixed; the white path is clipped by norm at the
-# threshold you choose (log scale). Try a tiny threshold (slow but safe), a moderate one,
+# threshold $\tau$ you choose (log scale). Try a tiny $\tau$ (slow but safe), a moderate one,
 # and a huge one (the same as no clipping).
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-# nbval-ignore-output: the explorer is a live widget (its output is front-end state)
 explorer = ClippingExplorer(threshold=0.5)
 explorer
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The extremes, from code
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict.** $\tau = 100$, $0.5$ and $0.01$: which runs jump off the wall, and which ends lowest?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
+# **Answer.**
 #
-# A threshold larger than every gradient norm changes nothing: the path jumps off the
-# wall as before. A tiny threshold never jumps, but it also moves very slowly.
+# $\tau = 100$ is larger than every gradient norm of the run, so it changes nothing:
+# the path jumps off as before. $0.5$ and $0.01$ never jump; $0.01$ moves at most $0.01$ per
+# step and, within 80 steps, ends higher than $0.5$.
 
 # %% slideshow={"slide_type": "fragment"}
 results = {}
-for threshold in [100.0, 0.5, 0.01]:
-    explorer.set(threshold=threshold)
+for tau in [100.0, 0.5, 0.01]:
+    explorer.set(threshold=tau)
     jumped = explorer.art["text"].get_visible()
-    results[threshold] = (jumped, cliff_loss(*explorer.path[-1]))
-    print(f"threshold {threshold:>6}: jumped off: {jumped}, final loss {results[threshold][1]:.3f}")
+    results[tau] = (jumped, cliff_loss(*explorer.path[-1]))
+    print(f"tau = {tau:>6}: jumped off: {jumped}, final loss {results[tau][1]:.3f}")
+assert n_free.max() < 100  # tau = 100 never clips
 assert results[100.0][0] and not results[0.5][0] and not results[0.01][0]
 assert results[0.5][1] < results[0.01][1]  # too small a threshold is too slow here
 explorer.set(threshold=0.5)
@@ -233,21 +276,21 @@ explorer.set(threshold=0.5)
 # * Norm clipping keeps the direction, rescales all parameters together, and needs one
 #   global norm per update; it is the usual choice for RNNs.
 # * Value clipping is per entry and cheap, but turns the gradient when many entries are large.
-# * Pascanu et al. suggest a threshold near the typical gradient norm seen in training:
+# * Pascanu et al. suggest a $\tau$ near the typical gradient norm seen in training:
 #   small enough to stop the rare huge steps, large enough to leave ordinary ones alone.
 # * Clipping treats exploding gradients only. It does nothing for vanishing ones.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn: clip by norm
 #
-# Write `clip_by_norm(grads, threshold)` for a dict of gradient arrays: compute the
-# **global** norm over all arrays; if it exceeds the threshold, return new arrays scaled
-# by `threshold / norm`, otherwise unchanged copies. The checker says whether the norm
-# or the direction of your result is wrong.
+# Write `clip_by_norm(grads, tau)` for a dict of gradient arrays: compute the **global**
+# norm over all arrays; if it exceeds $\tau$, return new arrays scaled by $\tau/\|g\|$,
+# otherwise unchanged copies. The checker names the usual mistakes (one norm per
+# parameter, clipping by value, rescaling a gradient already below $\tau$).
 
-# %% slideshow={"slide_type": "fragment"}
-def clip_by_norm(grads, threshold):
-    """g <- threshold g / ||g|| if ||g|| > threshold (||g|| over all arrays together).
+# %% slideshow={"slide_type": "fragment"} tags=["exercise"]
+def clip_by_norm(grads, tau):
+    """g <- tau g / ||g|| if ||g|| > tau (||g|| over all arrays together).
 
     grads: dict name -> array. Returns a new dict; the input is left unchanged.
     """
@@ -258,23 +301,20 @@ def clip_by_norm(grads, threshold):
 result = check_clip_by_norm(clip_by_norm)
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-def clip_by_norm(grads, threshold):
-    """g <- threshold g / ||g|| if ||g|| > threshold (||g|| over all arrays together)."""
+def clip_by_norm_reference(grads, tau):
+    """g <- tau g / ||g|| if ||g|| > tau (||g|| over all arrays together)."""
     norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
-    scale = threshold / norm if norm > threshold else 1.0
+    scale = tau / norm if norm > tau else 1.0
     return {name: g * scale for name, g in grads.items()}
 
-
-result = check_clip_by_norm(clip_by_norm)
-assert result.passed
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# * Clipping by norm: $g \leftarrow \theta\, g/\|g\|$ when $\|g\| > \theta$; the direction is kept (cosine 1).
-# * Clipping by value: each entry into $[-c, c]$; the direction turns (cosine below 1).
+# * Clipping by norm: $g \leftarrow \tau\, g/\|g\|$ when $\|g\| > \tau$; one positive factor, so the direction is kept (cosine 1).
+# * Clipping by value: each entry into $[-\tau, \tau]$; entries shrink by different factors, so the direction turns.
 # * Near a wall of the loss surface one gradient can be huge; without clipping a single step throws the parameters away.
-# * Clipped steps are at most $\eta\,\theta$ long: descent stays where the gradient is meaningful.
+# * Clipped steps are at most $\eta\,\tau$ long: descent stays where the gradient is meaningful.
 # * Clipping fixes exploding gradients only; vanishing gradients need other tools.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -285,5 +325,21 @@ assert result.passed
 # 3. On the cliff, what happens with a huge learning rate and clipping? With a tiny one?
 # 4. Does clipping change the gradient of a step whose norm is below the threshold?
 # 5. Why does the unclipped run stay stuck after its jump?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["answers"]
+# **Answers.**
 #
+# 1. Per-matrix clipping shrinks each matrix by its own factor, so the combined step no
+#    longer points along $-g$: the matrices move in proportions the gradient did not ask for.
+#    One global factor keeps the step a descent direction.
+# 2. Any $g$ whose entries are all within $[-\tau, \tau]$ (unchanged), or, for example,
+#    $g = (9, 9)$ or $(9, -9)$ with $\tau = 5$: both entries are cut by the same factor.
+# 3. With clipping every step is at most $\eta\tau$ long, so a huge $\eta$ still takes huge
+#    steps: the product $\eta\tau$ is what matters. A tiny $\eta$ takes tiny steps and rarely
+#    needs clipping, but moves slowly.
+# 4. No: below the threshold the gradient is returned unchanged; clipping only ever shortens.
+# 5. It lands on a flat part of the surface where $\|g\|$ is tiny (below $10^{-2}$ at every
+#    later update, measured above), so each step barely moves it.
+
+# %% [markdown] slideshow={"slide_type": "-"}
 # [← 06 · Vanishing and exploding gradients](06_vanishing_and_exploding.ipynb) | [Index](00_start_here.ipynb) | [08 · Truncated BPTT →](08_truncated_bptt.ipynb)

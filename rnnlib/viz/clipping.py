@@ -1,7 +1,8 @@
 """Figures of notebook 07: what clipping does to a gradient, and the cliff.
 
-Clipping by norm keeps the direction: g <- threshold g / ||g|| when ||g|| > threshold.
-Clipping by value clips every component to [-limit, limit] and turns the vector.
+Clipping by norm at the threshold tau keeps the direction: g <- tau g / ||g|| when
+||g|| > tau. Clipping by value clips every component to [-limit, limit] and turns the vector.
+The figures write the threshold as tau (theta is the course's symbol for the parameters).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def plot_clip_2d(
     g = np.asarray(g, dtype=float)
     by_norm = clip_by_norm({"g": g}, threshold)[0]["g"]
     by_value = clip_by_value({"g": g}, limit)["g"]
-    theta = np.linspace(0, 2 * np.pi, 200)
-    ax.plot(threshold * np.cos(theta), threshold * np.sin(theta), color=COLORS["bound"], lw=1)
+    angle = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(threshold * np.cos(angle), threshold * np.sin(angle), color=COLORS["bound"], lw=1)
     ax.plot(
         [-limit, limit, limit, -limit, -limit],
         [-limit, -limit, limit, limit, -limit],
@@ -40,8 +41,8 @@ def plot_clip_2d(
     )
     for vec, color, label in [
         (g, COLORS["grad"], "g (original)"),
-        (by_norm, COLORS["x"], f"clipped by norm (threshold {threshold:g})"),
-        (by_value, COLORS["y"], f"clipped by value (\u00b1{limit:g})"),
+        (by_norm, COLORS["x"], rf"clipped by norm ($\tau$ = {threshold:g})"),
+        (by_value, COLORS["y"], f"clipped by value (entries in \u00b1{limit:g})"),
     ]:
         ax.annotate(
             "",
@@ -146,11 +147,11 @@ def plot_descent(
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(9, 3.5), width_ratios=[1.5, 1])
     plot_cliff(ax, grid)
     plot_path(ax, free, COLORS["y"], "no clipping", text_y=0.18)
-    plot_path(ax, clipped, "white", f"clipped, threshold {threshold:g}", text_color="black")
+    plot_path(ax, clipped, "white", rf"clipped by norm, $\tau$ = {threshold:g}", text_color="black")
     ax.legend(loc="upper right", fontsize=9)
     plot_grad_norms(ax2, n_free, COLORS["y"], "no clipping", lw=4, alpha=0.6)
     plot_grad_norms(ax2, n_clip, COLORS["x"], "clipped")
-    ax2.axhline(threshold, ls="--", color=COLORS["bound"], label="threshold")
+    ax2.axhline(threshold, ls="--", color=COLORS["bound"], label=r"threshold $\tau$")
     ax2.set_ylim(1e-3, 1e3)
     ax2.set_xlim(0, len(n_free) + 1)
     ax2.legend(loc="upper left", fontsize=9)
