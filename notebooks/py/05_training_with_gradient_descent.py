@@ -65,9 +65,8 @@ assert closest > 0.1
 
 # %% slideshow={"slide_type": "fragment"}
 trace = rnnlib.forward(params0, xs_held)
-fig = plot_predictions(
-    xs_held[:, 0], targets_held[:, 0], trace.ys[:, 0], title="Before training (held-out sequence)"
-)
+fig, ax = plt.subplots(figsize=(8, 3.5))
+plot_predictions(xs_held[:, 0], targets_held[:, 0], trace.ys[:, 0], ax=ax, title="Before training")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -216,12 +215,8 @@ plt.show()
 
 # %% slideshow={"slide_type": "fragment"}
 trace = rnnlib.forward(params_sgd, xs_held)
-fig = plot_predictions(
-    xs_held[:, 0],
-    targets_held[:, 0],
-    trace.ys[:, 0],
-    title="After 200 steps of SGD (held-out sequence)",
-)
+fig, ax = plt.subplots(figsize=(8, 3.5))
+plot_predictions(xs_held[:, 0], targets_held[:, 0], trace.ys[:, 0], ax=ax, title="After 200 steps")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -312,6 +307,9 @@ plt.show()
 # though it jumps up on the way. At 1 the steps overshoot so far that the loss grows without
 # bound: the $O(\eta^2)$ term of the expansion wins. `rnnlib.train` stops when the loss is
 # no longer finite and sets `history["diverged"]`.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Four learning rates, measured
 
 # %% slideshow={"slide_type": "fragment"}
 rates = [0.01, 0.1, 0.5, 1.0]

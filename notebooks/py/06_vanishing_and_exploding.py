@@ -67,7 +67,7 @@ use_course_style()
 # $$\frac{\partial h_{j,i}}{\partial h_{j-1,m}} = f'(z_{j,i})\,\frac{\partial z_{j,i}}{\partial h_{j-1,m}} = f'(z_{j,i})\,(W_{hh})_{im}
 # \quad\Longrightarrow\quad J_j = \operatorname{diag}\big(f'(z_j)\big)\, W_{hh}.$$
 #
-# The vector $f'(z_j)$ becomes a **diagonal matrix on the left**, as in notebook 04
+# The vector $f'(z_j)$ becomes a **diagonal matrix on the left**, as in notebook 03
 # ([ERRATA.md, entry 1](../ERRATA.md#erratum-1)). For $\tanh$, $f'(z_j) = 1 - h_j^2$.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
@@ -452,6 +452,9 @@ explorer.set(activation="tanh", scale=1.0, T=50)  # back to the start
 # No. By induction $W^{n} = \begin{pmatrix}0.9^{n} & 4n\,0.9^{n-1}\\ 0 & 0.9^{n}\end{pmatrix}$:
 # the off-diagonal entry first grows like $n$, and only later does $0.9^{n}$ win. With a small
 # off-diagonal entry ($0.05$), $\sigma_{\max} < 1$ and $\|W^n\| \le \sigma_{\max}^n$ shrinks from the start.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Two matrices with the same eigenvalues
 
 # %% slideshow={"slide_type": "fragment"}
 W_big = np.array([[0.9, 4.0], [0.0, 0.9]])  # eigenvalues 0.9, 0.9

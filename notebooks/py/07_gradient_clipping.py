@@ -44,6 +44,8 @@ use_course_style()
 # gradient-descent step $\theta \leftarrow \theta - \eta\, g$ with a huge $g$ moves the
 # parameters $\theta$ far from where the gradient was measured, into a region it says
 # nothing about. Clipping limits the step by limiting $g$ to a **threshold** $\tau > 0$.
+# The notes only say "cap gradients at a threshold"; there are two different rules
+# ([ERRATA.md, entry 15](../ERRATA.md#erratum-15)).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two rules
@@ -53,9 +55,6 @@ use_course_style()
 # * **By norm** (Pascanu et al.): if $\|g\| > \tau$ then $g \leftarrow \dfrac{\tau}{\|g\|}\, g$.
 # * **By value** (min-char-rnn, `np.clip(dparam, -5, 5)`): $g_i \leftarrow \min(\max(g_i, -\tau), \tau)$
 #   for every entry, here with $\tau = 5$.
-#
-# The notes only say "cap gradients at a threshold"; these are two different rules
-# ([ERRATA.md, entry 15](../ERRATA.md#erratum-15)).
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Predict.** $g = (9, 3)$ and $\tau = 5$. Where does each rule put $g$? Which one keeps its direction?
@@ -197,6 +196,9 @@ plt.show()
 #
 # Far off the plot, onto a flat region with a tiny gradient: it never comes back.
 # The clipped run moves at most $\eta\tau$ per step and stays near the wall.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The two runs, measured
 
 # %% slideshow={"slide_type": "fragment"}
 free, n_free = descend(*START, LR, STEPS)
