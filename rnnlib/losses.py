@@ -13,6 +13,13 @@ mask="last" the targets of the last step alone are accepted too: (B, O) / (O,), 
 indices (B,) / a single integer.
 
 The arithmetic stays in the logits' dtype: float32 logits give float32 dys.
+
+The loss of a batch is the mean of its sequences' own losses L_b. With
+``per_sequence=True`` a loss returns those instead, an array (B,), and as dys the
+gradient of each sequence's own loss (B times that of the mean). (mse's "mean" form with
+a weight mask divides every sequence's terms by the N of the whole batch.) A batch of
+one-step sequences with one logit each gives a loss as a function of the logit:
+``loss_curve``.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from ._validate import (
     as_real_array,
     check_choice,
     check_finite,
+    check_real,
     describe,
 )
 from .activations import sigmoid
@@ -76,7 +84,9 @@ class _Batch:
     into the shape of the ys that were given.
     """
 
-    def __init__(self, ys, targets, mask, kind):
+    def __init__(self, ys, targets, mask, kind, per_sequence=False):
+        if not isinstance(per_sequence, (bool, np.bool_)):
+            raise TypeError(f"per_sequence must be True or False, got {describe(per_sequence)}")
         y = as_float_array(ys, "ys")
         if y.ndim not in (2, 3):
             raise ValueError(f"ys must have shape (T, B, O) or (T, O), got shape {y.shape}")
@@ -208,7 +218,18 @@ class _Batch:
             return a
         return a * self.w.reshape(self.w.shape + (1,) * (a.ndim - 2))
 
-    def finish(self, d3: np.ndarray) -> np.ndarray:
+    def total(self, terms: np.ndarray, per: float, per_sequence: bool):
+        """The loss from its weighted terms (T', B[, O]): sum(terms) / per, a float; with
+        per_sequence each sequence's own loss, (B,): B sum_b(terms) / per."""
+        if per_sequence:
+            return np.sum(terms, axis=(0, *range(2, terms.ndim))) * (self.B / per)
+        return float(np.sum(terms) / per)
+
+    def finish(self, d3: np.ndarray, per_sequence: bool = False) -> np.ndarray:
+        """dL/dy (T', B, O) in the shape of the ys given; with per_sequence that of each
+        sequence's own loss (B times that of the mean)."""
+        if per_sequence:
+            d3 = d3 * d3.dtype.type(self.B)
         if self.last:  # zero at every step but the last
             full = np.zeros((self.shape[0],) + d3.shape[1:], dtype=d3.dtype)
             full[-1] = d3[0]
@@ -217,8 +238,13 @@ class _Batch:
 
 
 def mse(
-    ys: ArrayLike, targets: ArrayLike, mask: Mask = None, form: str = "mean"
-) -> tuple[float, np.ndarray]:
+    ys: ArrayLike,
+    targets: ArrayLike,
+    mask: Mask = None,
+    form: str = "mean",
+    *,
+    per_sequence: bool = False,
+) -> tuple[float | np.ndarray, np.ndarray]:
     """Squared error on identity outputs y_t (regression).
 
     form="mean":      L = (1/N) sum_t ||y_t - target_t||^2, N = number of (step,
@@ -226,34 +252,40 @@ def mse(
                       weights of a weight mask); dL/dy_t = (2/N)(y_t - target_t).
     form="half_sum":  L = (1/2) sum_t ||y_t - target_t||^2 (per sequence, averaged
                       over the batch); dL/dy_t = (y_t - target_t) / B.
-    ys (T, B, O) or (T, O); targets of the same shape. Returns (L, dL/dys).
+    ys (T, B, O) or (T, O); targets of the same shape. Returns (L, dL/dys); with
+    per_sequence (L_b (B,), dL_b/dys), see the module's docstring.
     """
     check_choice(form, "form", ("mean", "half_sum"))
-    b = _Batch(ys, targets, mask, "real")
+    b = _Batch(ys, targets, mask, "real", per_sequence)
     with np.errstate(over="ignore", invalid="ignore"):  # overflowed logits give inf, not warnings
         r = b.y - b.t  # y_t - target_t
         wr = b.weighted(r)
         if form == "mean":
-            return float(np.sum(wr * r) / b.n), b.finish(2.0 * wr / b.n)
-        return float(0.5 * np.sum(wr * r) / b.B), b.finish(wr / b.B)
+            return b.total(wr * r, b.n, per_sequence), b.finish(2.0 * wr / b.n, per_sequence)
+        return b.total(0.5 * (wr * r), b.B, per_sequence), b.finish(wr / b.B, per_sequence)
 
 
-def sigmoid_bce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[float, np.ndarray]:
+def sigmoid_bce(
+    ys: ArrayLike, targets: ArrayLike, mask: Mask = None, *, per_sequence: bool = False
+) -> tuple[float | np.ndarray, np.ndarray]:
     """Sigmoid output p_t = sigma(y_t) with binary cross-entropy, on the logits.
 
     L = sum_t [-target log p_t - (1 - target) log(1 - p_t)] (averaged over the batch),
     computed stably as max(y, 0) - y target + log(1 + exp(-|y|)); dL/dy_t = p_t - target.
-    ys (T, B, O) or (T, O); targets in [0, 1] of the same shape. Returns (L, dL/dys).
+    ys (T, B, O) or (T, O); targets in [0, 1] of the same shape. Returns (L, dL/dys);
+    with per_sequence (L_b (B,), dL_b/dys), see the module's docstring.
     """
-    b = _Batch(ys, targets, mask, "bits")
+    b = _Batch(ys, targets, mask, "bits", per_sequence)
     y, t = b.y, b.t
     with np.errstate(over="ignore", invalid="ignore"):
         per = np.maximum(y, 0) - y * t + np.log1p(np.exp(-np.abs(y)))
         d = b.weighted(sigmoid(y) - t) / b.B
-        return float(np.sum(b.weighted(per)) / b.B), b.finish(d)
+        return b.total(b.weighted(per), b.B, per_sequence), b.finish(d, per_sequence)
 
 
-def softmax_ce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[float, np.ndarray]:
+def softmax_ce(
+    ys: ArrayLike, targets: ArrayLike, mask: Mask = None, *, per_sequence: bool = False
+) -> tuple[float | np.ndarray, np.ndarray]:
     """Softmax output p_t = softmax(y_t) with cross-entropy, on the logits.
 
     targets: integer class indices c_t, (T, B) or (T,); or floating class probabilities
@@ -261,9 +293,10 @@ def softmax_ce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[fl
     L = -sum_t log p_t[c_t]  (= -sum_t q_t . log p_t)  averaged over the batch;
     dL/dy_t = p_t - onehot(c_t)  (= p_t - q_t), divided by B.
     With class indices no one-hot array is built: the target logit is picked, and 1 is
-    subtracted from p_t at the target class. Returns (L, dL/dys) in the logits' dtype.
+    subtracted from p_t at the target class. Returns (L, dL/dys) in the logits' dtype;
+    with per_sequence (L_b (B,), dL_b/dys), see the module's docstring.
     """
-    b = _Batch(ys, targets, mask, "classes")
+    b = _Batch(ys, targets, mask, "classes", per_sequence)
     Tn, B, O = b.y.shape
     N = Tn * B
     y = b.y.reshape(N, O)
@@ -289,25 +322,50 @@ def softmax_ce(ys: ArrayLike, targets: ArrayLike, mask: Mask = None) -> tuple[fl
             d[rows, c] -= 1.0 / B if w is None else w / B  # p_t - onehot(c_t)
         else:
             d -= q * (1.0 / B) if w is None else q * (w / B)[:, None]  # p_t - q_t
-        loss = np.sum(nll if w is None else nll * w) / B
-    return float(loss), b.finish(d.reshape(Tn, B, O))
+        loss = b.total((nll if w is None else nll * w).reshape(Tn, B), B, per_sequence)
+    return loss, b.finish(d.reshape(Tn, B, O), per_sequence)
 
 
 def sigmoid_mse(
-    ys: ArrayLike, targets: ArrayLike, mask: Mask = None, form: str = "mean"
-) -> tuple[float, np.ndarray]:
+    ys: ArrayLike,
+    targets: ArrayLike,
+    mask: Mask = None,
+    form: str = "mean",
+    *,
+    per_sequence: bool = False,
+) -> tuple[float | np.ndarray, np.ndarray]:
     """Sigmoid output p_t = sigma(y_t) with squared error, on the logits.
 
     The loss is ``mse`` of the predictions p_t (same ``form`` and ``mask``). Unlike the
     pairs sigmoid + BCE and softmax + CE, the output's derivative does not cancel:
     dL/dy_t = dL/dp_t * sigma'(y_t) = dL/dp_t * p_t (1 - p_t), e.g.
     (2/T)(p_t - target_t) p_t (1 - p_t) for the mean form of one sequence.
-    ys (T, B, O) or (T, O); targets of the same shape. Returns (L, dL/dys).
+    ys (T, B, O) or (T, O); targets of the same shape. Returns (L, dL/dys); with
+    per_sequence (L_b (B,), dL_b/dys), see the module's docstring.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         p = sigmoid(as_float_array(ys, "ys"))
-    loss, dps = mse(p, targets, mask, form)
+    loss, dps = mse(p, targets, mask, form, per_sequence=per_sequence)
     return loss, dps * p * (1 - p)
+
+
+def loss_curve(
+    loss: str, logits: ArrayLike, target: float, **options
+) -> tuple[np.ndarray, np.ndarray]:
+    """L(y) and dL/dy of one step with one output, at every logit y of a 1-D array.
+
+    loss: "mse", "sigmoid_bce" or "sigmoid_mse", with its options (form="half_sum");
+    target: the step's target y*. The n logits are a batch of n one-step sequences, each
+    with its own loss (per_sequence). Returns two arrays of shape (n,).
+    """
+    check_choice(loss, "loss", ("mse", "sigmoid_bce", "sigmoid_mse"))
+    y = as_float_array(logits, "logits")
+    if y.ndim != 1 or y.size == 0:
+        raise ValueError(f"logits must be a non-empty 1-D array of logits y, got {describe(y)}")
+    target = check_real(target, "target")
+    ys = y.reshape(1, -1, 1)  # T = 1, B = n, O = 1
+    values, dys = LOSSES[loss](ys, np.full_like(ys, target), per_sequence=True, **options)
+    return values, dys.reshape(-1)
 
 
 LOSSES: dict[str, Callable] = {

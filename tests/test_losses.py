@@ -1,6 +1,8 @@
 """Losses on logits: values against the formulas, gradients against finite differences,
 masks, equivalent target forms, and stability for huge logits."""
 
+import re
+
 import numpy as np
 import pytest
 from conftest import fd_grad, rel_err
@@ -396,3 +398,105 @@ def test_a_float32_training_step_stays_float32():
     opt.step(p, clipped)
     arrays = [trace.ys, dys, *grads.values(), *clipped.values(), *p.values(), *opt.state.values()]
     assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
+
+
+# --- each sequence's own loss ------------------------------------------------------------
+PER_SEQUENCE = {  # the losses with every option, per_sequence passed through
+    "mse": lambda y, m, **kw: rnnlib.mse(y, REAL, m, **kw),
+    "mse half_sum": lambda y, m, **kw: rnnlib.mse(y, REAL, m, "half_sum", **kw),
+    "sigmoid_bce": lambda y, m, **kw: rnnlib.sigmoid_bce(y, BITS, m, **kw),
+    "sigmoid_mse": lambda y, m, **kw: rnnlib.sigmoid_mse(y, BITS, m, **kw),
+    "sigmoid_mse half_sum": lambda y, m, **kw: rnnlib.sigmoid_mse(y, BITS, m, "half_sum", **kw),
+    "softmax_ce index": lambda y, m, **kw: rnnlib.softmax_ce(y, LABELS, m, **kw),
+    "softmax_ce probs": lambda y, m, **kw: rnnlib.softmax_ce(y, PROBS, m, **kw),
+}
+
+
+@pytest.mark.parametrize("name", PER_SEQUENCE)
+@pytest.mark.parametrize("mask", [None, "last", WEIGHTS], ids=["all", "last", "weights"])
+def test_per_sequence_losses_average_to_the_loss(name, mask):
+    loss, dys = PER_SEQUENCE[name](YS, mask)
+    per, dper = PER_SEQUENCE[name](YS, mask, per_sequence=True)
+    assert per.shape == (B,) and dper.shape == YS.shape
+    assert np.mean(per) == pytest.approx(loss, rel=1e-14)
+    np.testing.assert_allclose(dper, B * dys, rtol=1e-14)
+
+
+@pytest.mark.parametrize("mask", [None, "last"], ids=["all", "last"])
+def test_per_sequence_losses_are_each_sequence_alone(mask):
+    # without weights a sequence's own loss is the loss of that sequence given alone
+    for fn, tg in [
+        (lambda y, t, **kw: rnnlib.mse(y, t, mask, **kw), REAL),
+        (lambda y, t, **kw: rnnlib.mse(y, t, mask, "half_sum", **kw), REAL),
+        (lambda y, t, **kw: rnnlib.sigmoid_bce(y, t, mask, **kw), BITS),
+        (lambda y, t, **kw: rnnlib.sigmoid_mse(y, t, mask, **kw), BITS),
+        (lambda y, t, **kw: rnnlib.softmax_ce(y, t, mask, **kw), LABELS),
+        (lambda y, t, **kw: rnnlib.softmax_ce(y, t, mask, **kw), PROBS),
+    ]:
+        per, dper = fn(YS, tg, per_sequence=True)
+        for b in range(B):
+            alone, d_alone = fn(YS[:, b], tg[:, b])
+            assert per[b] == pytest.approx(alone, rel=1e-13)
+            np.testing.assert_allclose(dper[:, b], d_alone, rtol=1e-13, atol=1e-15)
+
+
+def test_per_sequence_gradients_match_finite_differences():
+    ys = YS.copy()
+    per, dper = rnnlib.sigmoid_bce(ys, BITS, WEIGHTS, per_sequence=True)
+    for b in range(B):
+        num = fd_grad(
+            lambda b=b: rnnlib.sigmoid_bce(ys, BITS, WEIGHTS, per_sequence=True)[0][b], ys
+        )
+        assert rel_err(dper[:, b], num[:, b]) < 1e-9
+        # a sequence's loss sees only its own logits (up to the differences' round-off)
+        assert np.max(np.abs(np.delete(num, b, axis=1))) < 1e-11
+    assert rnnlib.softmax_ce(YS[:, 0], LABELS[:, 0], per_sequence=True)[0].shape == (1,)
+    with pytest.raises(TypeError, match="per_sequence must be True or False, got str 'yes'"):
+        rnnlib.mse(YS, REAL, per_sequence="yes")
+
+
+def test_loss_curve_is_each_logit_alone_and_the_formulas():
+    y = np.linspace(-5, 5, 41)
+    for name, target, kw, loss_of, grad_of in [
+        ("mse", 0.3, {"form": "half_sum"}, lambda y: 0.5 * (y - 0.3) ** 2, lambda y: y - 0.3),
+        ("mse", 0.3, {}, lambda y: (y - 0.3) ** 2, lambda y: 2 * (y - 0.3)),
+        (
+            "sigmoid_bce",
+            1.0,
+            {},
+            lambda y: np.log1p(np.exp(-y)),
+            lambda y: sig(y) - 1.0,
+        ),
+        (
+            "sigmoid_mse",
+            0.0,
+            {"form": "half_sum"},
+            lambda y: 0.5 * sig(y) ** 2,
+            lambda y: sig(y) * sig(y) * (1 - sig(y)),
+        ),
+    ]:
+        L, dL = rnnlib.losses.loss_curve(name, y, target, **kw)
+        assert L.shape == dL.shape == y.shape
+        np.testing.assert_allclose(L, loss_of(y), rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(dL, grad_of(y), rtol=1e-12, atol=1e-300)
+        fn = rnnlib.LOSSES[name]
+        one = [fn(np.array([[v]]), np.array([[target]]), **kw) for v in y[::10]]
+        np.testing.assert_allclose(L[::10], [a for a, _ in one], rtol=1e-14)
+        np.testing.assert_allclose(dL[::10], [d[0, 0] for _, d in one], rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "call, exc, words",
+    [
+        (lambda: rnnlib.losses.loss_curve("softmax_ce", [0.0], 0), ValueError, "loss must be"),
+        (lambda: rnnlib.losses.loss_curve("mse", [[0.0]], 0), ValueError, "1-D array"),
+        (lambda: rnnlib.losses.loss_curve("mse", [], 0), ValueError, "non-empty"),
+        (lambda: rnnlib.losses.loss_curve("mse", [0.0], np.nan), ValueError, "target"),
+        (lambda: rnnlib.losses.loss_curve("mse", [0.0], "1"), TypeError, "target"),
+        (lambda: rnnlib.losses.loss_curve("sigmoid_bce", [0.0], 2.0), ValueError, "[0, 1]"),
+        (lambda: rnnlib.losses.loss_curve("mse", [0.0], 1.0, form="x"), ValueError, "form"),
+    ],
+)
+def test_loss_curve_bad_input(call, exc, words):
+    with pytest.raises(exc, match=re.escape(words)):
+        call()

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..activations import sigmoid
-from ..losses import mse, sigmoid_bce, sigmoid_mse, softmax
+from ..losses import loss_curve, softmax
 from .style import COLORS
 
 _CLASS_COLORS = (COLORS["x"], COLORS["h"], COLORS["y"])
@@ -65,8 +65,8 @@ def plot_loss_and_gradient(
     """Left: loss of one step against its logit y for a target; right: dL/dy.
 
     Curves: squared error (1/2 form) on the identity output, sigmoid + binary
-    cross-entropy, and sigmoid + squared error (1/2 form), all from rnnlib
-    (mse(form="half_sum"), sigmoid_bce, sigmoid_mse(form="half_sum")). The last keeps
+    cross-entropy, and sigmoid + squared error (1/2 form), all computed by
+    rnnlib.losses.loss_curve (mse and sigmoid_mse with form="half_sum"). The last keeps
     the sigmoid's derivative: its gradient is small wherever the sigmoid is flat, also
     for a confidently wrong logit. Returns the figure.
     """
@@ -75,18 +75,13 @@ def plot_loss_and_gradient(
             f"target must lie in [0, 1] (a probability for the BCE curve), got {target!r}"
         )
     y = _logits(y_range, n)
-    ys = y.reshape(1, n, 1)  # T = 1 step, a batch of n sequences, O = 1
-    tg = np.full_like(ys, target)
-    # losses are averaged over the batch: multiply by n to get each sequence's own value
-    curves = {}
-    for name, fn in {
-        "squared error $\\frac{1}{2}(y - y^\\star)^2$": lambda a, b: mse(a, b, form="half_sum"),
-        "sigmoid + BCE": sigmoid_bce,
-        "sigmoid + squared error": lambda a, b: sigmoid_mse(a, b, form="half_sum"),
-    }.items():
-        _, dys = fn(ys, tg)
-        per = np.array([fn(ys[:, i : i + 1], tg[:, i : i + 1])[0] for i in range(n)])
-        curves[name] = (per, dys.ravel() * n)
+    curves = {  # name: (L(y), dL/dy)
+        "squared error $\\frac{1}{2}(y - y^\\star)^2$": loss_curve(
+            "mse", y, target, form="half_sum"
+        ),
+        "sigmoid + BCE": loss_curve("sigmoid_bce", y, target),
+        "sigmoid + squared error": loss_curve("sigmoid_mse", y, target, form="half_sum"),
+    }
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
     styles = ((COLORS["bound"], "-"), (COLORS["loss"], "-"), (COLORS["y"], "--"))
     for (name, (loss, grad)), (color, ls) in zip(curves.items(), styles, strict=True):
