@@ -413,8 +413,8 @@ assert rnnlib.rel_error(p_j["W_hh"] @ np.diag(f_prime), jac_fd) > 1e-2
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Stress "row $i$ belongs to unit $i$": it decides where the
-# derivative $f'(z_{t,i})$ goes (inside $\delta_t$, so it scales row $i$), which is the
-# point of the detailed notes' slip shown in example 1. The biases follow from the same
+# derivative $f'(z_{t,i})$ goes (inside $\delta_t$, so it scales row $i$); example 1
+# prints both placements. The biases follow from the same
 # argument: $b_h$ enters every $z_t$ with derivative 1, $b_y$ every $y_t$.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -199,8 +199,7 @@ assert err < 1e-12
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** The two path-product cells above (one loss, then a loss at every
-# step) check exactly this form numerically. Their notes also number the first computed
-# state $h_0$ (entry 10); the formula here keeps $h_0$ for the initial state.
+# step) check exactly this form numerically.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gradient with respect to $h_0$
@@ -382,7 +381,7 @@ def relative_error_at(delta, p, activation, grads):
     return rnnlib.rel_error(np.concatenate(analytic), np.concatenate(numeric))
 
 
-g_bug = dict(g_many)  # the notes' slip: (1 - h_t^2) after the outer product
+g_bug = dict(g_many)  # a bug: (1 - h_t^2) applied after the outer product
 g_bug["W_hh"] = sum(
     np.outer(dh_t, h_prev) * (1 - h_t**2)
     for dh_t, h_prev, h_t in zip(g_many.dhs[1:], trace.hs[:-1], trace.hs[1:], strict=True)
