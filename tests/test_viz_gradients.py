@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rnnlib.viz.gradients import plot_contribution_norms, plot_h0_gradient_parts  # noqa: E402
+from rnnlib.viz.gradients import plot_contribution_norms  # noqa: E402
 
 
 def teardown_function():
@@ -31,13 +31,6 @@ def test_contribution_norms_rejects_bad_input():
         plot_contribution_norms([1, 2, 3])
     with pytest.raises(ValueError, match="1-D"):
         plot_contribution_norms({"a": np.ones((2, 2))})
-
-
-def test_h0_parts_one_marker_per_step():
-    fig = plot_h0_gradient_parts([0.5, 0.1, 0.01])
-    line = fig.axes[0].lines[0]
-    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
-    assert "h_0" in fig.axes[0].get_title()
 
 
 def test_step_errors_one_line_per_initial_state():

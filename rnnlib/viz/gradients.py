@@ -60,26 +60,6 @@ def plot_contribution_norms(
     return fig
 
 
-def plot_h0_gradient_parts(parts: ArrayLike, ax: Axes | None = None) -> Figure:
-    """Markers ||dL_t/dh_0|| for every step's loss L_t (t = 1..T).
-
-    dL/dh_0 = sum_t dL_t/dh_0: every step's loss reaches the initial state, the later
-    ones through longer products of Jacobians. Returns the figure.
-    """
-    ts, v = _steps(parts)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 4))
-    else:
-        fig = ax.figure
-    ax.plot(ts, v, marker="o", color=COLORS["grad"])
-    ax.set_yscale("log")
-    ax.set_xticks(ts)
-    ax.set_xlabel("step $t$ of the loss $L_t$")
-    ax.set_ylabel(r"$\| \partial L_t / \partial h_0 \|$")
-    ax.set_title(r"Every step's loss reaches the initial state $h_0$")
-    return fig
-
-
 def _labelled_lines(curves, name):
     if not isinstance(curves, dict) or not curves:
         raise TypeError(
