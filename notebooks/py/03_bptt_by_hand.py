@@ -28,6 +28,8 @@
 # *About 60 minutes. Have pen, paper and a calculator ready.*
 
 # %% slideshow={"slide_type": "skip"}
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -567,26 +569,34 @@ assert np.allclose(after, np.outer(dh[2], h[1]) @ np.diag(1 - h[2] ** 2)) and mi
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The same numbers from rnnlib
 #
-# `rnnlib.forward`, `rnnlib.mse(form="half_sum")` and `rnnlib.bptt` do exactly these
-# steps (for whole batches). The hand computation agrees to rounding error, gradient by
-# gradient and step by step.
+# `rnnlib.bptt_reference` is this backward pass as written here: one loop from $t = T$
+# down to 1, each step done by `rnnlib.step_backward`, one equation per line (its source
+# is printed below, in the notebook). `rnnlib.bptt`, the fast version used everywhere
+# else, is tested against it. Both agree with the hand computation to rounding error.
 
 # %% slideshow={"slide_type": "fragment"}
 params = {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h, "W_hy": W_hy, "b_y": b_y}
 trace = rnnlib.forward(params, np.array([x[1], x[2]]))
 loss, dys = rnnlib.mse(trace.ys, np.array([target[1], target[2]]), form="half_sum")
-g = rnnlib.bptt(params, trace, dys)
-checks = {name: rnnlib.rel_error(grads[name], g[name]) for name in grads}
-checks["h0"] = rnnlib.rel_error(dh0, g["h0"])
-checks["dL/dh_t"] = rnnlib.rel_error(np.array([dh[1], dh[2]]), g.dhs[1:])
-checks["delta_t"] = rnnlib.rel_error(np.array([dz[1], dz[2]]), g.dzs)
+rows = []
+for g in (rnnlib.bptt_reference(params, trace, dys), rnnlib.bptt(params, trace, dys)):
+    errs = [rnnlib.rel_error(grads[k], g[k]) for k in grads] + [rnnlib.rel_error(dh0, g["h0"])]
+    errs.append(rnnlib.rel_error(np.array([dh[1], dh[2]]), g.dhs[1:]))  # dL/dh_t
+    errs.append(rnnlib.rel_error(np.array([dz[1], dz[2]]), g.dzs))  # delta_t
+    rows.append(["yes" if e < 1e-12 else f"NO ({e:.1e})" for e in errs])
+names = [*grads, "h0", "dL/dh_t", "delta_t"]
 print(
     table(
-        [[k, "yes" if v < 1e-12 else f"NO ({v:.1e})"] for k, v in checks.items()],
-        ["quantity", "by hand = rnnlib (rel. error < 1e-12)"],
+        [[n, a, b] for n, a, b in zip(names, *rows, strict=True)],
+        ["= by hand?", "bptt_reference", "bptt"],
     )
 )
-assert np.isclose(loss, L) and all(v < 1e-12 for v in checks.values())
+assert np.isclose(loss, L) and all(r == "yes" for row in rows for r in row)
+
+# %% slideshow={"slide_type": "skip"} tags=["nbval-ignore-output"]
+print(
+    inspect.getsource(rnnlib.bptt_reference)
+)  # rnnlib's readable BPTT, to read with the derivation
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example 2: three words, one answer
