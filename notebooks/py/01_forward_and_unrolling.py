@@ -89,7 +89,8 @@ assert trace.hs.shape[0] == xs.shape[0] + 1 and np.all(trace.hs[0] == 0)
 # their gradients?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Not at all. Every unit computes the same sum of the same inputs, so all
+# **Answer.**
+# Not at all. Every unit computes the same sum of the same inputs, so all
 # entries of $h_t$ are equal at every step; by the same symmetry their gradients are
 # equal, so gradient descent changes them equally and they stay equal for ever: $H$
 # units act as one. Random starting weights break the symmetry.
@@ -144,7 +145,8 @@ assert np.allclose(tr_same.hs, tr_same.hs[:, :1]) and np.allclose(g_same["W_xh"]
 # **Predict.** Which start keeps the state's size over 20 steps without input?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Only the identity with ReLU units keeps it exactly (for a state with no
+# **Answer.**
+# Only the identity with ReLU units keeps it exactly (for a state with no
 # negative entries, ReLU changes nothing and $W_{hh} = I$ copies it). Orthogonal comes
 # close but $\tanh$ shrinks every entry a little at each step; small weights lose the
 # state almost at once; Xavier's $W_{hh}$ stretches some directions and shrinks others.

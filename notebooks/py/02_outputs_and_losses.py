@@ -201,7 +201,8 @@ assert np.allclose(numeric / half_form, 2 / T)
 # or sigmoid with squared error, and by roughly what factor?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Cross-entropy: $\hat y - 1 \approx -0.998$. Squared error: the same times
+# **Answer.**
+# Cross-entropy: $\hat y - 1 \approx -0.998$. Squared error: the same times
 # $\sigma'(-6) = \hat y(1 - \hat y) \approx 0.0025$, about $-0.0025$: some 400 times
 # smaller. Where the sigmoid is flat the squared error learns slowly, even when it is
 # most wrong; cross-entropy's $\log$ undoes the flatness.

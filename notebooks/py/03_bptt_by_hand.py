@@ -116,7 +116,8 @@ assert max(errors.values()) < 1e-7
 # **Predict.** For $h_3 = w\,h_2$: how many terms does $dh_3/dw$ have, and what is each?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Three, one per use: $h_3 = w^{(3)} w^{(2)} w^{(1)} h_0$, and each partial
+# **Answer.**
+# Three, one per use: $h_3 = w^{(3)} w^{(2)} w^{(1)} h_0$, and each partial
 # derivative is the product of the other two factors, $w^2 h_0$. Sum: $3 w^2 h_0$, the
 # derivative of $w^3 h_0$.
 
@@ -165,7 +166,8 @@ h0 = 0.0
 # **Predict.** $z_1, h_1, y_1$, then $z_2, h_2, y_2$, and the loss $L$.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** $z_1 = 0.5$, $h_1 = \tanh 0.5 = 0.4621$, $y_1 = 0.9242$;
+# **Answer.**
+# $z_1 = 0.5$, $h_1 = \tanh 0.5 = 0.4621$, $y_1 = 0.9242$;
 # $z_2 = 0.25 + 0.8 \cdot 0.4621 = 0.6197$, $h_2 = 0.5509$, $y_2 = 1.1018$;
 # $L = \frac12(0.5758^2 + 0.6018^2) = 0.3469$.
 
@@ -201,7 +203,8 @@ assert np.allclose(
 # **Predict.** The three numbers.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** $\partial L/\partial y_2 = 1.1018 - 0.5 = 0.6018$;
+# **Answer.**
+# $\partial L/\partial y_2 = 1.1018 - 0.5 = 0.6018$;
 # $\partial L/\partial h_2 = 2 \cdot 0.6018 = 1.2037$; $1 - h_2^2 = 0.6965$, so $\delta_2 = 0.8383$.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -226,7 +229,8 @@ assert np.allclose([dy2, dh2, delta2], [0.6018, 1.2037, 0.8383], atol=5e-5)
 # Do the two paths agree on the direction in which $h_1$ should move?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Through $y_1$: $2 \cdot (0.9242 - 1.5) = -1.1515$ ($y_1$ is too small: raise
+# **Answer.**
+# Through $y_1$: $2 \cdot (0.9242 - 1.5) = -1.1515$ ($y_1$ is too small: raise
 # $h_1$). Through $h_2$: $0.8 \cdot 0.8383 = 0.6707$ ($y_2$ is too large: lower $h_1$). Sum
 # $-0.4809$; $1 - h_1^2 = 0.7864$, so $\delta_1 = -0.3782$. They disagree; the first path wins.
 
@@ -282,7 +286,8 @@ plt.show()
 # **Predict.** The five numbers. Why is the first term of $\partial L/\partial w_{hh}$ zero?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** $\partial L/\partial w_{hh} = 0 + 0.8383 \cdot 0.4621 = 0.3874$ (at step 1,
+# **Answer.**
+# $\partial L/\partial w_{hh} = 0 + 0.8383 \cdot 0.4621 = 0.3874$ (at step 1,
 # $w_{hh}$ multiplied $h_0 = 0$: it had no effect to blame);
 # $\partial L/\partial w_{xh} = -0.3782 + 0.4192 = 0.0410$;
 # $\partial L/\partial w_{hy} = -0.2661 + 0.3316 = 0.0655$;
@@ -632,7 +637,8 @@ print("L =", round(bce, 6))
 # $\lVert\partial L/\partial h_1\rVert$ is largest here, and why?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** $\partial L/\partial h_3$. Each step back multiplies by $1 - h_t^2 \le 1$ and by
+# **Answer.**
+# $\partial L/\partial h_3$. Each step back multiplies by $1 - h_t^2 \le 1$ and by
 # $W_{hh}^\top$, whose entries here are below 1 in size: the gradient weakens on its way
 # back (notebook 06 makes "weakens" precise).
 

@@ -247,7 +247,8 @@ assert part_norms[-1] < 0.01 * part_norms[0]
 # after gradient descent on $h_0$ alone?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** The early ones: the missing state matters most before the inputs have
+# **Answer.**
+# The early ones: the missing state matters most before the inputs have
 # overwritten it, and the error fades over the steps. Learning $h_0$ removes it from
 # every step: it recovers the true state, up to what the outputs reveal.
 
@@ -346,7 +347,8 @@ print(
 # where is the relative error smallest, and does it stay below $10^{-7}$ everywhere?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Where the two errors balance, $\Delta^2 \approx 10^{-16}/\Delta$, around
+# **Answer.**
+# Where the two errors balance, $\Delta^2 \approx 10^{-16}/\Delta$, around
 # $\Delta \approx 10^{-5}$. Far from there a correct gradient fails the rule: round-off for
 # tiny $\Delta$, the $\Delta^2$ term for large $\Delta$.
 
