@@ -72,13 +72,10 @@ assert trace.hs.shape == (4, 3) and np.allclose(trace.hs[0], 0)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check the sliders
 #
-# Run the next cell, then move the slider: the printed state changes with it.
-#
-# Until a cell has run in this session, JupyterLab shows its widget as plain text, such
-# as `interactive(children=(FloatSlider(...`: that only means the cell has not run yet.
-# Run it (**Shift+Enter**, or **Run → Run All Cells**). If the text is still there after
-# the cell has run, the widget extension is not loaded: reload the browser tab, and if
-# that does not help, restart JupyterLab with `make lab`.
+# Run the cell below (**Shift+Enter**) and move the slider: the printed state changes.
+# Until the cell has run, JupyterLab shows a line of text where the slider will be; that
+# is normal, not a broken setup. If the text is still there after the cell has run,
+# reload the browser tab, and if that does not help, restart JupyterLab with `make lab`.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
 from ipywidgets import FloatSlider, interact
