@@ -28,10 +28,11 @@ from .optim import Adam
 from .params import init_params
 from .training import train, train_tbptt
 
-#: the models run_adding knows: name -> (hidden activation, init scheme); "gated": the gated cell
-ADDING_MODELS: dict[str, tuple[str, str] | None] = {
-    "tanh": ("tanh", "xavier"),
-    "irnn": ("relu", "identity"),
+#: the models run_adding knows: name -> (hidden activation, init_params options); "gated":
+#: the gated cell
+ADDING_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
+    "tanh": ("tanh", {"scheme": "xavier"}),  # every matrix N(0, 1/fan_in)
+    "irnn": ("relu", {"scheme": "identity", "scale": 0.1}),  # W_hh = I, W_xh and W_hy N(0, 0.01)
     "gated": None,
 }
 
@@ -78,8 +79,8 @@ def run_adding(
         params = init_gated_params(2, n_hidden, 1, seed=seed)
         history = train_gated(params, data, Adam(lr), steps, clip_norm=clip_norm, callback=callback)
     else:
-        activation, scheme = ADDING_MODELS[model]
-        params = init_params(2, n_hidden, 1, seed=seed, scheme=scheme, scale=0.1)
+        activation, init = ADDING_MODELS[model]
+        params = init_params(2, n_hidden, 1, seed=seed, **init)
         history = train(
             params,
             data,

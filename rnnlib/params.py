@@ -55,7 +55,7 @@ def init_params(
     *,
     seed: int = 0,
     scheme: str = "small",
-    scale: float = 0.01,
+    scale: float | None = None,
     radius: float | None = None,
     singular: float | None = None,
     dtype: DTypeLike = np.float64,
@@ -70,11 +70,12 @@ def init_params(
         Seed of the random generator (results are reproducible).
     scheme : {"small", "xavier", "orthogonal", "identity"}
         How W_hh is drawn. "small": every weight N(0, scale^2) (min-char-rnn's
-        0.01). "xavier": N(0, 1/fan_in) for all three matrices (scale is not used).
+        0.01). "xavier": N(0, 1/fan_in) for all three matrices (no scale).
         "orthogonal": W_hh a random orthogonal matrix (all singular values 1).
         "identity": W_hh = I (Le, Jaitly & Hinton's IRNN, used with ReLU).
-    scale : float >= 0
-        Standard deviation of W_xh and W_hy (and of W_hh for "small").
+    scale : float >= 0, optional
+        Standard deviation of W_xh and W_hy (and of W_hh for "small"); 0.01 if not
+        given. "xavier" has no scale: giving one is an error, not silently ignored.
     radius : float >= 0, optional
         Rescale W_hh so that its spectral radius rho(W_hh) equals ``radius``.
     singular : float >= 0, optional
@@ -93,7 +94,12 @@ def init_params(
     dtype = _float_dtype(dtype)
     if radius is not None and singular is not None:
         raise ValueError("give at most one of radius and singular, got both")
-    scale = check_real(scale, "scale", low=0)
+    if scheme == "xavier" and scale is not None:
+        raise ValueError(
+            f"scale is not used by scheme='xavier' (every matrix is drawn N(0, 1/fan_in)); "
+            f"leave scale out, or draw N(0, scale^2) with scheme='small'; got scale={scale!r}"
+        )
+    scale = 0.01 if scale is None else check_real(scale, "scale", low=0)
     for name, val in (("radius", radius), ("singular", singular)):
         if val is not None:
             check_real(val, name, low=0)

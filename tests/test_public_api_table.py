@@ -88,6 +88,14 @@ ROWS = [
         "scale=0",
     ),
     row("init_params", lambda: R.init_params(2, 3, 1, scheme="he"), ValueError, "scheme", "'he'"),
+    row(
+        "init_params",
+        lambda: R.init_params(2, 3, 1, scheme="xavier", scale=0.1),
+        ValueError,
+        "scale",
+        "not used by scheme='xavier'",
+        "0.1",
+    ),
     row("copy_params", lambda: R.copy_params([1, 2]), TypeError, "params", "mapping", "list"),
     row(
         "copy_params",

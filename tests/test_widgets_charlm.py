@@ -21,7 +21,7 @@ def _close():
 @pytest.fixture
 def model():
     vocab = tx.Vocabulary.from_text("abracadabra, a cab!\n")
-    params = rnnlib.init_params(vocab.V, 16, vocab.V, seed=0, scheme="xavier", scale=3.0)
+    params = rnnlib.init_params(vocab.V, 16, vocab.V, seed=0, scheme="xavier")
     params["W_hy"] *= 4  # a peaked next-character distribution
     return params, vocab
 
