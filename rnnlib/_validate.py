@@ -67,9 +67,16 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         )
 
 
-def check_positive_int(value, name: str) -> int:
+def check_int(value, name: str, expected: str = "an integer") -> int:
+    """An integer (Python's or numpy's, never a bool) as an int; else a TypeError that
+    says what was ``expected``. Ranges are the caller's to check."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer, got {describe(value)}")
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    return int(value)
+
+
+def check_positive_int(value, name: str) -> int:
+    value = check_int(value, name, "a positive integer")
     if value < 1:
         raise ValueError(f"{name} must be a positive integer (>= 1), got {value}")
     return int(value)
@@ -116,10 +123,7 @@ def check_real(
 
 def check_seed(seed, name: str = "seed") -> int:
     """A seed for numpy's random generator: an integer >= 0."""
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an integer >= 0 (it makes the draw reproducible), got {describe(seed)}"
-        )
+    seed = check_int(seed, name, "an integer >= 0 (it makes the draw reproducible)")
     if seed < 0:
         raise ValueError(f"{name} must be an integer >= 0, got {seed}")
     return int(seed)

@@ -6,13 +6,12 @@ dh_t/dh_k     = prod_{j=t}^{k+1} diag(f'(z_j)) W_hh   (later factors on the left
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_float_array, check_finite, check_params, describe
+from ._validate import as_float_array, check_finite, check_int, check_params, describe
 from .activations import GAMMA, get_activation
 from .params import sigma_max
 from .rnn import Trace, check_trace
@@ -30,11 +29,7 @@ def _checked(params: Mapping, trace: Trace) -> dict:
 
 
 def _step(value, name: str, low: int, high: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an integer time step in {low}..{high}, got {describe(value)}"
-        )
-    return int(value)
+    return check_int(value, name, f"an integer time step in {low}..{high}")
 
 
 def recurrent_jacobians(params: Mapping, trace: Trace) -> np.ndarray:

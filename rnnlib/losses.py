@@ -24,7 +24,6 @@ one-step sequences with one logit each gives a loss as a function of the logit:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
@@ -35,6 +34,7 @@ from ._validate import (
     as_real_array,
     check_choice,
     check_finite,
+    check_int,
     check_real,
     describe,
 )
@@ -47,8 +47,7 @@ def _logits(logits: ArrayLike, axis: int) -> tuple[np.ndarray, int]:
     y = as_float_array(logits, "logits")
     if y.ndim == 0:
         raise ValueError(f"logits must have at least one axis (the classes), got {describe(y)}")
-    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"axis must be an integer, got {describe(axis)}")
+    axis = check_int(axis, "axis")
     if not -y.ndim <= axis < y.ndim:
         raise ValueError(
             f"axis must lie in -{y.ndim}..{y.ndim - 1} for logits of shape {y.shape}, got {axis}"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice, check_params, check_positive_int, describe
+from ._validate import check_choice, check_int, check_params, check_positive_int, describe
 from .engine import forward
 from .losses import softmax
 
@@ -57,8 +57,7 @@ def _check_ids(ids, V: int | None = None, name: str = "ids", min_length: int = 1
 
 
 def _check_count(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {describe(value)}")
+    value = check_int(value, name)
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)

@@ -13,13 +13,12 @@ The Jacobians and the bound themselves are in ``rnnlib.jacobians``.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ._validate import as_float_array, describe
+from ._validate import as_float_array, check_int
 from .engine import bptt, forward
 from .jacobians import gradient_bound, jacobian_norms, product_norms
 from .losses import mse
@@ -75,6 +74,7 @@ def power_norms(W: np.ndarray, K: int) -> np.ndarray:
     W = as_float_array(W, "W")
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be a square matrix (H, H), got shape {W.shape}")
-    if isinstance(K, bool) or not isinstance(K, numbers.Integral) or K < 0:
-        raise ValueError(f"K must be a non-negative integer, got {describe(K)}")
+    K = check_int(K, "K", "a non-negative integer")
+    if K < 0:
+        raise ValueError(f"K must be a non-negative integer, got {K}")
     return product_norms(np.broadcast_to(W, (K, *W.shape)))[::-1]  # every J_j = W

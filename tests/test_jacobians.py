@@ -195,3 +195,12 @@ def test_product_norms_overflow_to_inf_without_warnings(recwarn):
     # float32 Jacobians: the products are float64, as the norms
     J32 = np.full((5, 2, 2), 1e10, dtype=np.float32)
     assert np.all(np.isfinite(rnnlib.product_norms(J32)))
+
+
+@pytest.mark.parametrize("K", [1.5, True, np.True_, "3", None])
+def test_power_norms_refuses_a_K_that_is_no_integer(K):
+    from rnnlib.vanishing import power_norms
+
+    with pytest.raises(TypeError, match=r"K must be a non-negative integer, got"):
+        power_norms(np.eye(2), K)
+    assert power_norms(np.eye(2), np.int64(2)).tolist() == [1.0, 1.0, 1.0]

@@ -7,6 +7,7 @@ import pkgutil
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,15 @@ def test_public_functions_have_type_hints(module):
             ):
                 missing.append(label)
     assert missing == [], f"{module}: no type hints on {missing}"
+
+
+def test_one_integer_check():
+    # an integer argument is checked by _validate.check_int (bools refused, numpy's
+    # integers accepted), not by a hand-written isinstance test in each module
+    root = Path(importlib.import_module("rnnlib").__file__).parent
+    found = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "_validate.py" and "numbers.Integral" in path.read_text()
+    ]
+    assert found == []
