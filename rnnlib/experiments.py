@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import check_positive_int
+from ._validate import check_choice, check_positive_int
 from .data import adding_marked_values, adding_problem, delayed_echo
 from .engine import forward
 from .gated import gated_forward, gated_jacobian_norms, init_gated_params, train_gated
@@ -38,9 +38,7 @@ ADDING_MODELS: dict[str, tuple[str, dict[str, Any]] | None] = {
 
 
 def _check_model(model: str) -> str:
-    if model not in ADDING_MODELS:
-        raise ValueError(f"model must be one of {list(ADDING_MODELS)}, got {model!r}")
-    return model
+    return check_choice(model, "model", tuple(ADDING_MODELS))
 
 
 def run_adding(

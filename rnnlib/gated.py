@@ -25,7 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import as_float_array, check_finite, check_positive_int, describe
+from ._validate import (
+    as_float_array,
+    check_finite,
+    check_positive_int,
+    check_real,
+    check_seed,
+    describe,
+)
 from .activations import _sigmoid
 from .clip import clip_by_norm, global_norm
 from .engine import check_xs
@@ -46,20 +53,15 @@ def init_gated_params(
     D = check_positive_int(n_in, "n_in")
     H = check_positive_int(n_hidden, "n_hidden")
     O = check_positive_int(n_out, "n_out")
-    if (
-        isinstance(gate_bias, bool)
-        or not isinstance(gate_bias, (int, float))
-        or not np.isfinite(gate_bias)
-    ):
-        raise ValueError(f"gate_bias must be a finite number, got {describe(gate_bias)}")
-    rng = np.random.default_rng(seed)
+    gate_bias = check_real(gate_bias, "gate_bias")
+    rng = np.random.default_rng(check_seed(seed))
     return {
         "W_xh": rng.normal(0.0, 1.0 / np.sqrt(D), (H, D)),
         "W_hh": rng.normal(0.0, 1.0 / np.sqrt(H), (H, H)),
         "b_h": np.zeros(H),
         "W_xu": rng.normal(0.0, 1.0 / np.sqrt(D), (H, D)),
         "W_hu": rng.normal(0.0, 1.0 / np.sqrt(H), (H, H)),
-        "b_u": np.full(H, float(gate_bias)),
+        "b_u": np.full(H, gate_bias),
         "W_hy": rng.normal(0.0, 1.0 / np.sqrt(H), (O, H)),
         "b_y": np.zeros(O),
     }

@@ -140,3 +140,14 @@ def test_step_backward_bad_input_is_named():
         gated.gated_step_forward(np.zeros(3), h0[0], p)
     with pytest.raises(ValueError, match="h_prev must"):
         gated.gated_step_forward(xs[0, 0], np.zeros(4), p)
+
+
+def test_init_gated_params_checks_gate_bias_and_seed_like_init_params():
+    p = gated.init_gated_params(2, 3, 1, gate_bias=np.float32(-1.0))
+    np.testing.assert_array_equal(p["b_u"], -1.0)
+    with pytest.raises(TypeError, match="gate_bias must be a finite number, got str '-2'"):
+        gated.init_gated_params(2, 3, 1, gate_bias="-2")
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
+        gated.init_gated_params(2, 3, 1, seed=-1)
+    with pytest.raises(TypeError, match="seed must be an integer >= 0"):
+        gated.init_gated_params(2, 3, 1, seed=0.5)
