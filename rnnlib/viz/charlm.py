@@ -15,7 +15,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .style import COLORS
+from .style import COLORS, axes_or_new
 from .training import CURVE_COLORS
 
 #: how a character that is hard to read in a cell is shown
@@ -124,10 +124,7 @@ def plot_bpc_curve(
 ) -> Figure:
     """Bits per character against the number of characters trained on: the training
     loss (per chunk, thin), the validation text (dots), and the unigram baseline."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.8))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 3.8))
     ax.plot(train_chars, train_bpc, color=COLORS["loss"], lw=1, alpha=0.6, label="training chunks")
     ax.plot(val_chars, val_bpc, "o-", color=COLORS["y"], label="validation text")
     ax.axhline(entropy, ls="--", color=COLORS["bound"], label=f"unigram entropy {entropy:.2f}")
@@ -217,10 +214,7 @@ def plot_survival(
     tf_accuracy: np.ndarray, survival: np.ndarray, compounded: np.ndarray, ax: Axes | None = None
 ) -> Figure:
     """Teacher forcing against free running, step by step after a prefix."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 3.6))
     n = np.arange(1, len(survival) + 1)
     ax.plot(n, tf_accuracy, "o-", color=COLORS["h"], label="teacher forcing: right at step n")
     ax.plot(n, survival, "s-", color=COLORS["y"], label="free running: still on the text")
@@ -240,10 +234,7 @@ def plot_decay_comparison(
 
     curves: {label: (norms, bound)}, arrays indexed by the distance.
     """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.8))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 3.8))
     for i, (label, (norms, bound)) in enumerate(curves.items()):
         color = CURVE_COLORS[i % len(CURVE_COLORS)]
         ax.plot(distances, norms, color=color, label=label)
@@ -265,10 +256,7 @@ def plot_singular_values(spectra: dict[str, np.ndarray], ax: Axes | None = None)
     """The singular values of W_hh, largest first, one line per point of training.
 
     spectra: {label: singular values (H,)}."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.5))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 3.5))
     cmap = plt.get_cmap("viridis")
     for i, (label, s) in enumerate(spectra.items()):
         ax.plot(np.arange(1, len(s) + 1), s, color=cmap(i / max(len(spectra) - 1, 1)), label=label)
@@ -343,10 +331,7 @@ def plot_truncation_runs(
     running mean over ``smooth`` updates, one curve per truncation.
 
     runs: {label: bits per character of each update (n,)}."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 3.6))
     for i, (label, bpc) in enumerate(runs.items()):
         mean = np.convolve(bpc, np.ones(smooth) / smooth, mode="valid")
         steps = np.arange(smooth, len(bpc) + 1)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatterMathtext
 from numpy.typing import ArrayLike
 
-from .style import COLORS
+from .style import COLORS, axes_or_new
 
 _MARKERS = ("o", "s", "^", "D", "v")
 
@@ -41,10 +40,7 @@ def plot_contribution_norms(
         raise TypeError(
             f"norms must be a non-empty dict {{label: per-step norms}}, got {type(norms).__name__}"
         )
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 4))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 4))
     colors = (COLORS["grad"], COLORS["loss"], COLORS["h"], COLORS["x"], COLORS["y"])
     for i, (label, values) in enumerate(norms.items()):
         ks, v = _steps(values)
@@ -74,10 +70,7 @@ def plot_step_errors(errors: Mapping[str, ArrayLike], ax: Axes | None = None) ->
     figure.
     """
     _labelled_lines(errors, "errors")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 3.6))
     colors = (COLORS["bound"], COLORS["h"], COLORS["grad"])
     for i, (label, values) in enumerate(errors.items()):
         ts, v = _steps(values)
@@ -103,10 +96,7 @@ def plot_step_size_sweep(
     deltas = np.asarray(deltas, dtype=float)
     if deltas.ndim != 1 or deltas.size < 2 or np.any(deltas <= 0):
         raise ValueError(f"deltas must be a 1-D array of positive steps, got {deltas!r}")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 4))
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, (8, 4))
     colors = (COLORS["h"], COLORS["y"], COLORS["grad"], COLORS["x"])
     for i, (label, values) in enumerate(errors.items()):
         v = np.asarray(values, dtype=float)

@@ -4,6 +4,9 @@ one colour per quantity, no chart junk."""
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 #: one colour per quantity, used consistently across notebooks
 COLORS = {
@@ -42,3 +45,10 @@ STYLE = {
 def use_course_style() -> None:
     """Apply the course's matplotlib defaults (call once at the top of a notebook)."""
     mpl.rcParams.update(STYLE)
+
+
+def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.0)) -> tuple[Figure, Axes]:
+    """(figure, axes) to draw on: ax and its figure, or a new figure of figsize with one axes."""
+    if ax is None:
+        return plt.subplots(figsize=figsize)
+    return ax.figure, ax

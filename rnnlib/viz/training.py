@@ -6,23 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from .style import COLORS
+from .style import COLORS, axes_or_new
 
 #: colours for several curves on one plot (in order)
 CURVE_COLORS = ("#4C72B0", "#55A868", "#DD8452", "#8172B2", "#C44E52", "#937860", "#64B5CD")
-
-
-def _new_axes(ax, figsize=(8, 4)):
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
-    return ax.figure, ax
 
 
 def split_history(
@@ -79,7 +71,7 @@ def plot_loss_curves(
         raise TypeError(
             f"histories must be a non-empty dict {{label: history}}, got {type(histories).__name__}"
         )
-    fig, ax = _new_axes(ax)
+    fig, ax = axes_or_new(ax)
     runs = {label: split_history(h) for label, h in histories.items()}
     starts = [losses[0] for losses, _ in runs.values() if len(losses)]
     top = 10 * max(starts) if starts else None  # a diverging loss leaves the plot here
@@ -118,7 +110,7 @@ def plot_predictions(
     title: str = "One test sequence",
 ) -> Figure:
     """Input s_t, target s_{t+1} and the network's prediction y_t for one sequence."""
-    fig, ax = _new_axes(ax)
+    fig, ax = axes_or_new(ax)
     series = {"input $x_t$": inputs, "target": targets, "prediction $y_t$": predictions}
     arrs = {k: np.asarray(v, dtype=float).reshape(-1) for k, v in series.items()}
     lengths = {len(v) for v in arrs.values()}
@@ -154,7 +146,7 @@ def plot_loss_slice(
         raise ValueError(
             f"alphas and losses must be 1-D of equal length, got {a.shape} and {v.shape}"
         )
-    fig, ax = _new_axes(ax)
+    fig, ax = axes_or_new(ax)
     ax.plot(a, v, color=COLORS["loss"])
     ax.plot([a[0], a[-1]], [v[0], v[-1]], "o", color="black")
     for x, y, text in ((a[0], v[0], labels[0]), (a[-1], v[-1], labels[1])):
