@@ -20,21 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-#: the notebooks written to these conventions (all of them, once each is converted)
-CONVERTED = [
-    "00_start_here",
-    "01_forward_and_unrolling",
-    "02_outputs_and_losses",
-    "03_bptt_by_hand",
-    "04_per_weight_gradients",
-    "05_training_with_gradient_descent",
-    "06_vanishing_and_exploding",
-    "07_gradient_clipping",
-    "08_truncated_bptt",
-    "09_long_term_dependencies",
-    "10_character_language_model",
-]
-CHECKED = [p for p in NOTEBOOKS if p.stem in CONVERTED]
+CHECKED = NOTEBOOKS
 
 
 def tags(cell):
@@ -67,6 +53,10 @@ def test_predictions_are_followed_by_their_collapsed_answer(notebook):
             assert "answer" in tags(nxt) and nxt.source.lstrip().startswith("**Answer.**"), (
                 f"{where(path, i, cell)}: a prediction is followed by its answer cell"
             )
+            assert nxt.source.lstrip().splitlines()[0].strip() == "**Answer.**", (
+                f"{where(path, i + 1, nxt)}: '**Answer.**' stands alone on the first line, "
+                "which is all JupyterLab shows of a collapsed cell"
+            )
         if "answer" in tags(cell):
             assert cell.cell_type == "markdown" and collapsed(cell), (
                 f"{where(path, i, cell)}: an answer is a collapsed markdown cell"
@@ -88,7 +78,10 @@ def test_every_question_set_has_its_answers(notebook):
                 f"{where(path, i, cell)}: the answers follow the questions (tag 'answers')"
             )
             assert nxt.cell_type == "markdown" and collapsed(nxt) and slide_type(nxt) == "skip"
-            assert nxt.source.lstrip().startswith("**Answers.**")
+            assert nxt.source.lstrip().splitlines()[0].strip() == "**Answers.**", (
+                f"{where(path, i + 1, nxt)}: '**Answers.**' stands alone on the first line, "
+                "which is all JupyterLab shows of a collapsed cell"
+            )
             asked = re.findall(r"^\s*(\d+)\.", cell.source, flags=re.M)
             answered = re.findall(r"^\s*(\d+)\.", nxt.source, flags=re.M)
             assert asked and asked == answered, (

@@ -118,7 +118,8 @@ use_course_style()
 # $(t_{end}, t_{loss}, t_{stop})$. Which steps does the last pass go through?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Passes at $t_{end} = 3, 6, 9$ and $10$, with $t_{loss} = 0, 3, 6, 9$ and
+# **Answer.**
+# Passes at $t_{end} = 3, 6, 9$ and $10$, with $t_{loss} = 0, 3, 6, 9$ and
 # $t_{stop} = \max(t_{loss} - 2, 0) = 0, 1, 4, 7$: $(3, 0, 0)$, $(6, 3, 1)$, $(9, 6, 4)$,
 # $(10, 9, 7)$. The last pass carries $L_{10}$ only and goes through steps 8, 9, 10: the
 # $k_2 - k_1 = 2$ steps before its loss, not 5 steps back from $T$.
@@ -170,7 +171,8 @@ assert np.isclose(lost, 0.9)
 # And $L_8$?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** The passes are $(4, 0, 0)$, $(8, 4, 4)$, $(10, 8, 8)$. $L_{10}$ is carried by
+# **Answer.**
+# The passes are $(4, 0, 0)$, $(8, 4, 4)$, $(10, 8, 8)$. $L_{10}$ is carried by
 # the last pass, so it reaches steps 9 and 10 only; $L_8$ is carried by the pass at 8,
 # which stops at 4, so it reaches steps 5 to 8.
 
@@ -280,7 +282,8 @@ print("k1 = 1 falls steadily; detaching is not monotone; k2 >= T: exact up to ro
 # $k_1 = 3$? When $k_1 = 12$?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** With $k_1 = 3$ none: every window has at most 3 steps. With $k_1 = 12$ the
+# **Answer.**
+# With $k_1 = 3$ none: every window has at most 3 steps. With $k_1 = 12$ the
 # losses at positions 6 to 12 of each chunk: 7 of every 12.
 
 # %% slideshow={"slide_type": "fragment"}

@@ -71,7 +71,8 @@ plt.show()
 # constant is best for the MSE, and what MSE does it get?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** The MSE of a constant answer $\hat y$ is $\mathbb{E}[(y^\star - \hat y)^2]$,
+# **Answer.**
+# The MSE of a constant answer $\hat y$ is $\mathbb{E}[(y^\star - \hat y)^2]$,
 # smallest at the mean $\hat y = \mathbb{E}[y^\star] = \tfrac12 + \tfrac12 = 1$, where it
 # equals the variance. The two
 # values are independent and uniform, each with variance $\tfrac1{12}$:
@@ -153,7 +154,8 @@ print("within 300 steps: learned at T = 5, 10;  at the baseline at T = 20, 40")
 # grows first, $\alpha_1$ (the value at $t_1$, in the first half) or $\alpha_2$ (at $t_2$)?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** $\alpha_2$. The loss at $T$ reaches $x_{t_2,1}$ through fewer recurrent steps, so
+# **Answer.**
+# $\alpha_2$. The loss at $T$ reaches $x_{t_2,1}$ through fewer recurrent steps, so
 # its gradient vanishes less: the network learns to carry the recent value first and the
 # early one later.
 

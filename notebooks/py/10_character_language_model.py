@@ -106,7 +106,8 @@ print(corpus[start : start + 250])
 # to all $V = 100$ characters. How many bits per character does it need?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Equal logits give $\hat y_t[i] = 1/V$ for every $i$, so every character
+# **Answer.**
+# Equal logits give $\hat y_t[i] = 1/V$ for every $i$, so every character
 # costs $-\log_2(1/V) = \log_2 100 \approx 6.64$ bits.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -198,7 +199,8 @@ plt.show()
 # in that stream. Under which partition is it the right $h_0$ for the next chunk?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Only under the sequential one: there, the next chunk's first character
+# **Answer.**
+# Only under the sequential one: there, the next chunk's first character
 # directly follows the last one read, so $h_k$ is exactly the context it needs. Under the
 # random partition the next piece comes from elsewhere in the text; the carried state would
 # describe the wrong context, so each chunk starts from $h_0 = 0$ and its first characters
@@ -411,7 +413,8 @@ print("\n".join(samples))
 # **Predict.** What will a sample at temperature 0.2 look like, and one at 1.5?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** At 0.2 the sampler almost always takes the most likely character: safe,
+# **Answer.**
+# At 0.2 the sampler almost always takes the most likely character: safe,
 # common words that soon repeat in loops. At 1.5 unlikely characters get real weight:
 # invented words and stray symbols. In between lies the most readable text.
 
@@ -511,7 +514,8 @@ assert np.isclose(2 ** np.log2(V), V)
 # norms decay more slowly than at initialisation (longer memory), or faster?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** Faster, for this seed and 800 updates: $\sigma_{max}(W_{hh})$ grew several
+# **Answer.**
+# Faster, for this seed and 800 updates: $\sigma_{max}(W_{hh})$ grew several
 # times, yet the norms at distance 50 are orders of magnitude smaller. The units saturate
 # (the mean slope $f'(z) = 1 - h^2$ fell), and the diagonal factors $\operatorname{diag}(f')$
 # shrink the product much more than the larger $W_{hh}$ stretches it.
@@ -610,7 +614,8 @@ plt.show()
 # one of 32? And $k_2 = 1$?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
-# **Answer.** For this seed, within 400 updates, $k_2 = 4$ is no worse than $k_2 = 32$
+# **Answer.**
+# For this seed, within 400 updates, $k_2 = 4$ is no worse than $k_2 = 32$
 # on both measures, while $k_2 = 1$ is clearly worse (more than 0.1 bits per
 # character). What the network has learnt so far needs only a few steps of gradient; the
 # carried state still passes older context forward, it is only not trained through it.
