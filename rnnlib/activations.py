@@ -98,13 +98,17 @@ def get_activation(name: str) -> tuple[Callable, Callable]:
 
 
 def activate(z: ArrayLike, activation: str = "tanh") -> np.ndarray:
-    """h = f(z) for a named activation, elementwise (floating dtypes kept)."""
+    """h = f(z) for a named activation, elementwise, with the shape of z (a number gives a
+    0-d array); floating dtypes kept."""
     f, _ = get_activation(activation)
-    return f(as_float_array(z, "z"))
+    z = as_float_array(z, "z")
+    return f(np.atleast_1d(z)).reshape(z.shape)
 
 
 def activation_derivative(z: ArrayLike, activation: str = "tanh") -> np.ndarray:
-    """f'(z) for a named activation, elementwise (floating dtypes kept)."""
+    """f'(z) for a named activation, elementwise, with the shape of z (a number gives a
+    0-d array); floating dtypes kept."""
     f, df = get_activation(activation)
     z = as_float_array(z, "z")
-    return df(z, f(z))
+    z1 = np.atleast_1d(z)  # the derivatives work in place on arrays
+    return df(z1, f(z1)).reshape(z.shape)

@@ -1,5 +1,5 @@
-"""The logistic sigmoid: one definition for the whole package, the same numbers through
-its array and its float path, accurate in both tails, dtypes kept."""
+"""Activations: one logistic sigmoid for the whole package (the same numbers through its array
+and its float path, accurate in both tails, dtypes kept); a plain number works like an array."""
 
 import ast
 import math
@@ -80,5 +80,16 @@ def test_gate_and_cliff_use_the_same_numbers():
     for t in range(1, 6):
         a_u = p["W_xu"] @ xs[t - 1] + p["W_hu"] @ tr.hs[t - 1, 0] + p["b_u"]
         np.testing.assert_allclose(tr.us[t - 1, 0], sigmoid(a_u), rtol=1e-14, atol=0)
-    xs = cliff_states(5.0, -3.0, T=4)
-    assert all(xs[t] == 5.0 * sigmoid(xs[t - 1]) - 3.0 for t in range(1, 5))
+    zs = cliff_states(5.0, -3.0, T=4)
+    assert all(zs[t] == 5.0 * sigmoid(zs[t - 1]) - 3.0 for t in range(1, 5))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
+def test_a_plain_number_works_like_a_one_element_array(activation):
+    for z in (3.0, -0.5, 2):
+        expected_f = rnnlib.activate(np.array([z], dtype=float), activation)[0]
+        expected_df = rnnlib.activation_derivative(np.array([z], dtype=float), activation)[0]
+        f, df = rnnlib.activate(z, activation), rnnlib.activation_derivative(z, activation)
+        assert np.shape(f) == () and np.shape(df) == ()
+        assert float(f) == expected_f and float(df) == expected_df
+    assert float(rnnlib.activation_derivative(3.0, "tanh")) == pytest.approx(1 - np.tanh(3.0) ** 2)
