@@ -1,17 +1,20 @@
 """The "cliff" of a one-unit recurrent network (Pascanu, Mikolov & Bengio 2013).
 
-    x_0 = 0.5,   x_t = w sigma(x_{t-1}) + b   (t = 1..T, T = 50),
-    L(w, b) = (sigma(x_T) - 0.7)^2
+    z_0 = 0.5,   z_t = w sigma(z_{t-1}) + b   (t = 1..T, T = 50),
+    L(w, b) = (sigma(z_T) - 0.7)^2
+
+In the course's notation: W_hh = w, b_h = b, no input, h_{t-1} = sigma(z_{t-1}), and the
+pre-activation z_t is the state that is carried.
 
 Two scalars w, b; every function works elementwise on arrays of (w, b), so a whole grid
 of the loss surface is one call. The exact gradient is backpropagation through the T
 steps:
 
-    dL/dx_T     = 2 (sigma(x_T) - 0.7) sigma'(x_T)
-    dL/dx_{t-1} = dL/dx_t * w sigma'(x_{t-1})
-    dL/dw = sum_t dL/dx_t sigma(x_{t-1}),   dL/db = sum_t dL/dx_t
+    dL/dz_T     = 2 (sigma(z_T) - 0.7) sigma'(z_T)
+    dL/dz_{t-1} = dL/dz_t * w sigma'(z_{t-1})
+    dL/dw = sum_t dL/dz_t sigma(z_{t-1}),   dL/db = sum_t dL/dz_t
 
-For some (w, b) the state x_T jumps between two fixed points of the map when (w, b)
+For some (w, b) the state z_T jumps between two fixed points of the map when (w, b)
 moves slightly: the loss has a wall, and its gradient there is huge.
 """
 
@@ -23,7 +26,7 @@ from ._validate import check_positive_int, check_real
 from .activations import sigmoid
 
 T_CLIFF = 50
-X0 = 0.5
+Z0 = 0.5
 TARGET = 0.7
 #: the window of (w, b) shown in Pascanu et al.'s figure
 W_RANGE = (3.0, 7.0)
@@ -40,37 +43,37 @@ def _as_inputs(w, b):
     return np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
 
 
-def cliff_states(w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0) -> list[Scalar]:
-    """[x_0, ..., x_T] for w, b (floats or arrays broadcast together): a list of T + 1."""
+def cliff_states(w: Scalar, b: Scalar, T: int = T_CLIFF, z0: float = Z0) -> list[Scalar]:
+    """[z_0, ..., z_T] for w, b (floats or arrays broadcast together): a list of T + 1."""
     T = check_positive_int(T, "T")
     w, b = _as_inputs(w, b)
-    xs = [x0 + 0.0 * w]
+    zs = [z0 + 0.0 * w]
     for _ in range(T):
-        xs.append(w * sigmoid(xs[-1]) + b)  # x_t = w sigma(x_{t-1}) + b
-    return xs
+        zs.append(w * sigmoid(zs[-1]) + b)  # z_t = w sigma(z_{t-1}) + b
+    return zs
 
 
 def cliff_loss(
-    w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0, target: float = TARGET
+    w: Scalar, b: Scalar, T: int = T_CLIFF, z0: float = Z0, target: float = TARGET
 ) -> Scalar:
-    """L = (sigma(x_T) - target)^2, elementwise over w, b."""
-    return (sigmoid(cliff_states(w, b, T, x0)[-1]) - target) ** 2
+    """L = (sigma(z_T) - target)^2, elementwise over w, b."""
+    return (sigmoid(cliff_states(w, b, T, z0)[-1]) - target) ** 2
 
 
 def cliff_loss_and_grad(
-    w: Scalar, b: Scalar, T: int = T_CLIFF, x0: float = X0, target: float = TARGET
+    w: Scalar, b: Scalar, T: int = T_CLIFF, z0: float = Z0, target: float = TARGET
 ) -> tuple[Scalar, Scalar, Scalar]:
     """(L, dL/dw, dL/db) by backpropagation through the T steps, elementwise."""
     w, b = _as_inputs(w, b)
-    xs = cliff_states(w, b, T, x0)
-    s = [sigmoid(x) for x in xs]  # sigma(x_t), t = 0..T
+    zs = cliff_states(w, b, T, z0)
+    s = [sigmoid(z) for z in zs]  # h_t = sigma(z_t), t = 0..T
     loss = (s[T] - target) ** 2
-    dx = 2 * (s[T] - target) * s[T] * (1 - s[T])  # dL/dx_T
-    dw = db = 0.0 * dx
+    dz = 2 * (s[T] - target) * s[T] * (1 - s[T])  # dL/dz_T
+    dw = db = 0.0 * dz
     for t in range(T, 0, -1):
-        dw = dw + dx * s[t - 1]  # x_t = w sigma(x_{t-1}) + b
-        db = db + dx
-        dx = dx * w * s[t - 1] * (1 - s[t - 1])  # dL/dx_{t-1} = dL/dx_t w sigma'(x_{t-1})
+        dw = dw + dz * s[t - 1]  # z_t = w sigma(z_{t-1}) + b
+        db = db + dz
+        dz = dz * w * s[t - 1] * (1 - s[t - 1])  # dL/dz_{t-1} = dL/dz_t w sigma'(z_{t-1})
     return loss, dw, db
 
 

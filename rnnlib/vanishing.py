@@ -69,8 +69,8 @@ def decay_curves(
 
 
 def power_norms(W: np.ndarray, K: int) -> np.ndarray:
-    """||W^k||_2 for k = 0..K, shape (K + 1,); W square (H, H). For a linear RNN,
-    dh_T/dh_k = W_hh^(T-k)."""
+    """||W^n||_2 for n = 0..K, shape (K + 1,); W square (H, H). For a linear RNN,
+    dh_T/dh_k = W_hh^(T-k): entry n is its norm at the distance n = T - k."""
     W = as_float_array(W, "W")
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be a square matrix (H, H), got shape {W.shape}")

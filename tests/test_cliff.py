@@ -26,10 +26,10 @@ def test_gradient_matches_finite_differences(w, b):
 
 
 def test_recurrence_and_vectorised_grid():
-    xs = cliff_states(5.0, -3.0, T=3)
+    zs = cliff_states(5.0, -3.0, T=3)
     s = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
-    assert xs[0] == 0.5 and xs[1] == pytest.approx(5.0 * s(0.5) - 3.0)
-    assert xs[3] == pytest.approx(5.0 * s(xs[2]) - 3.0)
+    assert zs[0] == 0.5 and zs[1] == pytest.approx(5.0 * s(0.5) - 3.0)
+    assert zs[3] == pytest.approx(5.0 * s(zs[2]) - 3.0)
     W, B = np.meshgrid(np.linspace(3, 7, 5), np.linspace(-4.5, -1, 4))
     L, dw, db = cliff_loss_and_grad(W, B)
     assert L.shape == dw.shape == db.shape == (4, 5)
