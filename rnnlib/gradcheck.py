@@ -1,7 +1,7 @@
 """Finite-difference gradient checking.
 
-Central differences: dL/dtheta_i ~ (L(theta + eps e_i) - L(theta - eps e_i)) / (2 eps),
-error O(eps^2). Relative error between an analytic gradient g and a numerical one n:
+Central differences: dL/dtheta_i ~ (L(theta + delta e_i) - L(theta - delta e_i)) / (2 delta),
+error O(delta^2). Relative error between an analytic gradient g and a numerical one n:
 
     rel_error(g, n) = ||g - n|| / (||g|| + ||n||)    (0 when both are zero)
 
@@ -40,12 +40,12 @@ def _scalar(value: object, what: str) -> float:
         raise TypeError(f"{what} must return a number (the loss), got {describe(value)}") from exc
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, delta: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of the scalar function f() with respect to the
-    array x, which f reads: dL/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
+    array x, which f reads: dL/dx_i ~ (f(x + delta e_i) - f(x - delta e_i)) / (2 delta).
 
     x must be a writable float64 array (it is perturbed in place and restored; in a
-    lower precision the perturbation eps would be lost to rounding).
+    lower precision the perturbation delta would be lost to rounding).
     """
     if not callable(f):
         raise TypeError(
@@ -58,25 +58,25 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
         )
     if not x.flags.writeable:
         raise ValueError("x is read-only; it must be perturbed in place")
-    eps = check_real(eps, "eps", low=0, low_open=True)
+    delta = check_real(delta, "delta", low=0, low_open=True)
     g = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
         i = it.multi_index
         old = x[i]
-        if old + eps == old:
+        if old + delta == old:
             raise ValueError(
-                f"eps = {eps:g} is lost to rounding at x[{', '.join(map(str, i))}] = {old:g}; "
-                "use a larger eps"
+                f"delta = {delta:g} is lost to rounding at x[{', '.join(map(str, i))}] = {old:g}; "
+                "use a larger delta"
             )
         try:
-            x[i] = old + eps
+            x[i] = old + delta
             fp = _scalar(f(), "f")
-            x[i] = old - eps
+            x[i] = old - delta
             fm = _scalar(f(), "f")
         finally:
             x[i] = old
-        g[i] = (fp - fm) / (2 * eps)
+        g[i] = (fp - fm) / (2 * delta)
     return g
 
 
@@ -112,7 +112,7 @@ def grad_check(
     loss_fn: Callable,
     h0: ArrayLike | None = None,
     activation: str = "tanh",
-    eps: float = 1e-6,
+    delta: float = 1e-6,
 ) -> GradCheck:
     """Compare ``bptt`` with central differences for every parameter and h0.
 
@@ -124,7 +124,7 @@ def grad_check(
             "loss_fn must be a function ys -> (loss, dL/dys), e.g. "
             f"lambda ys: rnnlib.mse(ys, targets); got {describe(loss_fn)}"
         )
-    eps = check_real(eps, "eps", low=0, low_open=True)
+    delta = check_real(delta, "delta", low=0, low_open=True)
     p = {k: np.array(v, dtype=np.float64) for k, v in check_params(params).items()}
     trace = forward(p, xs, h0, activation)
     h0 = np.array(trace.hs[0], dtype=np.float64)
@@ -139,6 +139,6 @@ def grad_check(
 
     result = GradCheck()
     for name in PARAM_NAMES:
-        result[name] = rel_error(grads[name], numerical_gradient(loss, p[name], eps))
-    result["h0"] = rel_error(grads["h0"], numerical_gradient(loss, h0, eps))
+        result[name] = rel_error(grads[name], numerical_gradient(loss, p[name], delta))
+    result["h0"] = rel_error(grads["h0"], numerical_gradient(loss, h0, delta))
     return result

@@ -554,9 +554,14 @@ def test_grad_check_needs_a_loss_function_and_a_positive_step(p, xs):
     ):
         rnnlib.grad_check(p, x1, "mse")
     loss_fn = lambda ys: rnnlib.mse(ys, np.zeros_like(ys))  # noqa: E731
-    for eps, exc in [(0, ValueError), (-1e-6, ValueError), (np.nan, ValueError), ("1", TypeError)]:
-        with pytest.raises(exc, match=r"eps must be a positive finite number"):
-            rnnlib.grad_check(p, x1, loss_fn, eps=eps)
+    for delta, exc in [
+        (0, ValueError),
+        (-1e-6, ValueError),
+        (np.nan, ValueError),
+        ("1", TypeError),
+    ]:
+        with pytest.raises(exc, match=r"delta must be a positive finite number"):
+            rnnlib.grad_check(p, x1, loss_fn, delta=delta)
     with pytest.raises(TypeError, match=r"loss_fn must return a pair \(loss, dL/dys\), got float"):
         rnnlib.grad_check(p, x1, lambda ys: 1.0)
     with pytest.raises(TypeError, match=r"loss_fn must return a number \(the loss\), got an array"):
@@ -568,19 +573,19 @@ def test_numerical_gradient_arguments():
     f = lambda: float(np.sum(x**2))  # noqa: E731
     np.testing.assert_allclose(rnnlib.numerical_gradient(f, x), 2 * x, rtol=1e-8)
     with pytest.raises(TypeError, match=r"x must be the float64 numpy array that f reads"):
-        rnnlib.numerical_gradient(f, np.array([1, 2]))  # an integer x cannot take x + eps
+        rnnlib.numerical_gradient(f, np.array([1, 2]))  # an integer x cannot take x + delta
     with pytest.raises(TypeError, match=r"x must be the float64 numpy array .*got list"):
         rnnlib.numerical_gradient(f, [1.0, 2.0])
     with pytest.raises(TypeError, match=r"x must be the float64 numpy array .*dtype float32"):
         rnnlib.numerical_gradient(f, x.astype(np.float32))
-    with pytest.raises(ValueError, match=r"eps must be a positive finite number, got int 0"):
-        rnnlib.numerical_gradient(f, x, eps=0)
+    with pytest.raises(ValueError, match=r"delta must be a positive finite number, got int 0"):
+        rnnlib.numerical_gradient(f, x, delta=0)
     with pytest.raises(TypeError, match=r"f must be a function of no arguments"):
         rnnlib.numerical_gradient("f", x)
     with pytest.raises(TypeError, match=r"f must return a number \(the loss\), got an array"):
         rnnlib.numerical_gradient(lambda: x * 2, x)
     big = np.array([1e20])
-    with pytest.raises(ValueError, match=r"eps = 1e-06 is lost to rounding at x\[0\] = 1e\+20"):
+    with pytest.raises(ValueError, match=r"delta = 1e-06 is lost to rounding at x\[0\] = 1e\+20"):
         rnnlib.numerical_gradient(lambda: float(big[0]), big)
     np.testing.assert_array_equal(big, [1e20])  # restored
 

@@ -421,9 +421,9 @@ ROWS = [
     ),
     row(
         "grad_check",
-        lambda: R.grad_check(P, XS[:, 0], mse0, eps=0),
+        lambda: R.grad_check(P, XS[:, 0], mse0, delta=0),
         ValueError,
-        "eps",
+        "delta",
         "positive",
         "0",
     ),
@@ -437,9 +437,9 @@ ROWS = [
     ),
     row(
         "numerical_gradient",
-        lambda: R.numerical_gradient(lambda: 0.0, np.ones(2), eps=-1.0),
+        lambda: R.numerical_gradient(lambda: 0.0, np.ones(2), delta=-1.0),
         ValueError,
-        "eps",
+        "delta",
         "positive",
         "-1.0",
     ),

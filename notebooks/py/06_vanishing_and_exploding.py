@@ -89,13 +89,13 @@ xs = np.random.default_rng(1).normal(size=(T, D))  # xs[t-1] = x_t
 trace = rnnlib.forward(params, xs)
 J = rnnlib.recurrent_jacobians(params, trace)  # J[j-1] = dh_j/dh_{j-1}
 
-j, eps = 3, 1e-6
+j, delta = 3, 1e-6
 J_num = np.zeros((H, H))
 for m in range(H):  # column m: how h_j moves when h_{j-1} moves along e_m
-    e = eps * np.eye(H)[m]
+    e = delta * np.eye(H)[m]
     h_plus, _ = rnnlib.step_forward(xs[j - 1], trace.hs[j - 1] + e, params)
     h_minus, _ = rnnlib.step_forward(xs[j - 1], trace.hs[j - 1] - e, params)
-    J_num[:, m] = (h_plus - h_minus) / (2 * eps)
+    J_num[:, m] = (h_plus - h_minus) / (2 * delta)
 
 err = rnnlib.rel_error(J[j - 1], J_num)
 err_wrong_side = rnnlib.rel_error(params["W_hh"] * trace.dfs()[j - 1], J_num)  # W diag(f')

@@ -157,9 +157,9 @@ assert abs(cos_norm - 1) < 1e-12 and cos_value < 0.9 and large > 0.5
 # %% slideshow={"slide_type": "fragment"}
 w0, b0 = 5.0, -3.0
 loss, dw, db = cliff_loss_and_grad(w0, b0)
-eps = 1e-6
-num_dw = (cliff_loss(w0 + eps, b0) - cliff_loss(w0 - eps, b0)) / (2 * eps)
-num_db = (cliff_loss(w0, b0 + eps) - cliff_loss(w0, b0 - eps)) / (2 * eps)
+delta = 1e-6
+num_dw = (cliff_loss(w0 + delta, b0) - cliff_loss(w0 - delta, b0)) / (2 * delta)
+num_db = (cliff_loss(w0, b0 + delta) - cliff_loss(w0, b0 - delta)) / (2 * delta)
 err = rnnlib.rel_error(np.array([dw, db]), np.array([num_dw, num_db]))
 print(f"L(5, -3) = {loss:.4f}; backprop vs finite differences: rel. error {err:.1e}")
 assert err < 1e-6
