@@ -173,3 +173,24 @@ def test_reference_solutions_pass_their_checkers(notebook, capsys):
         result = namespace[checker](namespace[f"{name}_reference"], quiet=True)
         assert result.passed, f"{where(path, i, nb.cells[i])}: the reference fails: {result}"
     capsys.readouterr()
+
+
+def test_every_erratum_is_linked_once_where_it_is_taught():
+    """A slip of the notes is told once, where the topic first arises: each entry of
+    ERRATA.md is linked from exactly one notebook, the one its "taught in" column names."""
+    errata = (ROOT / "ERRATA.md").read_text()
+    entries = re.findall(r'<a id="erratum-(\d+)"></a>', errata)
+    taught_in = dict(re.findall(r"^\| \[(\d+)\]\(#erratum-\d+\) \|.*\[(\d\d)\]", errata, re.M))
+    assert entries and set(taught_in) == set(entries)
+    links = {}
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for n in re.findall(r"ERRATA\.md#erratum-(\d+)", cell.source):
+                links.setdefault(n, []).append(path.stem)
+    for n in entries:
+        assert len(links.get(n, [])) == 1, f"erratum {n} is linked from {links.get(n, [])}"
+        assert links[n][0].startswith(taught_in[n]), (
+            f"erratum {n} is linked from {links[n][0]}, but ERRATA.md says it is taught in "
+            f"{taught_in[n]}"
+        )

@@ -17,10 +17,11 @@
 #
 # **How a simple recurrent neural network computes, and how it learns.**
 #
-# A course in ten short notebooks. You will run a recurrent network by hand, unroll it
-# through time, derive and check every gradient of Backpropagation Through Time (BPTT),
-# train it, and then see with your own sliders why gradients vanish or explode and what
-# clipping and truncation do about it.
+# A course in ten short notebooks and a capstone. You will run a recurrent network by
+# hand, unroll it through time, derive and check every gradient of Backpropagation Through
+# Time (BPTT), train it, and then see with your own sliders why gradients vanish or explode
+# and what clipping and truncation do about it. The last notebook trains a character-level
+# language model on real English text and takes it apart with the same instruments.
 #
 # *This notebook: 5 minutes. It checks that your setup works.*
 
@@ -96,11 +97,11 @@ def _smoke(scale):
 # | 02 | [Outputs and losses](02_outputs_and_losses.ipynb) | output activations, losses summed over time, $\partial L/\partial y_t$ |
 # | 03 | [BPTT by hand](03_bptt_by_hand.ipynb) | backpropagation recalled, a one-unit network on paper, the backward recursion derived, the worked examples |
 # | 04 | [Per-weight gradients](04_per_weight_gradients.ipynb) | each parameter's gradient and the input gradient, summed over time; gradient checks and when they mislead |
-# | 05 | [Training with gradient descent](05_training_with_gradient_descent.ipynb) | the update rule, learning rates, SGD to Adam |
-# | 06 | [Vanishing and exploding gradients](06_vanishing_and_exploding.ipynb) | products of Jacobians, the bound, the explorer |
+# | 05 | [Training with gradient descent](05_training_with_gradient_descent.ipynb) | the update rule, learning rates, momentum to Adam from their equations, held-out loss and overfitting |
+# | 06 | [Vanishing and exploding gradients](06_vanishing_and_exploding.ipynb) | products of Jacobians, the $(\gamma\,\sigma_{\max})^{T-k}$ bound derived, saturation, non-normal matrices, the explorer |
 # | 07 | [Gradient clipping](07_gradient_clipping.ipynb) | clipping by norm and by value, the cliff |
-# | 08 | [Truncated BPTT](08_truncated_bptt.ipynb) | BPTT($k_2$; $k_1$), detaching, cost, randomized truncation |
-# | 09 | [Long-term dependencies](09_long_term_dependencies.ipynb) | the adding problem, what helps, gated cells |
+# | 08 | [Truncated BPTT](08_truncated_bptt.ipynb) | BPTT($k_2$; $k_1$) and detaching, what a window cannot learn, cost per update, randomized truncation |
+# | 09 | [Long-term dependencies](09_long_term_dependencies.ipynb) | the adding problem, what each model learned, a gated cell and its backward step, four misconceptions tested |
 # | 10 | [A character-level language model](10_character_language_model.ipynb) | training on real English, sampling, the trained network dissected |
 #
 # Next: [01 · Forward pass and unrolling](01_forward_and_unrolling.ipynb)
@@ -108,5 +109,6 @@ def _smoke(scale):
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** A lecture of about 90 minutes covers 01–04 (the forward pass and
 # every gradient); a second covers 05–09 (training and what goes wrong over long
-# distances). The widgets in 01, 05, 06, 07 and 08 are the ones worth moving live.
+# distances); 10 fills a third session or a project. The widgets in 01, 05, 06, 07, 08 and
+# 10 are the ones worth moving live.
 # The source notes' errata, with exact quotes: ERRATA.md in the repository.

@@ -67,8 +67,8 @@ use_course_style()
 # $$\frac{\partial h_{j,i}}{\partial h_{j-1,m}} = f'(z_{j,i})\,\frac{\partial z_{j,i}}{\partial h_{j-1,m}} = f'(z_{j,i})\,(W_{hh})_{im}
 # \quad\Longrightarrow\quad J_j = \operatorname{diag}\big(f'(z_j)\big)\, W_{hh}.$$
 #
-# The vector $f'(z_j)$ becomes a **diagonal matrix on the left**, as in notebook 03
-# ([ERRATA.md, entry 1](../ERRATA.md#erratum-1)). For $\tanh$, $f'(z_j) = 1 - h_j^2$.
+# The vector $f'(z_j)$ becomes a **diagonal matrix on the left**, as in notebook 03.
+# For $\tanh$, $f'(z_j) = 1 - h_j^2$.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Stress the side: $\operatorname{diag}(f')\,W$ scales rows,
