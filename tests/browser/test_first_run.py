@@ -11,25 +11,24 @@ Screenshot: artifacts/browser/lab_first_start.png.
 
 import json
 
-from conftest import VIEWPORT, open_notebook
+import pytest
+from conftest import VIEWPORT
 
 
-def test_jupyterlab_starts_without_news_and_without_an_old_deck(browser, lab, artifacts):
-    page = open_notebook(browser, lab, "00_start_here.ipynb")
-    try:
-        page.wait_for_timeout(1500)  # the news question is asked right after start-up
-        toasts = page.locator(".Toastify__toast").all_inner_texts()
-        assert not [t for t in toasts if "news" in t.lower()], f"news pop-up shown: {toasts}"
-        news = lab.settings_api("@jupyterlab/apputils-extension:notification")
-        assert news["schema"]["properties"]["fetchNews"]["default"] == "false"
-        # the test server started with the deck recorded as open (LAB_SETTINGS)
-        assert page.evaluate("document.body.dataset.jpDeckMode") is None, "a deck reopened"
-        assert page.locator("#jp-menu-panel").is_visible(), "the main menu is hidden"
-        deck = json.loads(
-            (lab.settings / "jupyterlab-slideshow" / "plugin.jupyterlab-settings").read_text()
-        )
-        assert deck["active"] is False
-        assert page.viewport_size == VIEWPORT
-        page.screenshot(path=str(artifacts / "lab_first_start.png"))
-    finally:
-        page.close()
+@pytest.mark.notebook("00_start_here")
+def test_jupyterlab_starts_without_news_and_without_an_old_deck(notebooks, lab, artifacts):
+    page = notebooks.page("00_start_here")  # the first page of the session
+    page.wait_for_timeout(500)  # the news question is asked right after start-up
+    toasts = page.locator(".Toastify__toast").all_inner_texts()
+    assert not [t for t in toasts if "news" in t.lower()], f"news pop-up shown: {toasts}"
+    news = lab.settings_api("@jupyterlab/apputils-extension:notification")
+    assert news["schema"]["properties"]["fetchNews"]["default"] == "false"
+    # the test server started with the deck recorded as open (LAB_SETTINGS)
+    assert page.evaluate("document.body.dataset.jpDeckMode") is None, "a deck reopened"
+    assert page.locator("#jp-menu-panel").is_visible(), "the main menu is hidden"
+    deck = json.loads(
+        (lab.settings / "jupyterlab-slideshow" / "plugin.jupyterlab-settings").read_text()
+    )
+    assert deck["active"] is False
+    assert page.viewport_size == VIEWPORT
+    page.screenshot(path=str(artifacts / "lab_first_start.png"))
