@@ -29,4 +29,4 @@ if [ -z "$CHROMIUM" ]; then
 fi
 command -v npm >/dev/null || apt_install npm
 export CHROMIUM
-exec .venv/bin/python -m pytest tests/browser -q
+exec .venv/bin/python -m pytest tests/browser -q "$@"

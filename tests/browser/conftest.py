@@ -33,8 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # every page computes, not only the one in front (the tests use several at once)
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
 ]
 NEEDED = pytest.StashKey()  # notebooks the selected tests use, in test order
+SLIDES_BUILD = pytest.StashKey()  # (the build_slides process started at collection, its log)
 VIEWPORT = {"width": 1280, "height": 720}  # the projector the course is presented on
 
 # User settings for the test server: no autosave (the copy stays as it was) and every cell
@@ -63,6 +68,30 @@ def pytest_collection_modifyitems(config, items):
             if mark.args[0] not in needed:
                 needed.append(mark.args[0])
     config.stash[NEEDED] = needed
+    # the static slides build in the background while JupyterLab is tested
+    if any(item.path.name == "test_slides.py" for item in items):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        log = open(ARTIFACTS / "build_slides.log", "w")  # noqa: SIM115 (closed by the fixture)
+        config.stash[SLIDES_BUILD] = (
+            subprocess.Popen(
+                [sys.executable, str(ROOT / "tools" / "build_slides.py")],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            ),
+            log,
+        )
+
+
+@pytest.fixture(scope="session")
+def slides_build(request):
+    """build/slides/, built by the process started when the tests were collected."""
+    process, log = request.config.stash[SLIDES_BUILD]
+    code = process.wait(timeout=600)
+    log.close()
+    output = (ARTIFACTS / "build_slides.log").read_text()
+    assert code == 0, f"tools/build_slides.py failed:\n{output[-3000:]}"
+    return ROOT / "build" / "slides"
 
 
 @pytest.fixture(scope="session")
@@ -200,11 +229,21 @@ def lab(tmp_path_factory):
 KERNEL_IDLE = "Python 3 (ipykernel) | Idle"
 
 
-def open_notebook(browser, lab, notebook):
-    """A new 1280x720 page with `notebook` open and its kernel idle."""
+def start_opening(browser, lab, notebook):
+    """A new 1280x720 page that has started loading `notebook` (see `finish_opening`)."""
     page = browser.new_page(viewport=VIEWPORT)
     page.set_default_timeout(60_000)
-    page.goto(lab.tree(notebook))
+    page.goto(lab.tree(notebook), wait_until="commit")
+    return page
+
+
+def open_notebook(browser, lab, notebook):
+    """A new 1280x720 page with `notebook` open and its kernel idle."""
+    return finish_opening(start_opening(browser, lab, notebook), notebook)
+
+
+def finish_opening(page, notebook):
+    """Wait until the page shows `notebook` with its kernel idle and extensions loaded."""
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     # a "Select Kernel" dialog appears when the kernel cannot be chosen automatically
     deadline = time.monotonic() + 60
@@ -225,21 +264,34 @@ def run_command(page, command, args=None):
     page.evaluate("([c, a]) => window.jupyterapp.commands.execute(c, a || {})", [command, args])
 
 
+#: true once Run All has finished: every code cell has an execution count
+EXECUTED = """() => {
+    const nb = window.jupyterapp.shell.currentWidget;
+    const kernel = nb.sessionContext.session.kernel;
+    const cells = nb.content.widgets.filter(c => c.model.type === 'code');
+    const prompts = [...document.querySelectorAll('.jp-InputPrompt')];
+    return kernel.status === 'idle' &&
+           cells.every(c => c.model.executionCount !== null) &&
+           !prompts.some(p => p.textContent.includes('*'));
+}"""
+
+#: "ready" once the notebook is shown, its kernel idle and the widget manager active;
+#: "dialog" while a "Select Kernel" dialog waits; otherwise "loading"
+READY = f"""() => {{
+    const app = window.jupyterapp;
+    if (!app || !document.querySelector('.jp-Notebook .jp-Cell')) return 'loading';
+    if ([...document.querySelectorAll('.jp-Dialog')]
+        .some(d => d.textContent.includes('Select Kernel'))) return 'dialog';
+    const idle = [...document.querySelectorAll('.jp-StatusBar-Widget')]
+        .some(w => w.textContent.includes({json.dumps(KERNEL_IDLE)}));
+    const widgets = app.isPluginActivated('@jupyter-widgets/jupyterlab-manager:plugin');
+    return idle && widgets ? 'ready' : 'loading';
+}}"""
+
+
 def wait_executed(page, timeout=90_000):
     """Wait until Run All has finished: every code cell has an execution count."""
-    page.wait_for_function(
-        """() => {
-            const nb = window.jupyterapp.shell.currentWidget;
-            const kernel = nb.sessionContext.session.kernel;
-            const cells = nb.content.widgets.filter(c => c.model.type === 'code');
-            const prompts = [...document.querySelectorAll('.jp-InputPrompt')];
-            return kernel.status === 'idle' &&
-                   cells.every(c => c.model.executionCount !== null) &&
-                   !prompts.some(p => p.textContent.includes('*'));
-        }""",
-        timeout=timeout,
-        polling=200,
-    )
+    page.wait_for_function(EXECUTED, timeout=timeout, polling=200)
 
 
 def error_outputs(page):
@@ -305,45 +357,70 @@ RUN_SECONDS = {"05": 30, "09": 30, "10": 60}
 class Notebooks:
     """Notebook pages shared by the tests, each executed once (Run All) in its own kernel.
 
-    When a test asks for a notebook, one more that the selected tests need is opened and
-    started too (the longest-running first), so its kernel computes while this test
-    checks its page.
+    Every notebook the selected tests need starts loading at once; whenever the tests
+    wait, each page whose kernel has become idle starts Run All (the longest-running
+    notebooks were opened first), so the kernels compute side by side while the tests
+    check the pages that are done. Before Run All, what each page shows of its widget
+    outputs is recorded (``unrun``), with a screenshot.
     """
 
     def __init__(self, browser, lab, needed):
-        self.browser, self.lab, self.needed, self.pages = browser, lab, needed, {}
+        self.browser, self.lab = browser, lab
         self.unrun = {}  # name: the widget outputs as shown before Run All
+        self.pages = {}  # name: page whose Run All has started
+        order = sorted(needed, key=lambda n: -RUN_SECONDS.get(n[:2], 0))
+        self.loading = {name: start_opening(browser, lab, f"{name}.ipynb") for name in order}
+        self.since = time.monotonic()
 
-    def _start(self, name):
-        if name not in self.pages:
-            page = open_notebook(self.browser, self.lab, f"{name}.ipynb")
-            self.unrun[name] = widget_outputs(page)
-            if self.unrun[name]:
-                page.locator(f"#{self.unrun[name][0]['id']}").scroll_into_view_if_needed()
-                page.screenshot(path=str(ARTIFACTS / f"lab_{name}_unrun.png"))
-            run_command(page, "notebook:run-all-cells")
-            self.pages[name] = page
+    def _pump(self):
+        """Start Run All in every page that has become ready."""
+        for name, page in list(self.loading.items()):
+            state = page.evaluate(READY)
+            if state == "dialog":
+                page.locator(".jp-Dialog .jp-mod-accept").click()
+            elif state == "ready":
+                del self.loading[name]
+                self._run(name, page)
+            elif time.monotonic() - self.since > 180:
+                raise AssertionError(f"{name} never showed '{KERNEL_IDLE}' with widgets loaded")
 
-    def page(self, name):
-        self._start(name)
-        # the longest-running notebook still waiting starts next, so that its kernel
-        # computes while the shorter ones are checked
-        waiting = [n for n in self.needed if n not in self.pages]
-        if waiting:
-            self._start(max(waiting, key=lambda n: RUN_SECONDS.get(n[:2], 0)))
+    def _run(self, name, page):
+        self.unrun[name] = widget_outputs(page)
+        if self.unrun[name]:
+            page.locator(f"#{self.unrun[name][0]['id']}").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"lab_{name}_unrun.png"))
+        run_command(page, "notebook:run-all-cells")
+        self.pages[name] = page
+
+    def page(self, name, timeout=240):
+        if name not in self.pages and name not in self.loading:  # not needed, or taken
+            self.loading[name] = start_opening(self.browser, self.lab, f"{name}.ipynb")
+            self.since = time.monotonic()
+        deadline = time.monotonic() + timeout
+        while name not in self.pages or not self.pages[name].evaluate(EXECUTED):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name}: Run All did not finish within {timeout} s")
+            self._pump()
+            time.sleep(0.2)
         page = self.pages[name]
         page.bring_to_front()
-        wait_executed(page)
+        return page
+
+    def take(self, name):
+        """The executed page of `name`, for a test that changes it for good (reloads
+        it, ...): later tests that ask for `name` get a new page."""
+        page = self.page(name)
+        del self.pages[name]
         return page
 
     def close(self):
-        for page in self.pages.values():
+        for page in [*self.pages.values(), *self.loading.values()]:
             page.close()
         self.lab.shutdown_kernels()
 
 
 @pytest.fixture(scope="session")
-def notebooks(browser, lab, request):
+def notebooks(browser, lab, artifacts, request):
     """`notebooks.page("06_vanishing_and_exploding")`: that notebook open and executed."""
     shared = Notebooks(browser, lab, request.config.stash.get(NEEDED, []))
     yield shared

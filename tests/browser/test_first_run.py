@@ -1,18 +1,43 @@
 """What a student sees in the first minutes, in a real JupyterLab started as `make lab`
 starts it (tools/lab.py, here as root when the suite runs as root).
 
+* A notebook opened but not yet run shows each explorer as a still image of its figure,
+  never as its text repr (``VBox(children=...``): JupyterLab does not render the widget
+  outputs of a notebook that was not run in this session (it is not trusted) and falls
+  back to the image the explorer stores next to the widget (rnnlib.widgets.base).
 * No "Jupyter news" pop-up: the course's settings (tools/jupyterlab/overrides.json)
   turn it off. It would cover the presentation's on-screen remote.
 * A presentation left open last time does not come back: the launcher switches off
   the flag the deck extension remembers (the test server starts with it set).
 
-Screenshot: artifacts/browser/lab_first_start.png.
+Screenshots: artifacts/browser/lab_first_start.png, lab_<notebook>_unrun.png (before Run All).
 """
 
 import json
 
 import pytest
-from conftest import VIEWPORT
+from conftest import NOTEBOOKS, VIEWPORT
+from test_lab import NOTEBOOK_NAMES
+
+EXPLORER_NOTEBOOKS = [
+    n for n in NOTEBOOK_NAMES if "Explorer(" in (NOTEBOOKS / f"{n}.ipynb").read_text()
+]
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.notebook(n)) for n in EXPLORER_NOTEBOOKS]
+)
+def test_explorers_show_a_still_image_before_the_notebook_runs(notebooks, name):
+    notebooks.page(name)  # what the page showed before Run All was recorded
+    shown = [o for o in notebooks.unrun[name] if "Explorer(" in o["code"]]
+    assert shown, f"{name}: no explorer output stored in the notebook"
+    for output in shown:
+        where = f"{name}, cell {output['cell']}"
+        assert "children=" not in output["text"], f"{where}: shows the widget's repr"
+        assert output["mime"] in ("image/png", "image/jpeg"), (
+            f"{where}: before running, JupyterLab shows {output['mime']!r} "
+            f"({output['text'][:80]!r}), not the explorer's still image"
+        )
 
 
 @pytest.mark.notebook("00_start_here")

@@ -11,7 +11,7 @@ present_left_open_reloaded.png, present_left.png.
 """
 
 import pytest
-from conftest import VIEWPORT, open_notebook, run_command, slider_handle, wait_kernel_idle
+from conftest import VIEWPORT, run_command, slider_handle, wait_kernel_idle
 
 NOTEBOOK = "06_vanishing_and_exploding"
 ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the current slide
@@ -92,10 +92,11 @@ def wait_presenting(page, state=True):
     )
 
 
-def test_leaving_the_deck_as_docs_instructors_says(browser, lab, artifacts):
+@pytest.mark.notebook("00_start_here")
+def test_leaving_the_deck_as_docs_instructors_says(notebooks, lab, artifacts):
     """Esc after a click on the slide leaves the deck; a deck left open comes back on the
     next page load, and the on-screen remote's exit button leaves it."""
-    page = open_notebook(browser, lab, "02_outputs_and_losses.ipynb")
+    page = notebooks.take("00_start_here")  # reloaded below: no other test gets it
     try:
         run_command(page, "deck:start")
         wait_presenting(page)

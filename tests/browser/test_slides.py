@@ -11,8 +11,6 @@ artifacts/browser/slides/, the speaker view to artifacts/browser/slides/speaker_
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -78,10 +76,62 @@ MEASURE_ALL = """() => {
 
 
 @pytest.fixture(scope="session")
-def slides_dir():
-    """Build every deck once for this test session."""
-    subprocess.run([sys.executable, str(ROOT / "tools" / "build_slides.py")], check=True, cwd=ROOT)
-    return SLIDES
+def slides_dir(slides_build):
+    """Every deck, built once for this test session (started when the tests were collected)."""
+    return slides_build
+
+
+class Deck:
+    """A deck's page, with the console errors and the network requests it made."""
+
+    def __init__(self, browser, path):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 720})
+        self.errors, self.remote = [], []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "request",
+            lambda r: (
+                self.remote.append(r.url)
+                if not r.url.startswith(("file:", "data:", "blob:"))
+                else None
+            ),
+        )
+        self.page.goto(path.as_uri(), wait_until="commit")
+
+
+class Decks(dict):
+    """decks[name]: that deck's page; the next two decks start loading meanwhile, so
+    that their maths is typeset while this one is checked."""
+
+    AHEAD = 2
+
+    def __init__(self, browser, slides_dir):
+        super().__init__()
+        self.browser, self.slides_dir = browser, slides_dir
+
+    def __missing__(self, name):
+        i = DECKS.index(name)
+        for deck in DECKS[i : i + 1 + self.AHEAD]:
+            if deck not in self.keys():
+                self[deck] = Deck(self.browser, self.slides_dir / f"{deck}.slides.html")
+        return self[name]
+
+    def get_ahead(self, name):
+        deck = self[name]
+        i = DECKS.index(name)
+        for ahead in DECKS[i + 1 : i + 1 + self.AHEAD]:
+            if ahead not in self.keys():
+                self[ahead] = Deck(self.browser, self.slides_dir / f"{ahead}.slides.html")
+        return deck
+
+
+@pytest.fixture(scope="session")
+def decks(browser, slides_dir):
+    opened = Decks(browser, slides_dir)
+    yield opened
+    for deck in opened.values():
+        deck.page.close()
 
 
 @pytest.fixture(scope="session")
@@ -92,63 +142,52 @@ def slide_shots(artifacts):
 
 
 @pytest.mark.parametrize("deck", DECKS)
-def test_deck_renders_offline_as_slides(browser, slides_dir, slide_shots, deck):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    errors, remote = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(
-        "request",
-        lambda r: (
-            remote.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None
-        ),
+def test_deck_renders_offline_as_slides(decks, slide_shots, deck):
+    opened = decks.get_ahead(deck)
+    page, errors, remote = opened.page, opened.errors, opened.remote
+    page.bring_to_front()
+    page.wait_for_load_state("load")
+    page.wait_for_function(GET_REVEAL, timeout=20_000)
+    # reveal.js took over: one slide at a time, no long scrolling page
+    assert (
+        page.evaluate("document.querySelectorAll('.reveal .slides > section.present').length") == 1
     )
-    try:
-        page.goto((slides_dir / f"{deck}.slides.html").as_uri())
-        page.wait_for_function(GET_REVEAL, timeout=20_000)
-        # reveal.js took over: one slide at a time, no long scrolling page
-        assert (
-            page.evaluate("document.querySelectorAll('.reveal .slides > section.present').length")
-            == 1
-        )
-        assert page.evaluate("Reveal.getTotalSlides()") >= 5
-        assert page.evaluate("document.scrollingElement.scrollHeight") <= 720 + 1
-        page.wait_for_function(  # MathJax typeset the title slide's page
-            "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
-            "&& MathJax.Hub.queue.running === 0",
-            timeout=20_000,
-        )
-        slides = page.evaluate(MEASURE_ALL)
-        too_tall = [(h, v, c) for h, v, c, limit, *_ in slides if c > limit]
-        small = [
-            (h, v, prose, code)
-            for h, v, _, _, prose, code in slides
-            if (prose or PROSE_MIN_PX) < PROSE_MIN_PX or (code or CODE_MIN_PX) < CODE_MIN_PX
-        ]
-        n = len(slides)
-        for h, v in {(0, 0), (slides[n // 2][0], slides[n // 2][1]), (slides[-1][0], 0)}:
-            page.evaluate(f"Reveal.slide({h}, {v}, Number.MAX_SAFE_INTEGER)")
-            page.screenshot(path=str(slide_shots / f"{deck}_{h:02d}_{v}.png"))
-        assert not too_tall, (
-            f"{deck}: slides taller than 720 px even at the smallest readable size (h, v, px): "
-            f"{too_tall}; split them (a new '### ' subslide) or shorten their code"
-        )
-        assert not small, (
-            f"{deck}: text smaller than {PROSE_MIN_PX} px (prose) or {CODE_MIN_PX} px (code) "
-            f"(h, v, prose px, code px): {small}"
-        )
-        assert not remote, f"{deck}: requests to the network: {remote[:5]}"
-        assert not errors, f"{deck}: console errors: {errors[:5]}"
-        rendered_math = page.evaluate("document.querySelectorAll('.mjx-chtml').length")
-        has_math = "$" in (ROOT / "notebooks" / "py" / f"{deck}.py").read_text()
-        assert rendered_math > 0 or not has_math, f"{deck}: the maths was not typeset"
-        doubled = page.evaluate(
-            "Array.from(document.querySelectorAll('.mjx-chtml'))"
-            ".filter(f => f.querySelectorAll(':scope > .mjx-math').length > 1).length"
-        )
-        assert doubled == 0, f"{deck}: {doubled} formulas are shown twice"
-    finally:
-        page.close()
+    assert page.evaluate("Reveal.getTotalSlides()") >= 5
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= 720 + 1
+    page.wait_for_function(  # MathJax typeset the title slide's page
+        "window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 "
+        "&& MathJax.Hub.queue.running === 0",
+        timeout=20_000,
+    )
+    slides = page.evaluate(MEASURE_ALL)
+    too_tall = [(h, v, c) for h, v, c, limit, *_ in slides if c > limit]
+    small = [
+        (h, v, prose, code)
+        for h, v, _, _, prose, code in slides
+        if (prose or PROSE_MIN_PX) < PROSE_MIN_PX or (code or CODE_MIN_PX) < CODE_MIN_PX
+    ]
+    n = len(slides)
+    for h, v in {(0, 0), (slides[n // 2][0], slides[n // 2][1]), (slides[-1][0], 0)}:
+        page.evaluate(f"Reveal.slide({h}, {v}, Number.MAX_SAFE_INTEGER)")
+        page.screenshot(path=str(slide_shots / f"{deck}_{h:02d}_{v}.png"))
+    assert not too_tall, (
+        f"{deck}: slides taller than 720 px even at the smallest readable size (h, v, px): "
+        f"{too_tall}; split them (a new '### ' subslide) or shorten their code"
+    )
+    assert not small, (
+        f"{deck}: text smaller than {PROSE_MIN_PX} px (prose) or {CODE_MIN_PX} px (code) "
+        f"(h, v, prose px, code px): {small}"
+    )
+    assert not remote, f"{deck}: requests to the network: {remote[:5]}"
+    assert not errors, f"{deck}: console errors: {errors[:5]}"
+    rendered_math = page.evaluate("document.querySelectorAll('.mjx-chtml').length")
+    has_math = "$" in (ROOT / "notebooks" / "py" / f"{deck}.py").read_text()
+    assert rendered_math > 0 or not has_math, f"{deck}: the maths was not typeset"
+    doubled = page.evaluate(
+        "Array.from(document.querySelectorAll('.mjx-chtml'))"
+        ".filter(f => f.querySelectorAll(':scope > .mjx-math').length > 1).length"
+    )
+    assert doubled == 0, f"{deck}: {doubled} formulas are shown twice"
 
 
 def notes_with_maths():
@@ -175,21 +214,22 @@ GO_TO_NOTES = """() => {
 }"""
 
 
-def test_speaker_view_renders_the_maths_of_the_notes(browser, slides_dir, slide_shots):
+def test_speaker_view_renders_the_maths_of_the_notes(decks, slide_shots):
     deck = notes_with_maths()
     assert deck, "no speaker notes with maths in any notebook: nothing to check"
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page = decks[deck].page
+    page.bring_to_front()
+    page.wait_for_load_state("load")
+    page.wait_for_function(GET_REVEAL, timeout=20_000)
+    page.wait_for_function(
+        "window.MathJax && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0",
+        timeout=20_000,
+    )
+    has_fraction = page.evaluate(GO_TO_NOTES)
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
     try:
-        page.goto((slides_dir / f"{deck}.slides.html").as_uri())
-        page.wait_for_function(GET_REVEAL, timeout=20_000)
-        page.wait_for_function(
-            "window.MathJax && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0",
-            timeout=20_000,
-        )
-        has_fraction = page.evaluate(GO_TO_NOTES)
-        with page.expect_popup() as popup:
-            page.keyboard.press("s")
-        speaker = popup.value
         speaker.set_viewport_size({"width": 1100, "height": 700})
         notes = ".speaker-controls-notes .value"
         speaker.wait_for_selector(f"{notes} .mjx-chtml", timeout=15_000)
@@ -206,7 +246,7 @@ def test_speaker_view_renders_the_maths_of_the_notes(browser, slides_dir, slide_
         speaker.wait_for_timeout(500)  # the slide previews settle
         speaker.screenshot(path=str(slide_shots / "speaker_view.png"))
     finally:
-        page.close()
+        speaker.close()
 
 
 def test_the_index_names_each_deck_once(slides_dir):
