@@ -169,6 +169,7 @@ def test_deck_renders_offline_as_slides(decks, slide_shots, deck):
     n = len(slides)
     for h, v in {(0, 0), (slides[n // 2][0], slides[n // 2][1]), (slides[-1][0], 0)}:
         page.evaluate(f"Reveal.slide({h}, {v}, Number.MAX_SAFE_INTEGER)")
+        page.wait_for_timeout(300)  # fragments fade in
         page.screenshot(path=str(slide_shots / f"{deck}_{h:02d}_{v}.png"))
     assert not too_tall, (
         f"{deck}: slides taller than 720 px even at the smallest readable size (h, v, px): "
