@@ -133,8 +133,10 @@ class Lab:
         self.url, self.token, self.root, self.settings = url, token, root, settings
 
     def tree(self, notebook):
-        # ?reset starts from an empty workspace, so earlier tests' tabs do not reopen
-        return f"{self.url}/lab/tree/{notebook}?reset&token={self.token}"
+        # a workspace of its own per notebook, emptied first (?reset): pages open side by
+        # side do not share their layout, and a page reloaded later shows its notebook
+        workspace = notebook.split(".")[0]
+        return f"{self.url}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={self.token}"
 
     def api(self, path, method="GET"):
         req = urllib.request.Request(

@@ -15,6 +15,11 @@ from conftest import VIEWPORT, run_command, slider_handle, wait_kernel_idle
 
 NOTEBOOK = "06_vanishing_and_exploding"
 ONSCREEN = "jp-deck-mod-onscreen"  # class the deck gives the cells of the current slide
+#: the first cell active, the notebook in command mode with the keyboard
+FIRST_CELL = """() => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    nb.activeCellIndex = 0; nb.mode = 'command'; nb.node.focus();
+}"""
 
 
 def on_screen(locator):
@@ -33,10 +38,7 @@ def test_explorer_is_live_while_presenting(notebooks, artifacts):
     page = notebooks.page(NOTEBOOK)  # opened and executed with Run All
     try:
         # start presenting from the first cell, as an instructor would
-        page.evaluate("""() => {
-            const nb = window.jupyterapp.shell.currentWidget.content;
-            nb.activeCellIndex = 0; nb.mode = 'command'; nb.node.focus();
-        }""")
+        page.evaluate(FIRST_CELL)
         run_command(page, "deck:start")
         title = page.locator(".jp-Cell").first
         page.wait_for_function(
@@ -98,6 +100,7 @@ def test_leaving_the_deck_as_docs_instructors_says(notebooks, lab, artifacts):
     next page load, and the on-screen remote's exit button leaves it."""
     page = notebooks.take("00_start_here")  # reloaded below: no other test gets it
     try:
+        page.evaluate(FIRST_CELL)  # as docs/instructors.md says: the first cell, Esc
         run_command(page, "deck:start")
         wait_presenting(page)
         assert not page.locator("#jp-menu-panel").is_visible(), "menus shown while presenting"
