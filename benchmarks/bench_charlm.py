@@ -7,7 +7,10 @@ The model and the training are the same for both: one-hot inputs (V = 100 charac
 Python's help texts), a tanh RNN with H = 128 (``torch.nn.RNN`` + ``torch.nn.Linear``),
 softmax cross-entropy per character, batches of B = 32 streams in chunks of k = 32 steps
 with the hidden state carried, Adam (learning rate 0.01), clipping by global norm 5,
-float32, the same initial weights and the same chunks in the same order. Each library
+float32, the same initial weights and the same chunks in the same order. rnnlib reads
+the character ids (``rnnlib.charlm.train``: ``forward(..., one_hot=True)`` looks up the
+columns of W_xh); ``torch.nn.RNN`` multiplies one-hot vectors, as it has no such input
+(the same numbers: W_xh onehot(i) is column i of W_xh). Each library
 runs in its own process, at the thread count (1 or 2) that a short calibration finds
 faster for it. After the time budget both networks are scored by the same code
 (``rnnlib.charlm.bits_per_character``) on the same validation text. Printed: updates per

@@ -1,12 +1,18 @@
 """A character-level language model: the course's RNN trained on text (notebook 10).
 
-The model reads one-hot characters (D = V) and outputs V logits at every step:
+The model reads one-hot characters x_t = onehot(chi_t) (D = V) and outputs V logits at
+every step:
 
     z_t = W_xh x_t + W_hh h_{t-1} + b_h,   h_t = tanh(z_t),   y_t = W_hy h_t + b_y
-    p_t = softmax(y_t),   L = -(1 / (k B)) sum_t sum_b log p_t[y*_t]    (nats per character)
+    p_t = softmax(y_t),   L = -(1 / (k1 B)) sum_t sum_b log p_t[y*_t]   (nats per character)
 
-One update on a chunk of k steps: forward from the carried state h_0, the loss per
-character and dL/dy_t = (p_t - onehot(y*_t)) / (k B), BPTT inside the chunk (h_0 is a
+W_xh onehot(i) is column i of W_xh, so the functions here pass the character ids
+themselves to ``forward(..., one_hot=True)``, which looks the columns up instead of
+multiplying by one-hot arrays: the same numbers, without building (k1, B, V) arrays of
+zeros.
+
+One update on a chunk of k1 steps: forward from the carried state h_0, the loss per
+character and dL/dy_t = (p_t - onehot(y*_t)) / (k1 B), BPTT inside the chunk (h_0 is a
 constant: the gradient path to earlier chunks is cut), clipping by global norm, and an
 optimizer step. Loss in bits per character = loss in nats / ln 2.
 """
@@ -29,7 +35,7 @@ LN2 = float(np.log(2.0))
 
 
 def _check_chunks(inputs, targets, V: int) -> tuple[np.ndarray, np.ndarray]:
-    """inputs and targets of shape (n_chunks, k, B), integer ids in 0..V-1."""
+    """inputs and targets of shape (n_chunks, k1, B), integer ids in 0..V-1."""
     arrays = []
     for name, a in (("inputs", inputs), ("targets", targets)):
         arr = np.asarray(a)
@@ -37,7 +43,7 @@ def _check_chunks(inputs, targets, V: int) -> tuple[np.ndarray, np.ndarray]:
             raise TypeError(f"{name} must be integer character ids, got {describe(a)}")
         if arr.ndim != 3 or 0 in arr.shape:
             raise ValueError(
-                f"{name} must have shape (n_chunks, k, B) as made by rnnlib.text.batches, "
+                f"{name} must have shape (n_chunks, k1, B) as made by rnnlib.text.batches, "
                 f"got shape {arr.shape}"
             )
         if arr.min() < 0 or arr.max() >= V:
@@ -53,30 +59,38 @@ def _check_chunks(inputs, targets, V: int) -> tuple[np.ndarray, np.ndarray]:
 def train_step(
     params: dict,
     optimizer: Optimizer,
-    xs: np.ndarray,
+    inputs: np.ndarray,
     targets: np.ndarray,
     h0: np.ndarray | None = None,
     clip_norm: float | None = None,
     truncate=None,
 ) -> tuple[float, np.ndarray, dict]:
-    """One update on one chunk; returns (loss per character in nats, h_k, grads).
+    """One update on one chunk; returns (loss per character in nats, h_k1, grads).
 
-    xs (k, B, V) one-hot inputs; targets (k, B) the ids of the next characters; h0
-    (B, H) the state carried from the previous chunk (zeros when None). h_k (B, H) is the
-    last hidden state, to carry into the next chunk. grads are the gradients given to
-    the optimizer (after clipping by global norm when clip_norm is set). truncate: BPTT
-    inside the chunk (None: through all k steps; an int: detach every that many steps).
-    params is updated in place.
+    inputs (k1, B) the ids of the characters read (x_t = onehot(inputs[t-1])); targets
+    (k1, B) the ids of the next characters; h0 (B, H) the state carried from the previous
+    chunk (zeros when None). h_k1 (B, H) is the last hidden state, to carry into the next
+    chunk. grads are the gradients given to the optimizer (after clipping by global norm
+    when clip_norm is set). truncate: BPTT inside the chunk (None: through all k1 steps;
+    an int: detach every that many steps). params is updated in place.
     """
-    trace = forward(params, xs, h0=h0)  # z_t, h_t, y_t from the carried h_0
-    loss, dys = softmax_ce(trace.ys, targets)  # sum over the k steps, mean over B
-    k = trace.T
-    dys /= k  # per character: L / k
+    ids = np.asarray(inputs)
+    expected = (
+        "the chunk's character ids, an integer array of shape (k1, B) as in rnnlib.text.batches"
+    )
+    if ids.dtype == object or not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"inputs must be {expected} (not one-hot vectors), got {describe(inputs)}")
+    if ids.ndim != 2:
+        raise ValueError(f"inputs must be {expected}, got shape {ids.shape}")
+    trace = forward(params, ids, h0=h0, one_hot=True)  # z_t, h_t, y_t from the carried h_0
+    loss, dys = softmax_ce(trace.ys, targets)  # sum over the k1 steps, mean over B
+    k1 = trace.T
+    dys /= k1  # per character: L / k1
     grads = bptt(params, trace, dys, truncate=truncate)
     if clip_norm is not None:
         grads, _ = clip_by_norm(grads, clip_norm)  # one global norm over all parameters
     optimizer.step(params, grads)
-    return loss / k, trace.hs[-1], grads
+    return loss / k1, trace.hs[-1], grads
 
 
 def train(
@@ -93,7 +107,7 @@ def train(
 ) -> dict:
     """Train on the chunks of ``rnnlib.text.batches(..., partition="sequential")``.
 
-    inputs, targets (n_chunks, k, B). Update s uses chunk s mod n_chunks and starts from
+    inputs, targets (n_chunks, k1, B). Update s uses chunk s mod n_chunks and starts from
     the hidden state the previous chunk ended with (detached), except at chunk 0, where
     every stream starts again from h_0 = 0. Stops after ``steps`` updates or ``seconds``
     of wall-clock time, whichever comes first (at least one must be given).
@@ -112,7 +126,6 @@ def train(
         seconds = check_real(seconds, "seconds", low=0, low_open=True)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an rnnlib optimizer, got {describe(optimizer)}")
-    eye = np.eye(V, dtype=p["W_hh"].dtype)
     history = {"loss": [], "clipped": []}
     h = None
     start = time.perf_counter()
@@ -124,7 +137,7 @@ def train(
         if j == 0:
             h = None  # a new pass over the text: every stream starts again
         loss, h, grads = train_step(
-            params, optimizer, eye[inputs[j]], targets[j], h, clip_norm, truncate
+            params, optimizer, inputs[j], targets[j], h, clip_norm, truncate
         )
         step += 1
         history["loss"].append(loss)
@@ -161,10 +174,9 @@ def bits_per_character(
     stride = (arr.size - 1) // B
     P = np.arange(L)[:, None] + stride * np.arange(B)[None, :]  # (L, B): stream b at b stride
     inputs, targets = arr[P], arr[P + 1]
-    eye = np.eye(V, dtype=p["W_hh"].dtype)
     h, nll = None, 0.0
     for s in range(0, L, k):
-        trace = forward(p, eye[inputs[s : s + k]], h0=h)
+        trace = forward(p, inputs[s : s + k], h0=h, one_hot=True)
         logp = log_softmax(trace.ys)
         nll -= np.take_along_axis(logp, targets[s : s + k, :, None], axis=-1).sum(dtype=np.float64)
         h = trace.hs[-1]
@@ -184,9 +196,9 @@ def input_gradient_norms(params: Mapping[str, np.ndarray], ids) -> np.ndarray:
     V = p["W_xh"].shape[1]
     arr = _check_ids(ids, V, min_length=2)
     T = arr.size - 1
-    xs = np.broadcast_to(np.eye(V, dtype=p["W_hh"].dtype)[arr[:-1]][:, None], (T, T, V))
+    inputs = np.broadcast_to(arr[:-1, None], (T, T))  # row b reads the same text
     targets = np.broadcast_to(arr[1:, None], (T, T))
-    trace = forward(p, xs)
+    trace = forward(p, inputs, one_hot=True)
     _, dys = softmax_ce(trace.ys, targets, mask=np.eye(T))  # row b: the loss at step b + 1
     dys *= T  # softmax_ce averages over the batch; each row is its own loss
     dxs = bptt(p, trace, dys).dxs  # dL/dx_s = W_xh^T dz_s, (T, T, V): [s-1, b]

@@ -21,14 +21,15 @@ def params():
 
 @pytest.fixture
 def chunk():
+    """(inputs (k, B) ids, targets (k, B), h0 (B, H))."""
     rng = np.random.default_rng(2)
     ids = rng.integers(0, V, (k + 1, B))
-    return tx.one_hot(ids[:-1], V, np.float64), ids[1:], rng.normal(0, 0.5, (B, H))
+    return ids[:-1], ids[1:], rng.normal(0, 0.5, (B, H))
 
 
-def per_character_loss(params, xs, targets, h0):
-    """-(1/(k B)) sum_t sum_b log p_t[target], written out directly."""
-    trace = rnnlib.forward(params, xs, h0=h0)
+def per_character_loss(params, inputs, targets, h0):
+    """-(1/(k B)) sum_t sum_b log p_t[target], written out directly with one-hot inputs."""
+    trace = rnnlib.forward(params, tx.one_hot(inputs, V, np.float64), h0=h0)
     logp = rnnlib.log_softmax(trace.ys)
     return -np.take_along_axis(logp, targets[..., None], -1).mean()
 
@@ -39,7 +40,7 @@ def test_loss_and_gradient_are_per_character_and_match_finite_differences(params
     p = rnnlib.copy_params(params)
     loss, h_k, grads = charlm.train_step(p, opt, xs, targets, h0)
     assert loss == pytest.approx(per_character_loss(params, xs, targets, h0), rel=1e-12)
-    assert np.allclose(h_k, rnnlib.forward(params, xs, h0=h0).hs[-1])
+    assert np.allclose(h_k, rnnlib.forward(params, tx.one_hot(xs, V, np.float64), h0=h0).hs[-1])
     assert opt.received[0]["W_hh"] is not grads["W_hh"]  # the optimizer's own copy
     for name in rnnlib.PARAM_NAMES:
         q = rnnlib.copy_params(params)
@@ -52,7 +53,7 @@ def test_the_carried_state_is_a_constant(params, chunk):
     """BPTT stays inside the chunk: the gradient is the same as if h0 were an input."""
     xs, targets, h0 = chunk
     _, _, grads = charlm.train_step(rnnlib.copy_params(params), rnnlib.SGD(0.1), xs, targets, h0)
-    trace = rnnlib.forward(params, xs, h0=h0)
+    trace = rnnlib.forward(params, tx.one_hot(xs, V, np.float64), h0=h0)
     _, dys = rnnlib.softmax_ce(trace.ys, targets)
     direct = rnnlib.bptt(params, trace, dys / k)
     assert all(np.allclose(grads[n], direct[n]) for n in rnnlib.PARAM_NAMES)
@@ -77,7 +78,7 @@ def test_truncation_inside_the_chunk(params, chunk):
     _, _, grads = charlm.train_step(
         rnnlib.copy_params(params), rnnlib.SGD(0.1), xs, targets, h0, truncate=2
     )
-    trace = rnnlib.forward(params, xs, h0=h0)
+    trace = rnnlib.forward(params, tx.one_hot(xs, V, np.float64), h0=h0)
     _, dys = rnnlib.softmax_ce(trace.ys, targets)
     assert np.allclose(grads["W_hh"], rnnlib.bptt(params, trace, dys / k, truncate=2)["W_hh"])
 
@@ -85,9 +86,7 @@ def test_truncation_inside_the_chunk(params, chunk):
 def test_float32_stays_float32():
     p = rnnlib.init_params(V, H, V, seed=0, scheme="xavier", dtype=np.float32)
     ids = np.random.default_rng(0).integers(0, V, (k + 1, B))
-    loss, h_k, grads = charlm.train_step(
-        p, rnnlib.Adam(0.01), tx.one_hot(ids[:-1], V), ids[1:], clip_norm=1.0
-    )
+    loss, h_k, grads = charlm.train_step(p, rnnlib.Adam(0.01), ids[:-1], ids[1:], clip_norm=1.0)
     assert h_k.dtype == np.float32
     assert all(p[n].dtype == np.float32 for n in rnnlib.PARAM_NAMES)
 
@@ -99,14 +98,29 @@ def corpus():
     return tx.batches(ids, 4, 5)  # 13 chunks of 5 steps, 4 streams
 
 
+@pytest.mark.parametrize(
+    "inputs, error, match",
+    [
+        (np.zeros((k, B, V)), TypeError, r"character ids, an integer array of shape \(k1, B\)"),
+        (np.zeros((k, B, V)), TypeError, "not one-hot vectors"),
+        (np.zeros(k, int), ValueError, r"inputs must be .* \(k1, B\) .*, got shape \(6,\)"),
+        (np.full((k, B), V), ValueError, "class indices 0 <= i < D = 5"),
+    ],
+)
+def test_train_step_reads_character_ids(params, chunk, inputs, error, match):
+    _, targets, h0 = chunk
+    with pytest.raises(error, match=match):
+        charlm.train_step(params, rnnlib.SGD(0.1), inputs, targets, h0)
+
+
 def test_train_carries_the_state_and_restarts_each_pass(params, corpus):
     inputs, targets = corpus
     starts = []
     original = charlm.train_step
 
-    def spy(params, optimizer, xs, targets, h0=None, clip_norm=None, truncate=None):
+    def spy(params, optimizer, inputs, targets, h0=None, clip_norm=None, truncate=None):
         starts.append(h0)
-        out = original(params, optimizer, xs, targets, h0, clip_norm, truncate)
+        out = original(params, optimizer, inputs, targets, h0, clip_norm, truncate)
         starts.append(out[1])
         return out
 
@@ -159,7 +173,7 @@ def test_train_stops_after_its_time_budget(params, corpus):
         (dict(seconds=-1.0), ValueError, "seconds must be a positive finite number"),
         (dict(optimizer="adam"), TypeError, "optimizer must be an rnnlib optimizer"),
         (dict(inputs="x"), TypeError, "inputs must be integer character ids"),
-        (dict(inputs=np.zeros((4, 5), int)), ValueError, r"shape \(n_chunks, k, B\)"),
+        (dict(inputs=np.zeros((4, 5), int)), ValueError, r"shape \(n_chunks, k1, B\)"),
         (dict(targets=np.full((13, 5, 4), V)), ValueError, r"targets must lie in 0..4"),
         (dict(targets=np.zeros((13, 5, 3), int)), ValueError, "must have the same shape"),
     ],
@@ -177,15 +191,13 @@ def test_bits_per_character(params):
     ids = np.random.default_rng(0).integers(0, V, 101)
     L = 100 // 4
     inputs, targets = ids[: 4 * L].reshape(4, L).T, ids[1 : 4 * L + 1].reshape(4, L).T
-    nats = per_character_loss(params, tx.one_hot(inputs, V, np.float64), targets, None)
+    nats = per_character_loss(params, inputs, targets, None)
     assert charlm.bits_per_character(params, ids, B=4) == pytest.approx(nats / np.log(2))
     uniform = rnnlib.init_params(V, H, V, seed=0, scale=0.0)
     assert charlm.bits_per_character(uniform, ids, B=4) == pytest.approx(np.log2(V))
     with pytest.raises(ValueError, match="need at least 5"):
         charlm.bits_per_character(params, ids[:4], B=4)
-    first = per_character_loss(
-        params, tx.one_hot(inputs[:10], V, np.float64), targets[:10], None
-    )  # the first 10 characters of each of the 4 streams
+    first = per_character_loss(params, inputs[:10], targets[:10], None)  # 10 of each stream
     assert charlm.bits_per_character(params, ids, B=4, max_steps=10) == pytest.approx(
         first / np.log(2)
     )

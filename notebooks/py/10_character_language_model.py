@@ -240,13 +240,18 @@ print("stream 0, chunk 2:", repr(vocab.decode(inputs[1, :, 0])))
 # ### A one-hot input selects a column
 #
 # $W_{xh}\,\operatorname{onehot}(i)$ is column $i$ of $W_{xh}$: the input layer is a table
-# with one learned vector per character. `rnnlib.softmax_ce` averages over the $B$ streams
-# and sums over the $k_1$ steps; dividing by $k_1$ gives the loss per character.
+# with one learned vector per character. So the one-hot vectors, all zeros but one entry,
+# need not be built: `rnnlib.forward(params, ids, one_hot=True)` takes the ids of a chunk
+# and looks the columns up. `rnnlib.softmax_ce` averages over the $B$ streams and sums
+# over the $k_1$ steps; dividing by $k_1$ gives the loss per character.
 
 # %% slideshow={"slide_type": "fragment"}
 i = int(train_ids[0])
 assert np.array_equal(params0["W_xh"] @ one_hot(i, V), params0["W_xh"][:, i])
-trace0 = rnnlib.forward(params0, one_hot(inputs[0], V))
+xs0 = one_hot(inputs[0], V)  # (k1, B, V): the one-hot vectors
+trace0 = rnnlib.forward(params0, xs0)
+assert np.allclose(rnnlib.forward(params0, inputs[0], one_hot=True).ys, trace0.ys, atol=1e-6)
+print(f"one chunk: {xs0.size:,} numbers as one-hot vectors, {inputs[0].size:,} as ids")
 loss0, dys0 = rnnlib.softmax_ce(trace0.ys, targets[0])
 expected = (rnnlib.softmax(trace0.ys) - one_hot(targets[0], V)) / B  # (y_hat - onehot) / B
 assert np.allclose(dys0, expected, atol=1e-6)
@@ -258,14 +263,14 @@ print(f"{n_params:,} parameters; first chunk: {loss0 / k1:.3f} nats per characte
 #
 # Forward from the carried state, the loss per character, BPTT inside the chunk (notebook
 # 03), clipping by **one global norm** with threshold $\tau$ (notebook 07), and an Adam step
-# (notebook 05). The state $h_k$ returned goes into the next chunk.
+# (notebook 05). The state $h_{k_1}$ returned goes into the next chunk.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn 2: the training step
 #
 # Write `train_step(params, optimizer, xs, targets, h0, tau)` with `rnnlib.forward`,
 # `rnnlib.softmax_ce`, `rnnlib.bptt`, `rnnlib.clip_by_norm` and `optimizer.step`. Return
-# the loss per character, $h_k$ and the clipped gradients. The checker hands you an
+# the loss per character, $h_{k_1}$ and the clipped gradients. The checker hands you an
 # optimizer that records what it receives, so it can tell which part is wrong.
 
 # %% slideshow={"slide_type": "fragment"} tags=["exercise"]
@@ -274,7 +279,7 @@ def train_step(params, optimizer, xs, targets, h0, tau):
 
     xs (k1, B, V) one-hot inputs; targets (k1, B) next-character ids; h0 (B, H) the carried
     state; tau the clipping threshold. Updates params in place (optimizer.step) and
-    returns (loss per character in nats, h_k (B, H), the clipped gradients).
+    returns (loss per character in nats, h_k1 (B, H), the clipped gradients).
     """
     raise NotImplementedError  # your code here
 
@@ -298,8 +303,9 @@ def train_step_reference(params, optimizer, xs, targets, h0, tau):
 # ## Training
 #
 # `rnnlib.charlm.train` runs `rnnlib.charlm.train_step` (the same five lines as your
-# step) over the chunks in order, carrying $h$ from chunk to chunk and starting every stream
-# again from $h_0 = 0$ at the start of each pass. $H = 128$, Adam with $\eta = 0.01$,
+# step, given the chunk's ids with `one_hot=True`) over the chunks in order, carrying $h$
+# from chunk to chunk and starting every stream again from $h_0 = 0$ at the start of each
+# pass. $H = 128$, Adam with $\eta = 0.01$,
 # $\tau = 1$, float32, 800 updates. Every 100 updates we score a sample of the validation
 # text: the first 400 characters of each of 32 streams spread over it.
 
@@ -420,7 +426,7 @@ print("\n".join(samples))
 
 # %% slideshow={"slide_type": "fragment"}
 prefix = "The "
-y_prefix = rnnlib.forward(sampler, one_hot(vocab.encode(prefix), V)).ys[-1]
+y_prefix = rnnlib.forward(sampler, vocab.encode(prefix), one_hot=True).ys[-1]
 rows = [
     (temp, next_char_probabilities(y_prefix, temp), sample(sampler, vocab, prefix, 200, temp))
     for temp in (0.2, 0.7, 1.5)
@@ -457,7 +463,7 @@ explorer
 P_len, n_gen, S = 20, 30, 64
 starts = np.linspace(0, len(val_ids) - P_len - n_gen - 1, S).astype(int)
 windows = val_ids[starts[None, :] + np.arange(P_len + n_gen + 1)[:, None]]  # (P+n+1, S)
-ys = rnnlib.forward(params, one_hot(windows[:-1], V)).ys
+ys = rnnlib.forward(params, windows[:-1], one_hot=True).ys
 hits = ys.argmax(axis=-1) == windows[1:]  # teacher forcing: right at each step
 tf_hits = hits[P_len - 1 : P_len - 1 + n_gen]  # the n characters after the prefix
 free = generate(params, windows[:P_len], n_gen, temperature=None)  # greedy, free running
@@ -521,11 +527,11 @@ assert np.isclose(2 ** np.log2(V), V)
 # shrink the product much more than the larger $W_{hh}$ stretches it.
 
 # %% slideshow={"slide_type": "fragment"}
-stretch = one_hot(val_ids[2000:2100], V)  # T = 100 steps, one sequence
+stretch = val_ids[2000:2100]  # T = 100 steps, one sequence
 distances = np.arange(100 + 1)
 decay, rows = {}, []
 for name, p in [("initialisation", params0), (f"after {STEPS} updates", params)]:
-    tr = rnnlib.forward(p, stretch)
+    tr = rnnlib.forward(p, stretch, one_hot=True)
     norms = rnnlib.jacobian_norms(p, tr)[::-1]  # index: distance T - k
     decay[name] = (norms, rnnlib.gradient_bound(p, "tanh", distances))
     mean_slope = float(tr.dfs().mean())  # mean f'(z_t) = 1 - h_t^2
@@ -644,7 +650,7 @@ p_time, opt_time = rnnlib.copy_params(params), rnnlib.Adam(ETA)
 for _ in range(20):
     for window, times in cost.items():
         t0 = time.process_time()
-        charlm.train_step(p_time, opt_time, one_hot(inputs[0], V), targets[0], None, TAU, window)
+        charlm.train_step(p_time, opt_time, inputs[0], targets[0], None, TAU, window)
         times.append(time.process_time() - t0)
 print(
     table([[w, 1e3 * np.median(t)] for w, t in cost.items()], ["gradient window", "ms per update"])

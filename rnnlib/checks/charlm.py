@@ -51,6 +51,7 @@ class RecordingSGD(SGD):
 
 
 def _case(seed, V, H, B, k):
+    """(params, xs (k, B, V) one-hot inputs, targets (k, B), h0 (B, H))."""
     rng = np.random.default_rng(seed)
     params = init_params(V, H, V, seed=seed, scheme="xavier")
     params["b_h"] = rng.normal(0, 0.3, H)
@@ -72,7 +73,8 @@ def _raw(params, xs, targets, h0, scale=1.0):
 def _expected(params, xs, targets, h0, tau):
     mine = {n: v.copy() for n, v in params.items()}
     optimizer = SGD(LR)
-    loss, h, grads = train_step(mine, optimizer, xs, targets, h0, tau)
+    ids = xs.argmax(axis=-1)  # rnnlib reads the ids of the one-hot inputs
+    loss, h, grads = train_step(mine, optimizer, ids, targets, h0, tau)
     return loss, h, {n: grads[n] for n in PARAM_NAMES}, mine
 
 
