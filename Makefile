@@ -71,6 +71,8 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_bptt.py
+	$(PY) benchmarks/bench_losses.py
+	$(PY) benchmarks/bench_charlm.py
 	$(PY) benchmarks/bench_widgets.py
 	$(PY) benchmarks/notebook_times.py
 

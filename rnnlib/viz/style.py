@@ -7,6 +7,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 
 #: one colour per quantity, used consistently across notebooks
 COLORS = {
@@ -52,3 +53,19 @@ def axes_or_new(ax: Axes | None, figsize: tuple[float, float] = (8.0, 4.0)) -> t
     if ax is None:
         return plt.subplots(figsize=figsize)
     return ax.figure, ax
+
+
+def redrawable_title(ax: Axes, text: str = "", fontsize: float | None = None) -> Annotation:
+    """A title that an explorer can redraw alone: an annotation in the title's place (the
+    axes' own title is left blank to keep its room), centred 6 points above the axes."""
+    ax.set_title(" ")
+    return ax.annotate(
+        text,
+        xy=(0.5, 1.0),
+        xycoords="axes fraction",
+        xytext=(0, 6),
+        textcoords="offset points",
+        ha="center",
+        va="baseline",
+        fontsize=mpl.rcParams["axes.titlesize"] if fontsize is None else fontsize,
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.artist import Artist
@@ -24,7 +23,7 @@ from numpy.typing import ArrayLike
 from ..activations import GAMMA
 from ..params import sigma_max, spectral_radius
 from ..vanishing import power_norms
-from .style import COLORS
+from .style import COLORS, redrawable_title
 
 #: the log-scale window of the decay plot: from just below the smallest float32 (1.4e-45,
 #: subnormal), so that a curve stays on the axes until it is exactly 0 (where the figure
@@ -150,18 +149,7 @@ def plot_decay(
         zorder=5,
         bbox=dict(facecolor="white", edgecolor="none", alpha=0.9, pad=2),
     )
-    # the title is an annotation in the title's place, so that it can be redrawn alone
-    ax.set_title(" ")
-    art["title"] = ax.annotate(
-        title or "",
-        xy=(0.5, 1.0),
-        xycoords="axes fraction",
-        xytext=(0, 6),
-        textcoords="offset points",
-        ha="center",
-        va="baseline",
-        fontsize=mpl.rcParams["axes.titlesize"],
-    )
+    art["title"] = redrawable_title(ax, title or "")
     return art
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..cliff import cliff_loss, descend
 from ..viz import clipping as viz
-from ..viz.style import COLORS
+from ..viz.style import COLORS, redrawable_title
 from .blit import BlitExplorer
 
 #: the descent shown in the notebook: start, learning rate, number of steps
@@ -68,22 +68,12 @@ class ClippingExplorer(BlitExplorer):
         )
         self.norm_line = viz.plot_grad_norms(self.ax_norm, norms, COLORS["x"], "clipped")
         self.threshold_line = self.ax_norm.axhline(
-            1.0, ls="--", color=COLORS["bound"], label="threshold"
+            1.0, ls="--", color=COLORS["bound"], label="threshold $\\tau$"
         )
         self.ax_norm.set_ylim(1e-3, 1e3)
         self.ax_norm.set_xlim(0, self.steps + 1)
         legend = self.ax_norm.legend(loc="upper left", fontsize=9)
-        self.ax_cliff.set_title(" ")  # room for the dynamic title below
-        self.title = self.ax_cliff.annotate(
-            "",
-            xy=(0.5, 1.0),
-            xycoords="axes fraction",
-            xytext=(0, 6),
-            textcoords="offset points",
-            ha="center",
-            va="baseline",
-            fontsize=13,
-        )
+        self.title = redrawable_title(self.ax_cliff, fontsize=13)
         self.dynamic = [
             self.art["line"],
             self.art["text"],
@@ -103,4 +93,4 @@ class ClippingExplorer(BlitExplorer):
         self.norm_line.set_data(np.arange(1, self.steps + 1), self.norms)
         self.threshold_line.set_ydata([threshold, threshold])
         final = cliff_loss(*self.path[-1])
-        self.title.set_text(f"threshold {threshold:.3g}: final loss {final:.3f}")
+        self.title.set_text(f"$\\tau$ = {threshold:.3g}: final loss {final:.3f}")
