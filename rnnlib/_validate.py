@@ -130,11 +130,47 @@ def check_seed(seed, name: str = "seed") -> int:
 
 
 def check_choice(value, name: str, choices) -> str:
-    if value not in choices:
+    # compared one by one and only with values of the choice's type: an array given
+    # for a name is refused, not compared elementwise
+    if not any(isinstance(value, type(c)) and value == c for c in choices):
         raise ValueError(
             f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}"
         )
     return value
+
+
+def check_callable(value, name: str, expected: str):
+    """A function (anything callable); else a TypeError that says what was ``expected``,
+    e.g. "a function ys -> (loss, dL/dys)"."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    return value
+
+
+def check_positive_ints(values, name: str) -> tuple[int, ...]:
+    """A collection of positive integers (a list, tuple, range or 1-D array) as a tuple."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a list of positive integers, got {describe(values)}")
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        raise ValueError(f"{name} must be a list of positive integers, got {describe(values)}")
+    return tuple(check_positive_int(v, f"each entry of {name}") for v in values)
+
+
+def check_float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """A floating-point numpy dtype (weights and inputs are real numbers)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(
+            f"{name} must be a floating-point dtype such as np.float64 or np.float32, "
+            f"got {describe(dtype)}"
+        ) from exc
+    if dt.kind != "f":
+        raise TypeError(
+            f"{name} must be a floating-point dtype such as np.float64 or np.float32 "
+            f"(weights are real numbers), got {dt}"
+        )
+    return dt
 
 
 def check_params(params, finite: bool = True) -> dict:

@@ -24,11 +24,11 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._validate import check_params, check_positive_int, check_real, describe
+from ._validate import check_callable, check_params, check_positive_int, check_real, describe
 from .clip import clip_by_norm
 from .engine import bptt, forward
 from .losses import log_softmax, softmax_ce
-from .optim import Optimizer
+from .optim import Optimizer, check_optimizer
 from .text import _check_ids
 
 LN2 = float(np.log(2.0))
@@ -74,6 +74,9 @@ def train_step(
     when clip_norm is set). truncate: BPTT inside the chunk (None: through all k1 steps;
     an int: detach every that many steps). params is updated in place.
     """
+    check_optimizer(optimizer)
+    if clip_norm is not None:
+        clip_norm = check_real(clip_norm, "clip_norm", low=0, low_open=True)
     ids = np.asarray(inputs)
     expected = (
         "the chunk's character ids, an integer array of shape (k1, B) as in rnnlib.text.batches"
@@ -124,8 +127,11 @@ def train(
         steps = check_positive_int(steps, "steps")
     if seconds is not None:
         seconds = check_real(seconds, "seconds", low=0, low_open=True)
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an rnnlib optimizer, got {describe(optimizer)}")
+    check_optimizer(optimizer)
+    if clip_norm is not None:
+        clip_norm = check_real(clip_norm, "clip_norm", low=0, low_open=True)
+    if callback is not None:
+        check_callable(callback, "callback", "None or a function callback(step, params)")
     history = {"loss": [], "clipped": []}
     h = None
     start = time.perf_counter()

@@ -38,7 +38,8 @@ from .clip import clip_by_norm, global_norm
 from .engine import check_xs
 from .jacobians import product_norms
 from .losses import mse
-from .optim import Optimizer
+from .optim import Optimizer, check_optimizer
+from .training import check_callback, check_data
 
 #: parameter names of the gated cell
 GATED_NAMES = ("W_xh", "W_hh", "b_h", "W_xu", "W_hu", "b_u", "W_hy", "b_y")
@@ -287,9 +288,12 @@ def train_gated(
     after each update, as in rnnlib.train. Returns {"loss", "grad_norm"}.
     """
     _check_gated(params)
+    check_data(data)
+    check_optimizer(optimizer)
     steps = check_positive_int(steps, "steps")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an rnnlib optimizer, got {describe(optimizer)}")
+    if clip_norm is not None:
+        clip_norm = check_real(clip_norm, "clip_norm", low=0, low_open=True)
+    check_callback(callback)
     history = {"loss": [], "grad_norm": []}
     for step in range(steps):
         xs, targets = data(step) if callable(data) else data

@@ -239,6 +239,16 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 }
 
 
+def check_optimizer(optimizer: object) -> Optimizer:
+    """An rnnlib optimizer object (not its name: make_optimizer turns a name into one)."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            "optimizer must be an rnnlib optimizer such as rnnlib.SGD(0.1), got "
+            + describe(optimizer)
+        )
+    return optimizer
+
+
 def make_optimizer(name: str, lr: float, **kwargs: float) -> Optimizer:
     """make_optimizer("adam", 1e-2) -> Adam(lr=0.01); keyword arguments go to the class."""
     check_choice(name, "name", tuple(OPTIMIZERS))

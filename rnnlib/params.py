@@ -16,11 +16,11 @@ from ._validate import (
     as_float_array,
     check_choice,
     check_finite,
+    check_float_dtype,
     check_params,
     check_positive_int,
     check_real,
     check_seed,
-    describe,
 )
 
 SCHEMES = ("small", "xavier", "orthogonal", "identity")
@@ -91,7 +91,7 @@ def init_params(
     O = check_positive_int(n_out, "n_out")
     check_choice(scheme, "scheme", SCHEMES)
     seed = check_seed(seed)
-    dtype = _float_dtype(dtype)
+    dtype = check_float_dtype(dtype)
     if radius is not None and singular is not None:
         raise ValueError("give at most one of radius and singular, got both")
     if scheme == "xavier" and scale is not None:
@@ -141,22 +141,6 @@ def init_params(
         "b_y": np.zeros(O),
     }
     return {k: np.asarray(params[k], dtype=dtype) for k in PARAM_NAMES}
-
-
-def _float_dtype(dtype: DTypeLike) -> np.dtype:
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(
-            f"dtype must be a floating-point dtype such as np.float64 or np.float32, "
-            f"got {describe(dtype)}"
-        ) from exc
-    if dt.kind != "f":
-        raise TypeError(
-            "dtype must be a floating-point dtype such as np.float64 or np.float32 "
-            f"(weights are real numbers), got {dt}"
-        )
-    return dt
 
 
 def copy_params(params: Mapping) -> dict[str, np.ndarray]:

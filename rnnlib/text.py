@@ -16,13 +16,23 @@ inputs and targets of one chunk have shape (k, B), k steps of B parallel streams
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_choice, check_int, check_params, check_positive_int, describe
+from ._validate import (
+    as_float_array,
+    check_choice,
+    check_finite,
+    check_float_dtype,
+    check_int,
+    check_params,
+    check_positive_int,
+    check_real,
+    check_seed,
+    describe,
+)
 from .engine import forward
 from .losses import softmax
 
@@ -174,12 +184,7 @@ def split(ids, validation: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     """(train, validation): the text cut in two; the validation part is its last
     ``validation`` fraction, which the model never trains on."""
     arr = _check_ids(ids, min_length=4)
-    if (
-        isinstance(validation, bool)
-        or not isinstance(validation, numbers.Real)
-        or not 0 < validation < 1
-    ):
-        raise ValueError(f"validation must be a fraction in (0, 1), got {describe(validation)}")
+    validation = check_real(validation, "validation", low=0, high=1, low_open=True, high_open=True)
     n_val = round(validation * arr.size)
     if n_val < 2 or arr.size - n_val < 2:
         raise ValueError(
@@ -205,6 +210,7 @@ def unigram_entropy(ids, V: int) -> float:
 def one_hot(ids, V: int, dtype=np.float32) -> np.ndarray:
     """x with x[..., c] = 1 for the id c of each entry: shape ids.shape + (V,)."""
     V = check_positive_int(V, "V")
+    dtype = check_float_dtype(dtype)
     arr = np.asarray(ids)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f"ids must be integer character ids, got {describe(ids)}")
@@ -233,6 +239,8 @@ def batch_positions(N: int, B: int, k: int, partition: str = "sequential", seed=
     B = check_positive_int(B, "B")
     k = check_positive_int(k, "k")
     check_choice(partition, "partition", PARTITIONS)
+    if seed is not None:
+        seed = check_seed(seed)
     if partition == "sequential":
         L = (N - 1) // B
         n_chunks = L // k
@@ -277,14 +285,9 @@ def _check_model(params: Mapping[str, np.ndarray], vocab: Vocabulary) -> dict:
     return p
 
 
-def check_temperature(temperature) -> float:
-    if (
-        isinstance(temperature, (bool, np.bool_))
-        or not isinstance(temperature, numbers.Real)
-        or not (np.isfinite(temperature) and temperature > 0)
-    ):
-        raise ValueError(f"temperature must be a finite number > 0, got {describe(temperature)}")
-    return float(temperature)
+def check_temperature(temperature: object) -> float:
+    """The sampling temperature: a finite number > 0."""
+    return check_real(temperature, "temperature", low=0, low_open=True)
 
 
 def next_char_probabilities(y: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -294,7 +297,11 @@ def next_char_probabilities(y: np.ndarray, temperature: float = 1.0) -> np.ndarr
     likely character (the limit 0 is argmax), above 1 it flattens towards uniform.
     """
     temperature = check_temperature(temperature)
-    return softmax(np.asarray(y, dtype=np.float64) / temperature)
+    y = as_float_array(y, "y", np.float64)
+    if y.ndim == 0 or y.shape[-1] == 0:
+        raise ValueError(f"y must hold V >= 1 logits in its last axis, got shape {y.shape}")
+    check_finite(y, "y")
+    return softmax(y / temperature)
 
 
 def generate(
@@ -329,6 +336,8 @@ def generate(
     n = _check_count(n, "n", 0)
     if temperature is not None:
         temperature = check_temperature(temperature)
+    if seed is not None:
+        seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     eye = np.eye(V, dtype=p["W_hh"].dtype)
     trace = forward(p, eye[arr], activation=activation)

@@ -10,11 +10,11 @@ from collections.abc import Callable, MutableMapping
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import check_params, check_positive_int, check_real, describe
+from ._validate import check_callable, check_params, check_positive_int, check_real, describe
 from .clip import clip_by_norm, clip_by_value, global_norm
 from .engine import bptt, check_xs, forward
 from .losses import LOSSES
-from .optim import Optimizer
+from .optim import Optimizer, check_optimizer
 from .rnn import Truncation, parse_truncate, truncation_blocks
 
 #: a loss: "mse", "sigmoid_bce", "softmax_ce" or a function (ys, targets, mask) -> (loss, dys)
@@ -31,12 +31,20 @@ def _loss_fn(loss):
     return LOSSES[loss]
 
 
-def _check_optimizer(optimizer):
-    if not isinstance(optimizer, Optimizer):
+def check_data(data: object) -> tuple | Callable:
+    """(xs, targets), or a function step -> (xs, targets)."""
+    if not callable(data) and not (isinstance(data, tuple) and len(data) == 2):
         raise TypeError(
-            "optimizer must be an rnnlib optimizer such as rnnlib.SGD(0.1), got "
-            + describe(optimizer)
+            f"data must be (xs, targets) or a function of the step, got {describe(data)}"
         )
+    return data
+
+
+def check_callback(callback: object) -> Callable | None:
+    """None or a function callback(step, loss, params)."""
+    if callback is not None:
+        check_callable(callback, "callback", "None or a function callback(step, loss, params)")
+    return callback
 
 
 def _params_finite(params):
@@ -61,7 +69,7 @@ def update(
     clip_value: float | None = None,
 ) -> float:
     """Clip (optionally) and apply one optimizer step; return the norm before clipping."""
-    _check_optimizer(optimizer)
+    check_optimizer(optimizer)
     for value, name in ((clip_norm, "clip_norm"), (clip_value, "clip_value")):
         if value is not None:
             check_real(value, name, low=0, low_open=True)
@@ -98,13 +106,11 @@ def train(
     """
     _float_params_in_place(params)
     steps = check_positive_int(steps, "steps")
-    _check_optimizer(optimizer)
+    check_optimizer(optimizer)
     fn = _loss_fn(loss)
     parse_truncate(truncate)
-    if not callable(data) and not (isinstance(data, tuple) and len(data) == 2):
-        raise TypeError(
-            f"data must be (xs, targets) or a function of the step, got {describe(data)}"
-        )
+    check_data(data)
+    check_callback(callback)
     history = {"loss": [], "grad_norm": [], "diverged": False}
     for step in range(steps):
         xs, targets = data(step) if callable(data) else data
@@ -154,7 +160,7 @@ def train_tbptt(
     """
     k1, k2 = parse_truncate((k1, k1 if k2 is None else k2))
     epochs = check_positive_int(epochs, "epochs")
-    _check_optimizer(optimizer)
+    check_optimizer(optimizer)
     fn = _loss_fn(loss)
     p = _float_params_in_place(params)
     H, D = p["W_xh"].shape

@@ -101,8 +101,11 @@ def test_split_keeps_the_last_fraction_for_validation():
     ids = np.arange(100)
     train, val = tx.split(ids, validation=0.1)
     assert train.tolist() == list(range(90)) and val.tolist() == list(range(90, 100))
-    for bad in (0, 1, 1.5, -0.1, "0.1", True):
-        with pytest.raises(ValueError, match="validation must be a fraction in"):
+    for bad in (0, 1, 1.5, -0.1, np.nan):
+        with pytest.raises(ValueError, match=r"validation must be a number in \(0, 1\)"):
+            tx.split(ids, validation=bad)
+    for bad in ("0.1", True, None):
+        with pytest.raises(TypeError, match=r"validation must be a number in \(0, 1\)"):
             tx.split(ids, validation=bad)
     with pytest.raises(ValueError, match="each part needs at least 2"):
         tx.split(np.arange(10), validation=0.1)
@@ -226,9 +229,20 @@ def test_temperature_sharpens_and_flattens():
     assert np.allclose(tx.next_char_probabilities(y, 1e6), 1 / 3)  # towards uniform
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, np.nan, np.inf, "1", True, None])
-def test_bad_temperature(vocab, model, bad):
-    with pytest.raises(ValueError, match="temperature must be a finite number > 0"):
+@pytest.mark.parametrize(
+    "bad, exc",
+    [
+        (0, ValueError),
+        (-1.0, ValueError),
+        (np.nan, ValueError),
+        (np.inf, ValueError),
+        ("1", TypeError),
+        (True, TypeError),
+        (None, TypeError),
+    ],
+)
+def test_bad_temperature(vocab, model, bad, exc):
+    with pytest.raises(exc, match="temperature must be a positive finite number"):
         tx.sample(model, vocab, "ab", 5, temperature=bad)
 
 

@@ -46,7 +46,7 @@ def test_explorer_follows_the_temperature(model):
 
 def test_bad_arguments(model):
     params, vocab = model
-    with pytest.raises(ValueError, match="temperature must be a finite number > 0"):
+    with pytest.raises(ValueError, match="temperature must be a positive finite number"):
         SamplingExplorer(params, vocab, temperature=0.0)
     with pytest.raises(ValueError, match="is not in the vocabulary"):
         SamplingExplorer(params, vocab, prefix="xyz")
