@@ -330,6 +330,12 @@ def record(step, p):
         curve[step] = monitor(p)
 
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 800 updates
+#
+# The run, with the validation sample every 100 updates.
+
+# %% slideshow={"slide_type": "fragment"}
 history = charlm.train(
     params, inputs, targets, rnnlib.Adam(ETA), STEPS, clip_norm=TAU, callback=record
 )
@@ -399,7 +405,7 @@ if TRAIN_LONGER:
 samples = []
 for step in SNAPSHOTS:
     model = sampler if step == STEPS else snapshots[step]
-    text = sample(model, vocab, "The ", 150, temperature=0.7, seed=1)
+    text = sample(model, vocab, "The ", 120, temperature=0.7, seed=1)
     samples.append(f"after {step} updates:\n" + textwrap.indent("The " + text, "    "))
 print("\n".join(samples))
 
@@ -526,6 +532,15 @@ assert np.isclose(2 ** np.log2(V), V)
 # (the mean slope $f'(z) = 1 - h^2$ fell), and the diagonal factors $\operatorname{diag}(f')$
 # shrink the product much more than the larger $W_{hh}$ stretches it.
 
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** Ask the class to predict before revealing: most expect a larger
+# $W_{hh}$ to mean longer memory.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Norms, largest singular value and mean slope
+#
+# One stretch of $T = 100$ characters; the Jacobian norms at distances 10 and 50.
+
 # %% slideshow={"slide_type": "fragment"}
 stretch = val_ids[2000:2100]  # T = 100 steps, one sequence
 distances = np.arange(100 + 1)
@@ -540,6 +555,9 @@ print(table(rows, ["network", "sigma_max", "mean f'", "distance 10", "distance 5
 assert rows[1][1] > 2 * rows[0][1] and rows[1][4] < rows[0][4] / 100
 assert decay["initialisation"][0][-1] > 0.1  # at initialisation: order one after 100 steps
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The norms against their bounds
+
 # %% slideshow={"slide_type": "fragment"}
 fig = vc.plot_decay_comparison(distances, decay)
 plt.show()
@@ -550,10 +568,9 @@ plt.show()
 # which grows: $\gamma\,\sigma_{max} > 1$ allows explosion but does not cause it.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
-# **Presenter notes.** Ask the class to predict before revealing: most expect a larger
-# $W_{hh}$ to mean longer memory. The table has the mechanism: the mean slope $f'$ falls
-# because trained units sit in tanh's flat tails. Point at the dashed bounds: they climb
-# while the measured norms fall, the clearest picture of how loose the bound can be.
+# **Presenter notes.** The previous slide's table has the mechanism: the mean slope $f'$
+# falls because trained units sit in tanh's flat tails. Point at the dashed bounds: they
+# climb while the measured norms fall, the clearest picture of how loose the bound can be.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The singular values of $W_{hh}$ during training
@@ -566,13 +583,8 @@ spectra = {
 }
 fig = vc.plot_singular_values(spectra)
 plt.show()
-print(
-    table(
-        [[label, sv[0], int((sv > 1).sum())] for label, sv in spectra.items()],
-        ["W_hh", "sigma_max", "sigma_i > 1"],
-        digits=3,
-    )
-)
+rows = [[label, sv[0], int((sv > 1).sum())] for label, sv in spectra.items()]
+print(table(rows, ["W_hh", "sigma_max", "sigma_i > 1"], digits=3))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Dissection 2: what does a prediction depend on?
@@ -595,6 +607,11 @@ print(f"mean ||dL_t/dx_s|| falls below 1 % of its value at s = t from t - s = {r
 print(f"below 0.1 % from t - s = {reach_01} on; training cut the gradient every k1 = {k1} steps")
 print(f"one step back it is {relative[1]:.2f} of its value at s = t")
 assert reach_1 < k1
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Where each prediction looks
+#
+# Row $t$: $\|\partial L_t/\partial x_s\|$ over the earlier inputs $s$ of one stretch.
 
 # %% slideshow={"slide_type": "fragment"}
 fig = vc.plot_input_gradients(M, vocab.decode(piece), window=k1, mean_by_distance=relative)
@@ -626,6 +643,16 @@ plt.show()
 # character). What the network has learnt so far needs only a few steps of gradient; the
 # carried state still passes older context forward, it is only not trained through it.
 
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
+# **Presenter notes.** This is the honest answer for this model and this budget, not a
+# general law: a task with dependencies longer than the window (notebook 09's adding
+# problem, or matching brackets over a long line) would show the cost. Ask why $k_2 = 4$ can
+# do as well as 32 here: the heat map showed that the predictions depend on the last few
+# characters, and the carried state still brings older context forward.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Three gradient windows, 400 updates each
+
 # %% slideshow={"slide_type": "fragment"}
 CMP = 400
 chunk_bpc = {"k2 = 32 (the run above)": np.array(history["loss"][:CMP]) / np.log(2)}
@@ -656,16 +683,12 @@ print(
     table([[w, 1e3 * np.median(t)] for w, t in cost.items()], ["gradient window", "ms per update"])
 )
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The training loss of the three runs
+
 # %% slideshow={"slide_type": "fragment"}
 fig = vc.plot_truncation_runs(chunk_bpc, smooth=50)
 plt.show()
-
-# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
-# **Presenter notes.** This is the honest answer for this model and this budget, not a
-# general law: a task with dependencies longer than the window (notebook 09's adding
-# problem, or matching brackets over a long line) would show the cost. Ask why $k_2 = 4$ can
-# do as well as 32 here: the heat map showed that the predictions depend on the last few
-# characters, and the carried state still brings older context forward.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
