@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from ._blas import one_blas_thread
-from ._validate import as_float_array, check_finite, check_params, check_seed, describe
+from ._validate import as_float_array, check_finite, check_params, check_real, check_seed, describe
 from .activations import get_activation
 from .rnn import (
     Block,
@@ -267,12 +267,7 @@ def bptt_randomized(
     """
     prm = check_trace(trace, params)
     dys3 = check_dys(dys, trace)
-    if (
-        isinstance(p_continue, (bool, np.bool_))
-        or not isinstance(p_continue, (int, float, np.integer, np.floating))
-        or not (0 < p_continue <= 1)
-    ):
-        raise ValueError(f"p_continue must be a probability in (0, 1], got {p_continue!r}")
+    p_continue = check_real(p_continue, "p_continue", low=0, high=1, low_open=True)
     rng = np.random.default_rng(None if seed is None else check_seed(seed))
     xi = np.where(rng.random(trace.T) < p_continue, 1.0 / p_continue, 0.0)
     return _backward(prm, trace, dys3, truncation_blocks(trace.T, None), xi=xi)

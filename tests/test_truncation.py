@@ -223,8 +223,20 @@ def test_randomized_accepts_numpy_probabilities():
     np.testing.assert_array_equal(a["W_hh"], b["W_hh"])
 
 
-@pytest.mark.parametrize("bad", [0, -0.5, 1.5, "0.5", True, None, np.nan, np.True_])
-def test_randomized_rejects_bad_probability(bad):
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (0, ValueError),
+        (-0.5, ValueError),
+        (1.5, ValueError),
+        (np.nan, ValueError),
+        ("0.5", TypeError),  # not a number at all: a TypeError, as everywhere in rnnlib
+        (True, TypeError),
+        (None, TypeError),
+        (np.True_, TypeError),
+    ],
+)
+def test_randomized_rejects_bad_probability(bad, error):
     p, xs, h0, trace, dys = setup(T=3)
-    with pytest.raises(ValueError, match="p_continue must be a probability in"):
+    with pytest.raises(error, match=r"p_continue must be a number in \(0, 1\]"):
         rnnlib.bptt_randomized(p, trace, dys, p_continue=bad, seed=0)
