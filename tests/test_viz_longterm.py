@@ -35,3 +35,15 @@ def test_figures_have_expected_artists():
     assert len(fig.axes[0].get_lines()) == 4 and "T = 20" in fig.axes[0].get_title()
     fig = lt.plot_coefficients([100, 200], [0.0, 0.9], [0.1, 1.0], [1.0, 0.1], T=20, budget=150)
     assert len(fig.axes[0].get_lines()) == 5
+
+
+def test_test_mse_bars_with_several_runs_show_median_and_each_run():
+    baseline = 0.2
+    fig = lt.plot_test_mse({"one": 0.1, "three": [0.02, 0.1, 0.08]}, baseline=baseline)
+    ax = fig.axes[0]
+    widths = [bar.get_width() for bar in ax.patches]
+    assert np.allclose(widths, [0.5, 0.4])  # the single run, then the median of three
+    (dots,) = [line for line in ax.get_lines() if line.get_marker() == "o"]  # one per run
+    assert np.allclose(sorted(dots.get_xdata()), [0.1, 0.4, 0.5])
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == ["0.50", "median 0.40 (0.10 to 0.50)"]

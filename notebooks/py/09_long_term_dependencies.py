@@ -18,10 +18,9 @@
 # **What you will learn**
 #
 # * the adding problem, a test of memory over $T$ steps, and its trivial baseline
-# * at which $T$ a vanilla tanh RNN stops learning it within a training budget, and how
-#   the budget moves that $T$
+# * at which $T$ a vanilla tanh RNN stops learning it, and how the budget moves that $T$
 # * how to read off what a network actually learned, by regressing its answer
-# * what identity initialisation with ReLU (IRNN) and clipping change, measured
+# * what clipping and an identity-initialised ReLU network (IRNN) change, over seeds
 # * how a gate gives the state an additive path, and its backward step (derived by you)
 # * four misconceptions about long-term dependencies, each settled by a computation
 #
@@ -83,23 +82,40 @@ plt.show()
 # Checked on many sequences:
 
 # %% slideshow={"slide_type": "fragment"}
-_, sample_targets = rnnlib.adding_problem(T=10, n=200_000, seed=5)
+_, sample_targets = rnnlib.adding_problem(T=10, n=100_000, seed=5)
 mse_constant_1 = np.mean((1.0 - sample_targets) ** 2)
-print(f"MSE of always answering 1 on 200000 sequences: {mse_constant_1:.4f}   (1/6 = {1 / 6:.4f})")
+print(f"MSE of always answering 1 on 100000 sequences: {mse_constant_1:.4f}   (1/6 = {1 / 6:.4f})")
 assert np.isclose(BASELINE, 1 / 6) and abs(mse_constant_1 - BASELINE) < 0.003
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A vanilla tanh RNN, for growing $T$
 #
-# Same recipe for every $T$: $H = 16$, Xavier initialisation, Adam with learning rate
-# $10^{-2}$, **300 steps** on fresh batches of 64 sequences, loss at the last step; then
-# the MSE on 1000 test sequences the network never saw. The run at $T = 20$ goes on to
-# 1000 steps, keeping a copy of the parameters every 50 steps; its 300-step copy is
-# exactly what a 300-step run ends with.
+# Same recipe for every $T$: $H = 16$, Xavier initialisation (seed 0), Adam with learning
+# rate $10^{-2}$, **300 steps** on fresh batches of 64 sequences, loss at the last step.
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Predict.** Within 300 steps, which of $T = 10, 20, 40$ will the network learn, and
+# why should a longer sequence be harder?
+
+# %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
+# **Answer.**
+# The loss at step $T$ reaches $x_{t_1,1}$ only through
+# $\partial h_T/\partial h_{t_1} = \prod_{j=t_1+1}^{T} \mathrm{diag}(f'(z_j))\,W_{hh}$,
+# a product of $T - t_1 \ge T/2$ factors (notebook 06). When the factors shrink the
+# gradient, the signal to keep $x_{t_1,1}$ shrinks exponentially in $T$: short sequences
+# are learned first. Where "too long" starts depends on the budget: measured next.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The runs
+#
+# Every run in this notebook sees the same stream of batches; a run's *seed* is that of
+# its initial weights. Each network is tested on 1000 sequences it never saw. The run at
+# $T = 20$ goes on to 1000 steps, keeping a copy of the parameters every 50 steps; its
+# 300-step copy is exactly what a 300-step run ends with.
 
 # %% slideshow={"slide_type": "fragment"}
-Ts = [5, 10, 20, 40]
-vanilla = {T: run_adding(T, "tanh", lr=1e-2) for T in [5, 10, 40]}
+Ts = [10, 20, 40]
+vanilla = {T: run_adding(T, "tanh", lr=1e-2) for T in [10, 40]}
 long20 = run_adding(20, "tanh", lr=1e-2, steps=1000, checkpoints=range(50, 1001, 50))
 xs_test20, targets_test20 = adding_test_set(20)  # the 1000 sequences run_adding tests on
 vanilla[20] = {
@@ -128,15 +144,33 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Within this budget: learned for short $T$, not for long
 #
-# Within 300 training steps the network learns the task for $T = 5$ and $T = 10$ (test MSE
-# below 0.2 of the baseline); at $T = 20$ and $T = 40$ it sits at the baseline: it has
-# learned the mean and nothing else.
+# For seed 0, within 300 training steps the network learns the task for $T = 10$ (test
+# MSE below a quarter of the baseline); at $T = 20$ and $T = 40$ it stays near the
+# baseline: it has learned the mean and nothing else.
 
 # %% slideshow={"slide_type": "fragment"}
 ratio300 = {T: vanilla[T]["test_mse"] / BASELINE for T in Ts}
-assert ratio300[5] < 0.2 and ratio300[10] < 0.2
+assert ratio300[10] < 0.25
 assert ratio300[20] > 0.85 and ratio300[40] > 0.85
-print("within 300 steps: learned at T = 5, 10;  at the baseline at T = 20, 40")
+print("seed 0, within 300 steps: learned at T = 10;  at the baseline at T = 20, 40")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### $T = 20$ with other seeds
+#
+# Is that failure a property of $T = 20$, or of seed 0? Two more initialisations, the same
+# 300 steps on the same batches:
+
+# %% slideshow={"slide_type": "fragment"}
+ratio20 = {0: ratio300[20]}
+for seed in [1, 2]:
+    ratio20[seed] = run_adding(20, "tanh", lr=1e-2, seed=seed)["test_mse"] / BASELINE
+print("T = 20, 300 steps, test MSE / baseline:")
+print(", ".join(f"seed {seed}: {v:.2f}" for seed, v in ratio20.items()))
+assert ratio20[0] > 0.85 and ratio20[1] > 0.85 and ratio20[2] < 0.3
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Seed 2 learns $T = 20$ within 300 steps (below 0.3 of the baseline); seeds 0 and 1 do
+# not. Where "too long" starts depends on the seed as well as on the budget.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What did the network learn? Regress its answer
@@ -177,9 +211,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The budget decides where "too long" starts
 #
-# The same run, read at three points: at 300 steps it knows neither value; later it uses
-# the recent one much more than the early one; by 1000 steps it uses both and is far
-# below the baseline. "The vanilla RNN fails at $T = 20$" is true only within 300 steps.
+# The same run (seed 0), read at three points: at 300 steps it knows neither value; later
+# it uses the recent one much more than the early one; by 1000 steps it uses both (both
+# coefficients above 0.75) and its test MSE is below a tenth of the baseline. "The vanilla
+# RNN fails at $T = 20$" is true of this run only within 300 steps.
 
 # %% slideshow={"slide_type": "fragment"}
 at = {n: i for i, n in enumerate(steps)}
@@ -193,7 +228,7 @@ print(
 )
 assert abs(first[at[300]]) < 0.1 and abs(second[at[300]]) < 0.15 and ratios[at[300]] > 0.85
 assert 300 < lean < 1000 and second[at[lean]] - first[at[lean]] > 0.3
-assert first[at[1000]] > 0.7 and second[at[1000]] > 0.7 and ratios[at[1000]] < 0.2
+assert first[at[1000]] > 0.75 and second[at[1000]] > 0.75 and ratios[at[1000]] < 0.1
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** This is the slide to slow down on. The same network, the same data
@@ -220,21 +255,26 @@ assert flow_tanh[0] < 1e-3 * flow_tanh[30]
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What helps? Measured at $T = 40$
 #
-# * **Clipping** (norm 1) keeps rare huge gradients from wrecking training.
+# * **Clipping** by norm with $\tau = 1$ rescales every gradient whose norm exceeds 1, so
+#   that no single step is huge.
 # * **IRNN** (Le, Jaitly & Hinton, 2015): ReLU units and $W_{hh} = I$ at the start, so
 #   $\partial h_t/\partial h_{t-1} = \mathrm{diag}(f'(z_t))$ is 0/1 and does not shrink along
-#   active units. ReLU states can grow, so it runs with the smaller learning rate
-#   $3\cdot 10^{-3}$.
+#   active units. ReLU states can grow, so it runs with clipping and the smaller learning
+#   rate $3\cdot 10^{-3}$ (the tanh networks: $10^{-2}$).
 #
-# Same budget for all: $H = 16$, 300 Adam steps, batches of 64.
+# Same budget for all: $H = 16$, 300 Adam steps, batches of 64; seed 0, and the IRNN also
+# with seeds 1 and 2.
 
 # %% slideshow={"slide_type": "fragment"}
 variants = {
-    "tanh, lr 1e-2": vanilla[40],
-    "tanh + clip, lr 1e-2": run_adding(40, "tanh", lr=1e-2, clip_norm=1.0),
-    "IRNN, lr 3e-3": run_adding(40, "irnn", lr=3e-3),
-    "IRNN + clip, lr 3e-3": run_adding(40, "irnn", lr=3e-3, clip_norm=1.0),
+    "tanh": vanilla[40],
+    "tanh + clip": run_adding(40, "tanh", lr=1e-2, clip_norm=1.0),
 }
+irnn_seeds = [0, 1, 2]
+for seed in irnn_seeds:
+    variants[f"IRNN + clip, seed {seed}"] = run_adding(
+        40, "irnn", lr=3e-3, clip_norm=1.0, seed=seed
+    )
 print(
     table(
         [[name, r["test_mse"], r["test_mse"] / BASELINE] for name, r in variants.items()],
@@ -246,22 +286,40 @@ print(
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What we observe, within this budget
 #
-# Clipping alone does not help the tanh network. IRNN alone stays at the baseline too.
-# IRNN **with** clipping gets clearly below the baseline, but only part of the way.
+# Clipping leaves the tanh network (seed 0) at the baseline: its gradient norm exceeded
+# $\tau = 1$ at fewer than a quarter of its 300 steps, the IRNN's (seed 0) at more than
+# three quarters. Each of the three clipped IRNNs gets part of the way: between 0.1 and
+# 0.6 of the baseline. How far one seed gets varies a lot (the worst test MSE is more than
+# 1.5 times the best), so a result like this is quoted over several seeds, never from one
+# run.
 
 # %% slideshow={"slide_type": "fragment"}
 r = {name: v["test_mse"] / BASELINE for name, v in variants.items()}
-assert r["tanh + clip, lr 1e-2"] > 0.85 and r["IRNN, lr 3e-3"] > 0.85
-assert 0.2 < r["IRNN + clip, lr 3e-3"] < 0.7
-print(f"best vanilla variant: IRNN + clip, lr 3e-3, at {r['IRNN + clip, lr 3e-3']:.2f} x baseline")
+irnn_clip = np.array([r[f"IRNN + clip, seed {seed}"] for seed in irnn_seeds])
+acted = {
+    name: np.mean(np.array(variants[name]["history"]["grad_norm"]) > 1.0)
+    for name in ["tanh + clip", "IRNN + clip, seed 0"]
+}
+for name, share in acted.items():
+    print(f"{name}: clipping acted at {share:.0%} of the 300 steps")
+print(
+    f"IRNN + clip, seeds 0, 1, 2: median {np.median(irnn_clip):.2f} x baseline, "
+    f"from {irnn_clip.min():.2f} to {irnn_clip.max():.2f} (worst / best: "
+    f"{irnn_clip.max() / irnn_clip.min():.1f})"
+)
+assert r["tanh + clip"] > 0.85
+assert acted["tanh + clip"] < 0.25 and acted["IRNN + clip, seed 0"] > 0.75
+assert irnn_clip.min() > 0.1 and irnn_clip.max() < 0.6
+assert irnn_clip.max() > 1.5 * irnn_clip.min()
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Clipping treats *exploding* gradients, so it cannot rescue the tanh
 # network, whose gradient *vanishes* (the misconceptions at the end compute why). IRNN
-# helps because its recurrent Jacobian starts as the identity on the active units; it
-# needs clipping because ReLU states can also grow. Le et al. trained far longer than this
-# budget; these runs are sensitive to the learning rate and the seed, so ask students to
-# try both.
+# helps because its recurrent Jacobian starts as the identity on the active units; it is
+# clipped because ReLU states can also grow. Ask students to train it without clipping,
+# and with other seeds and learning rates. Le et al. trained far longer than this budget.
+# The clipped IRNN's spread over three seeds is a good moment to ask what a fair
+# comparison of two methods needs.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## A gate: an additive path for the state
@@ -273,7 +331,12 @@ print(f"best vanilla variant: IRNN + clip, lr 3e-3, at {r['IRNN + clip, lr 3e-3'
 #   h_t = (1 - u_t) \odot h_{t-1} + u_t \odot c_t$$
 #
 # Where $u_t \approx 0$ the unit keeps its value. The bias $b_u$ starts at $-2$, so at first
-# every unit mostly remembers ($\sigma(-2) \approx 0.12$).
+# every unit mostly remembers: with the weights' part left out, $u_t = \sigma(-2)$.
+
+# %% slideshow={"slide_type": "fragment"}
+u_start = rnnlib.sigmoid(-2.0)
+print(f"sigma(-2) = {u_start:.2f}: each step keeps {1 - u_start:.0%} of h_(t-1)", end="")
+print(f" and adds {u_start:.0%} of c_t")
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** This is a GRU without its reset gate. An LSTM's cell state
@@ -333,11 +396,11 @@ print("largest relative error over the 8 parameters: below 1e-7")
 # ### The gated cell on the adding problem, $T = 40$
 #
 # Same budget as the vanilla networks: $H = 16$, 300 Adam steps (learning rate $10^{-2}$),
-# batches of 64, no clipping.
+# batches of 64, seed 0, no clipping.
 
 # %% slideshow={"slide_type": "fragment"}
 run_gated = run_adding(40, "gated", lr=1e-2)
-results = dict(variants, **{"gated cell, lr 1e-2": run_gated})
+results = dict(variants, **{"gated cell": run_gated})
 print(
     f"gated cell: test MSE {run_gated['test_mse']:.4f} = "
     f"{run_gated['test_mse'] / BASELINE:.3f} x baseline"
@@ -346,12 +409,19 @@ assert run_gated["test_mse"] < 0.1 * BASELINE
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### All runs at $T = 40$
+#
+# The IRNN's bar is the median of its three seeds, a dot each seed. Only the gated cell
+# comes near a solution: each seed of the clipped IRNN ends with a test MSE more than five
+# times the gated cell's.
 
 # %% slideshow={"slide_type": "fragment"}
-fig = lt.plot_test_mse(
-    {name: run["test_mse"] for name, run in results.items()},
-    title="adding problem, T = 40, same budget",
-)
+bars = {name: results[name]["test_mse"] for name in ["tanh", "tanh + clip"]}
+bars["IRNN + clip, seeds 0, 1, 2"] = [
+    results[f"IRNN + clip, seed {s}"]["test_mse"] for s in irnn_seeds
+]
+bars["gated cell"] = run_gated["test_mse"]
+assert min(bars["IRNN + clip, seeds 0, 1, 2"]) > 5 * bars["gated cell"]
+fig = lt.plot_test_mse(bars, title="adding problem, T = 40, 300 steps each (seed 0 unless named)")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -376,29 +446,33 @@ print(
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Reading the fits
 #
-# The tanh networks, with or without clipping, and the unclipped IRNN answer about the
-# mean: $\alpha_1$ and $\alpha_2$ near 0. The gated cell has both coefficients near 1.
-# The clipped IRNN, for this seed, uses the *early* value more than the recent one: a
-# partial solution that the test MSE alone would not reveal.
+# The tanh networks, with or without clipping, answer about the mean: $\alpha_1$ and
+# $\alpha_2$ near 0. The gated cell has both coefficients near 1.
+# Each of the three clipped IRNNs uses both values, but only partly: both coefficients
+# above 0.15, $\alpha_2$ below 0.8, and each leans on the *early* value more than on the
+# recent one ($\alpha_1 > \alpha_2 + 0.1$). A partial solution that the test MSE alone
+# would not reveal.
 
 # %% slideshow={"slide_type": "fragment"}
-for name in ["tanh, lr 1e-2", "tanh + clip, lr 1e-2", "IRNN, lr 3e-3"]:
+for name in ["tanh", "tanh + clip"]:
     assert abs(fits[name]["first"]) < 0.1 and abs(fits[name]["second"]) < 0.1
-g = fits["gated cell, lr 1e-2"]
+g = fits["gated cell"]
 assert abs(g["first"] - 1) < 0.1 and abs(g["second"] - 1) < 0.1 and abs(g["intercept"]) < 0.1
-irnn = fits["IRNN + clip, lr 3e-3"]
-assert irnn["first"] > irnn["second"] + 0.2
-print("gated: alpha_1, alpha_2 near 1; IRNN + clip: alpha_1 > alpha_2; the others: near 0")
+for seed in irnn_seeds:
+    fit = fits[f"IRNN + clip, seed {seed}"]
+    assert fit["first"] > fit["second"] + 0.1 and 0.15 < fit["second"] < 0.8
+print("gated: alpha_1, alpha_2 near 1; each IRNN + clip: alpha_1 > alpha_2 > 0.15; tanh: near 0")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient flow, vanilla against gated
 #
-# $\|\partial h_T/\partial h_k\|_2$ on the same test sequence for three trained networks.
+# $\|\partial h_T/\partial h_k\|_2$ on the same test sequence for three trained networks
+# (seed 0).
 
 # %% slideshow={"slide_type": "fragment"}
 flows = {
     "vanilla tanh": flow_tanh,
-    "IRNN + clip": gradient_flow(variants["IRNN + clip, lr 3e-3"]["params"], "irnn", xs_test[:, 0]),
+    "IRNN + clip": gradient_flow(variants["IRNN + clip, seed 0"]["params"], "irnn", xs_test[:, 0]),
     "gated cell": gradient_flow(run_gated["params"], "gated", xs_test[:, 0]),
 }
 fig = lt.plot_gradient_flow(flows)
@@ -416,11 +490,11 @@ print(
     )
 )
 assert flows["gated cell"][0] > 1e3 * flows["vanilla tanh"][0]
-assert flows["IRNN + clip"][0] > 1e3 * flows["vanilla tanh"][0]
+assert flows["IRNN + clip"][0] > 1 and 0.3 < flows["gated cell"][0] < 3
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The vanilla tanh network's sensitivity to early states dies out exponentially. The IRNN
-# keeps it of order 1, yet learned only part of the task: a gradient that arrives is
+# keeps it above 1, yet learned only part of the task: a gradient that arrives is
 # necessary, not sufficient. The gated cell keeps it near 1 **and** learned the task,
 # because the gate decides per step what to keep.
 
@@ -492,7 +566,8 @@ def gated_step_backward_reference(dh, cache):
 #
 # Clipping by norm rescales the whole gradient by $\min(1, \tau/\|g\|)$: it can only
 # shrink, and it shrinks every term by the same factor. The share of the gradient that
-# comes from early steps, tiny when the gradient vanishes, is unchanged.
+# comes from early steps, tiny when the gradient vanishes, is unchanged. Measured on the
+# $T = 40$ tanh network, on a batch of 64 sequences:
 
 # %% slideshow={"slide_type": "fragment"}
 xs_b, targets_b = rnnlib.adding_problem(40, 64, seed=7)
@@ -503,12 +578,11 @@ g40 = rnnlib.bptt(p40, trace40, dys40)
 clipped, _ = rnnlib.clip_by_norm(dict(g40), 1e-3)  # a tiny threshold: clipping is active
 scale = np.linalg.norm(clipped["W_xh"]) / np.linalg.norm(g40["W_xh"])
 early = np.linalg.norm(g40.dzs[:20]) / np.linalg.norm(g40.dzs)  # steps 1..20 of 40
-norms = np.array(variants["tanh + clip, lr 1e-2"]["history"]["grad_norm"])
 print(f"share of ||dL/dz|| from steps 1..20: {early:.1e}, before and after clipping")
 print(f"clipping scaled every entry by {scale:.3g}; it never scales up")
-print(f"the clipped tanh run: clipping acted at {np.mean(norms > 1.0):.0%} of its 300 steps")
-assert scale < 1 and early < 1e-6 and np.mean(norms > 1.0) < 0.5
-assert np.allclose(clipped["W_hh"], scale * g40["W_hh"]) and r["tanh + clip, lr 1e-2"] > 0.85
+print(f"the clipped tanh run: clipping acted at {acted['tanh + clip']:.0%} of its 300 steps")
+assert scale < 1 and early < 1e-6
+assert all(np.allclose(clipped[k], scale * g40[k]) for k in rnnlib.PARAM_NAMES)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 2. "Truncation shortens the forward memory"
@@ -541,7 +615,7 @@ assert abs(moved - full) < 1e-6 and abs(moved) > 0.3 and cut == 0
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 3. "A larger learning rate fixes vanishing"
 #
-# A learning rate multiplies every term of the gradient by the same $\eta$. The part that
+# A learning rate multiplies every term of the step by the same $\eta$. The part that
 # could teach the network to use $x_{t_1,1}$ stays as small *relative to the rest* as
 # before (misconception 1 measured it), and Adam, which divides by the gradient's own
 # size, ignores its overall scale anyway. Trained with a three times larger rate:
@@ -575,20 +649,20 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # ReLU removes saturation, not vanishing: what shrinks the product here is the share of
-# units that are off at each step. IRNN works because $W_{hh} = I$ keeps the *active* units'
-# path at exactly 1.
+# units that are off at each step. The IRNN starts from $W_{hh} = I$, which keeps the
+# *active* units' path at exactly 1.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # * The adding problem needs memory over $T$ steps; always answering 1 scores $1/6$.
-# * Within 300 steps a vanilla tanh RNN learns $T \le 10$ only; with 1000 steps it learns
-#   $T = 20$, the recent value first. "Too long" depends on the training budget.
-# * Regressing the answer on the two marked values shows what a model uses.
+# * Within 300 steps our tanh RNN (seed 0) learns $T = 10$, not $T = 20$; within 1000 it
+#   does. "Too long" depends on budget and seed.
+# * Regressing the answer on the marked values shows what a model uses.
+# * Clipped IRNNs get part of the way at $T = 40$, how far depends on the seed.
 # * Clipping and larger learning rates do not cure vanishing; truncation does not shorten
 #   the forward memory; ReLU can vanish.
-# * A gate adds $\mathrm{diag}(1 - u_t)$ to the Jacobian: the state, and the gradient,
-#   can be kept. LSTM and GRU refine this idea.
+# * A gate adds $\mathrm{diag}(1 - u_t)$ to the Jacobian: the gradient can be kept.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check your understanding
@@ -603,6 +677,8 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 # 5. In the gated cell's backward step, which term of $\partial L/\partial h_{t-1}$
 #    survives when $u_t \approx 0$, and why does that matter over 40 steps?
 # 6. A ReLU network has $\sigma_{\max}(W_{hh}) > 1$. Can its gradient still vanish?
+# 7. Three seeds of the clipped IRNN end at quite different test MSEs. What do you report,
+#    and why not the best of the three?
 #
 # [← 08 · Truncated BPTT](08_truncated_bptt.ipynb) | [Index](00_start_here.ipynb) | [10 · A character-level language model →](10_character_language_model.ipynb)
 #
@@ -617,8 +693,8 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 #    target's variance $\tfrac1{12} + \tfrac1{12}$. A network reaches it by setting $b_y = 1$
 #    and $W_{hy}$ (or the hidden state) to zero: no memory needed.
 # 2. The training budget (steps, batch size), the optimiser and its learning rate, the
-#    initialisation and the seed: the $T = 20$ run here fails within 300 steps and succeeds
-#    within 1000.
+#    initialisation and the seed: the $T = 20$ run of seed 0 here fails within 300 steps
+#    and succeeds within 1000, and seed 2 succeeds within 300.
 # 3. It uses the recent value and mostly ignores the early one. Its error is about
 #    $0.9\,x_{t_1,1} + 0.1\,x_{t_2,1} - 0.5$ plus the part the fit misses; with
 #    independent uniform values that is a variance of at least
@@ -632,6 +708,10 @@ assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0]
 # 6. Yes: units that are off zero their rows of $\mathrm{diag}(f'(z_t))\,W_{hh}$ at every
 #    step; with about half the units off the product shrank to below $10^{-5}$ over 40
 #    steps here, although $\sigma_{\max}(W_{hh}) > 1$.
+# 7. All three (or their median and range), with the budget and the learning rate. The
+#    best of three is the luckiest seed, a number that improves just by trying more
+#    seeds: it says more about the search than about the method. To compare two methods,
+#    run both over the same seeds.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Questions 2 and 3 are the ones to discuss aloud: a claim about

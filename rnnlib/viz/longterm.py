@@ -9,7 +9,6 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 
 from ..data import ADDING_BASELINE_MSE
@@ -31,11 +30,13 @@ def plot_adding_example(xs: np.ndarray, target: float) -> Figure:
     ax.bar(t[marked], xs[marked, 0], color=COLORS["x"], label="marked ($x_{t,2} = 1$)")
     for name, tm in zip(("$t_1$", "$t_2$"), t[marked], strict=True):
         ax.text(tm, xs[tm - 1, 0] + 0.03, name, ha="center", va="bottom", fontsize=12)
-    ax.axvline(T / 2 + 0.5, color=COLORS["bound"], ls=":", lw=1.5)
-    ax.set(xlabel="time step t", ylabel="$x_{t,1}$", ylim=(0, 1.25))
-    ax.xaxis.set_major_locator(MaxNLocator(10, integer=True))
+    top = 1.25  # room above the largest value, 1, for the legend
+    ax.axvline(T / 2 + 0.5, ymax=1 / top, color=COLORS["bound"], ls=":", lw=1.5, label="halfway")
+    ax.set(xlabel="time step t", ylabel="$x_{t,1}$", ylim=(0, top), xlim=(0.4, T + 0.6))
+    step = 1 if T <= 10 else 5 * int(np.ceil(T / 50))  # at most about 10 ticks
+    ax.set_xticks(sorted({1, *range(step, T + 1, step), T}))
     ax.set_title(f"target = sum of the two marked values = {float(target):.3f}", fontsize=13)
-    ax.legend(loc="upper right", ncols=2)
+    ax.legend(loc="upper right", ncols=3)
     ax.grid(False)
     return fig
 
@@ -69,24 +70,34 @@ def plot_learning_curves(
 
 
 def plot_test_mse(
-    results: Mapping[str, float], title: str | None = None, baseline: float = ADDING_BASELINE_MSE
+    results: Mapping[str, float | Sequence[float]],
+    title: str | None = None,
+    baseline: float = ADDING_BASELINE_MSE,
 ) -> Figure:
-    """Horizontal bars: test MSE / baseline for each labelled run {label: test mse},
-    with the baseline at 1."""
+    """Horizontal bars: test MSE / baseline for each labelled run {label: test mse}, with
+    the baseline at 1. A label may carry several runs (a list of test MSEs, e.g. one per
+    seed): its bar reaches their median, a dot marks each run, and its text gives the
+    median and the range."""
     use_course_style()
     fig, ax = plt.subplots(figsize=(8, 3.6))
     labels = list(results)
-    vals = np.array([results[k] for k in labels]) / baseline
+    runs = [np.atleast_1d(np.asarray(results[k], dtype=float)) / baseline for k in labels]
+    vals = np.array([np.median(v) for v in runs])
     colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(labels)))
     y = np.arange(len(labels))
     ax.barh(y, vals, color=colors, height=0.65)
-    for yi, v in zip(y, vals, strict=True):
-        x = 1.02 if 0.85 < v < 1.0 else v + 0.02  # keep the label off the dashed line
-        ax.text(x, yi, f"{v:.2f}", va="center", fontsize=11)
+    for yi, v, each in zip(y, vals, runs, strict=True):
+        right = max(v, each.max())
+        text = f"{v:.2f}"
+        if len(each) > 1:
+            ax.plot(each, np.full(len(each), yi), "o", color="black", ms=5, zorder=3)
+            text = f"median {v:.2f} ({each.min():.2f} to {each.max():.2f})"
+        x = 1.02 if 0.85 < right < 1.0 else right + 0.02  # keep the label off the dashed line
+        ax.text(x, yi, text, va="center", fontsize=11)
     ax.axvline(1.0, color=COLORS["bound"], ls="--", lw=1.5)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, max(1.3, vals.max() + 0.15))
+    ax.set_xlim(0, max(1.3, max(v.max() for v in runs) + 0.15))
     ax.set_xlabel("test MSE / baseline (dashed: always answer 1)")
     if title:
         ax.set_title(title, fontsize=13)
