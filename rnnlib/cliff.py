@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_positive_int, check_real
+from ._validate import as_float_array, check_finite, check_positive_int, check_real
 from .activations import sigmoid
 
 T_CLIFF = 50
@@ -37,16 +37,30 @@ Scalar = float | np.ndarray
 
 
 def _as_inputs(w, b):
-    """Plain floats for one (w, b) (fast scalar loop), else broadcast float arrays."""
-    if np.ndim(w) == 0 and np.ndim(b) == 0:
+    """Plain floats for one (w, b) (fast scalar loop), else broadcast float arrays;
+    every value a finite real number."""
+    w, b = as_float_array(w, "w", np.float64), as_float_array(b, "b", np.float64)
+    check_finite(w, "w")
+    check_finite(b, "b")
+    if w.ndim == 0 and b.ndim == 0:
         return float(w), float(b)
-    return np.broadcast_arrays(np.asarray(w, dtype=float), np.asarray(b, dtype=float))
+    try:
+        return np.broadcast_arrays(w, b)
+    except ValueError:
+        raise ValueError(
+            f"w and b must be numbers or arrays of shapes that broadcast together, got shapes "
+            f"{w.shape} and {b.shape}"
+        ) from None
 
 
 def cliff_states(w: Scalar, b: Scalar, T: int = T_CLIFF, z0: float = Z0) -> list[Scalar]:
     """[z_0, ..., z_T] for w, b (floats or arrays broadcast together): a list of T + 1."""
     T = check_positive_int(T, "T")
-    w, b = _as_inputs(w, b)
+    z0 = check_real(z0, "z0")
+    return _states(*_as_inputs(w, b), T, z0)
+
+
+def _states(w, b, T, z0):
     zs = [z0 + 0.0 * w]
     for _ in range(T):
         zs.append(w * sigmoid(zs[-1]) + b)  # z_t = w sigma(z_{t-1}) + b
@@ -57,6 +71,7 @@ def cliff_loss(
     w: Scalar, b: Scalar, T: int = T_CLIFF, z0: float = Z0, target: float = TARGET
 ) -> Scalar:
     """L = (sigma(z_T) - target)^2, elementwise over w, b."""
+    target = check_real(target, "target")
     return (sigmoid(cliff_states(w, b, T, z0)[-1]) - target) ** 2
 
 
@@ -64,8 +79,13 @@ def cliff_loss_and_grad(
     w: Scalar, b: Scalar, T: int = T_CLIFF, z0: float = Z0, target: float = TARGET
 ) -> tuple[Scalar, Scalar, Scalar]:
     """(L, dL/dw, dL/db) by backpropagation through the T steps, elementwise."""
-    w, b = _as_inputs(w, b)
-    zs = cliff_states(w, b, T, z0)
+    T = check_positive_int(T, "T")
+    z0, target = check_real(z0, "z0"), check_real(target, "target")
+    return _loss_and_grad(*_as_inputs(w, b), T, z0, target)
+
+
+def _loss_and_grad(w, b, T, z0, target):
+    zs = _states(w, b, T, z0)
     s = [sigmoid(z) for z in zs]  # h_t = sigma(z_t), t = 0..T
     loss = (s[T] - target) ** 2
     dz = 2 * (s[T] - target) * s[T] * (1 - s[T])  # dL/dz_T
@@ -93,13 +113,14 @@ def descend(
     w0, b0 = check_real(w0, "w0"), check_real(b0, "b0")
     lr = check_real(lr, "lr", low=0, low_open=True)
     steps = check_positive_int(steps, "steps")
+    T = check_positive_int(T, "T")
     if clip is not None:
         clip = check_real(clip, "clip (None or a norm threshold)", low=0, low_open=True)
     path = np.empty((steps + 1, 2))
     path[0] = w0, b0
     norms = np.empty(steps)
     for i in range(steps):
-        _, dw, db = cliff_loss_and_grad(float(path[i, 0]), float(path[i, 1]), T)
+        _, dw, db = _loss_and_grad(float(path[i, 0]), float(path[i, 1]), T, Z0, TARGET)
         g = np.array([dw, db])
         norms[i] = np.linalg.norm(g)
         if clip is not None and norms[i] > clip:

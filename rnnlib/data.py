@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validate import check_positive_int, check_real, check_seed
+from ._validate import as_float_array, check_positive_int, check_real, check_seed
 
 #: MSE of always predicting E[a + b] = 1 on the adding problem: Var(a + b) = 2/12
 ADDING_BASELINE_MSE = 1.0 / 6.0
@@ -44,7 +44,7 @@ def adding_marked_values(xs: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """The two marked values of each adding-problem sequence: (x_(t1,1), x_(t2,1)), each
     of shape (B,), from xs (T, B, 2) (values x_(t,1), markers x_(t,2)), t1 < t2 the two
     marked steps."""
-    xs = np.asarray(xs, dtype=float)
+    xs = as_float_array(xs, "xs", np.float64)
     if xs.ndim != 3 or xs.shape[2] != 2:
         raise ValueError(f"xs must be adding-problem inputs of shape (T, B, 2), got {xs.shape}")
     marked = xs[:, :, 1] > 0

@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import check_choice, check_positive_int
+from ._validate import (
+    as_float_array,
+    check_callable,
+    check_choice,
+    check_positive_int,
+    check_positive_ints,
+    describe,
+)
 from .data import adding_marked_values, adding_problem, delayed_echo
 from .engine import forward
 from .gated import gated_forward, gated_jacobian_norms, init_gated_params, train_gated
@@ -63,7 +70,10 @@ def run_adding(
     up to n is the whole run of a call with steps=n).
     """
     _check_model(model)
-    keep = {check_positive_int(n, "checkpoints entry") for n in checkpoints}
+    steps = check_positive_int(steps, "steps")
+    batch = check_positive_int(batch, "batch")
+    n_test = check_positive_int(n_test, "n_test")
+    keep = set(check_positive_ints(checkpoints, "checkpoints"))
     if keep and max(keep) > steps:
         raise ValueError(f"checkpoints must be at most steps = {steps}, got {sorted(keep)}")
     saved: dict[int, dict[str, np.ndarray]] = {}
@@ -119,8 +129,11 @@ def adding_test_mse(
 ) -> float:
     """mean over the batch of (y_T - y*)^2, xs (T, B, 2), targets (B, 1); nan if the
     network overflowed."""
+    targets = as_float_array(targets, "targets")
     with np.errstate(all="ignore"):
         y = adding_predict(params, model, xs)
+        if targets.shape != y.shape:
+            raise ValueError(f"targets must have shape (B, 1) = {y.shape}, got {targets.shape}")
         value = float(np.mean((y - targets) ** 2))
     return value if np.isfinite(value) else float("nan")
 
@@ -176,6 +189,9 @@ def run_echo(
     """
     delay = check_positive_int(delay, "delay")
     k = check_positive_int(k, "k")
+    batch = check_positive_int(batch, "batch")
+    T_test = check_positive_int(T_test, "T_test")
+    n_test = check_positive_int(n_test, "n_test")
     xs, targets = delayed_echo(T, batch, delay, seed=seed)
     params = init_params(1, n_hidden, 1, seed=seed, scheme="xavier")
     history = train_tbptt(params, xs, targets, "mse", Adam(lr), k1=k, k2=k, epochs=epochs)
@@ -198,6 +214,10 @@ def measure_cost(calls: Mapping[str, Callable[[], Any]], repeat: int = 5) -> dic
     is the largest memory that one call allocates at a time (Python's tracemalloc).
     """
     repeat = check_positive_int(repeat, "repeat")
+    if not isinstance(calls, Mapping):
+        raise TypeError(f"calls must be a dict {{label: function}}, got {describe(calls)}")
+    for label, fn in calls.items():
+        check_callable(fn, f"calls[{label!r}]", "a function of no arguments")
     best = dict.fromkeys(calls, np.inf)
     for _ in range(repeat):
         for label, fn in calls.items():

@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 from ._validate import (
     as_float_array,
     check_finite,
+    check_int,
     check_positive_int,
     check_real,
     check_seed,
@@ -210,6 +211,18 @@ def gated_forward(
     return GatedTrace(xs3, hs, us, cs, ys)
 
 
+def _check_trace(trace, p) -> None:
+    """trace is a GatedTrace of a cell with the sizes of the parameters p."""
+    if not isinstance(trace, GatedTrace):
+        raise TypeError(f"trace must be the GatedTrace of gated_forward, got {describe(trace)}")
+    H, D = p["W_xh"].shape
+    if trace.hs.shape[2] != H or trace.xs.shape[2] != D:
+        raise ValueError(
+            f"trace was made by a cell of other sizes (H={trace.hs.shape[2]}, "
+            f"D={trace.xs.shape[2]}) than params (H={H}, D={D})"
+        )
+
+
 def gated_backward(
     params: Mapping[str, np.ndarray], trace: GatedTrace, dys: ArrayLike
 ) -> dict[str, np.ndarray]:
@@ -222,8 +235,7 @@ def gated_backward(
     Returns a dict of gradients for GATED_NAMES plus "h0".
     """
     p = _check_gated(params)
-    if not isinstance(trace, GatedTrace):
-        raise TypeError(f"trace must be the GatedTrace of gated_forward, got {describe(trace)}")
+    _check_trace(trace, p)
     dys = as_float_array(dys, "dys")
     if dys.shape != trace.ys.shape:
         raise ValueError(f"dys must have the shape of trace.ys {trace.ys.shape}, got {dys.shape}")
@@ -257,6 +269,11 @@ def gated_backward(
 def gated_jacobians(params: Mapping[str, np.ndarray], trace: GatedTrace, b: int = 0) -> np.ndarray:
     """J[t-1] = dh_t/dh_{t-1} for t = 1..T of sequence b of the batch; shape (T, H, H)."""
     p = _check_gated(params)
+    _check_trace(trace, p)
+    B = trace.hs.shape[1]
+    b = check_int(b, "b", "the index of a sequence of the batch")
+    if not 0 <= b < B:
+        raise ValueError(f"b must index a sequence of the batch, 0..{B - 1}, got {b}")
     us, cs, hs = trace.us[:, b], trace.cs[:, b], trace.hs[:-1, b]
     H = hs.shape[1]
     leak = (1.0 - us)[:, :, None] * np.eye(H)  # diag(1 - u_t)

@@ -38,8 +38,14 @@ def fmt(value: Cell, digits: int = 4) -> str:
 def table(rows: Sequence[Sequence[Cell]], headers: Sequence[str], digits: int = 4) -> str:
     """The rows (cells: numbers, strings, small arrays; see ``fmt``) under the headers as
     an aligned text table: every column right-aligned, a dashed line under the headers."""
+    if isinstance(headers, (str, bytes)) or not hasattr(headers, "__iter__"):
+        raise TypeError(f"headers must be a list of column names, got {describe(headers)}")
+    if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a list of rows, each a list of cells, got {describe(rows)}")
     headers = [str(h) for h in headers]
     for i, row in enumerate(rows):
+        if isinstance(row, (str, bytes)) or not hasattr(row, "__len__"):
+            raise TypeError(f"row {i} must be a list of cells, got {describe(row)}")
         if len(row) != len(headers):
             raise ValueError(
                 f"row {i} has {len(row)} cells but there are {len(headers)} headers "

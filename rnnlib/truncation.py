@@ -16,9 +16,18 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from ._validate import PARAM_NAMES, check_positive_int
+from ._validate import (
+    PARAM_NAMES,
+    as_float_array,
+    check_int,
+    check_params,
+    check_positive_int,
+    check_positive_ints,
+    check_seed,
+    describe,
+)
 from .clip import gradient_vector
-from .engine import bptt, bptt_randomized, forward
+from .engine import bptt, bptt_randomized, check_xs, forward
 from .gradcheck import rel_error
 from .losses import mse
 from .params import zeros_like_params
@@ -41,11 +50,37 @@ def reach_from_blocks(T: int, blocks: Iterable[Block]) -> np.ndarray:
     t_stop < s <= u: R[u-1, t_stop:u] = 1.
     """
     T = check_positive_int(T, "T")
+    blocks = _check_blocks(blocks, T)
     R = np.zeros((T, T), dtype=int)
     for t_end, t_loss, t_stop in blocks:
         for u in range(t_loss + 1, t_end + 1):
             R[u - 1, t_stop:u] = 1  # steps s = t_stop+1 .. u
     return R
+
+
+def _check_blocks(blocks, T: int) -> list[Block]:
+    """Backward passes (t_end, t_loss, t_stop) of integers with 0 <= t_loss < t_end <= T
+    and 0 <= t_stop < t_end."""
+    expected = "a list of backward passes (t_end, t_loss, t_stop) as made by truncation_blocks"
+    if isinstance(blocks, (str, bytes)) or not hasattr(blocks, "__iter__"):
+        raise TypeError(f"blocks must be {expected}, got {describe(blocks)}")
+    checked = []
+    for i, block in enumerate(blocks):
+        if isinstance(block, (str, bytes)) or not hasattr(block, "__len__") or len(block) != 3:
+            raise TypeError(
+                f"blocks[{i}] must be a pass (t_end, t_loss, t_stop), got {describe(block)}"
+            )
+        t_end, t_loss, t_stop = (
+            check_int(v, f"blocks[{i}]'s {n}")
+            for v, n in zip(block, ("t_end", "t_loss", "t_stop"), strict=True)
+        )
+        if not (0 <= t_loss < t_end <= T and 0 <= t_stop < t_end):
+            raise ValueError(
+                f"blocks[{i}] = {(t_end, t_loss, t_stop)} must have 0 <= t_loss < t_end <= T = {T} "
+                "and 0 <= t_stop < t_end"
+            )
+        checked.append((t_end, t_loss, t_stop))
+    return checked
 
 
 def reach_matrix(T: int, truncate: Truncation = None) -> np.ndarray:
@@ -60,6 +95,7 @@ def literal_blocks(T: int, k1: int, k2: int) -> list[Block]:
     end (t = k1, 2 k1, ..., T) and carry the same losses, but each stops at
     t_stop = max(t_end - k2, 0). With k2 < k1 the losses of steps u <= t_end - k2 reach
     nothing at all."""
+    k1 = check_positive_int(k1, "k1")
     k2 = check_positive_int(k2, "k2")
     return [(t_end, t_loss, max(t_end - k2, 0)) for t_end, t_loss, _ in truncation_blocks(T, k1)]
 
@@ -102,6 +138,9 @@ def truncation_errors(
     g_trunc is the gradient of BPTT(k2; k1) with k1 = k2 (detach every k2 steps, the
     default k1=None) or with the given k1 (<= every k2); g_full that of full BPTT.
     """
+    k2s = check_positive_ints(k2s, "k2s")
+    if k1 is not None:
+        k1 = check_positive_int(k1, "k1")
     full = gradient_vector(bptt(params, trace, dys))
     errs = []
     for k2 in k2s:
@@ -126,6 +165,11 @@ def randomized_mean_errors(
     the root mean square over the groups of rel_error(mean of the group, g_full):
     shape (len(ns),). Unbiased estimates: the error shrinks like 1/sqrt(n).
     """
+    n_draws = check_positive_int(n_draws, "n_draws")
+    ns = check_positive_ints(ns, "ns")
+    if any(n > n_draws for n in ns):
+        raise ValueError(f"every group size in ns must be at most n_draws = {n_draws}, got {ns}")
+    seed = check_seed(seed)
     full = gradient_vector(bptt(params, trace, dys))
     G = np.stack(
         [
@@ -170,7 +214,15 @@ def windowed_gradient(
     rnnlib.bptt(..., truncate=(k1, k2)); xs (T, B, D), targets (T, B, O).
     """
     k1, k2 = parse_truncate((k1, k2))
+    p = check_params(params)
+    check_xs(xs, p["W_xh"].shape[1], np.float64)
     xs = np.asarray(xs, dtype=float)
+    targets = as_float_array(targets, "targets")
+    expected = (*xs.shape[:-1], p["W_hy"].shape[0])
+    if targets.shape != expected:
+        raise ValueError(
+            f"targets must have the shape of the outputs, {expected}, got {targets.shape}"
+        )
     T = xs.shape[0]
     total = zeros_like_params(params)
     hs_win, w_prev = None, 0  # hidden states h_{w_prev} .. h_{t_prev} of the last window

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_float_array, check_int
+from ._validate import as_float_array, check_int, check_real
 from .engine import bptt, forward
 from .jacobians import gradient_bound, jacobian_norms, product_norms
 from .losses import mse
@@ -43,6 +43,7 @@ def decay_curves(
     the first distance at which dL/dh_k is exactly 0 (underflow), or None.
     Overflow is reported, never raised.
     """
+    target = check_real(target, "target")
     with np.errstate(all="ignore"):
         trace = forward(params, xs, activation=activation)
         T = trace.T

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib import charlm, text
+from rnnlib import charlm, cliff, experiments, gated, report, text, truncation, vanishing
 
 RNNLIB_DIR = Path(rnnlib.__file__).resolve().parent
 
@@ -622,6 +622,15 @@ def char_params():
     return R.copy_params(PC)
 
 
+GP = gated.init_gated_params(2, H, 1, seed=0)
+AXS, ATARGETS = R.adding_problem(6, B, seed=0)
+GTRACE = gated.gated_forward(GP, AXS)
+
+
+def gated_params():
+    return {k: v.copy() for k, v in GP.items()}
+
+
 MODULE_ROWS = [
     # --- rnnlib.text ------------------------------------------------------------------------
     row(
@@ -770,6 +779,293 @@ MODULE_ROWS = [
         "ids",
         "integer character ids",
         "float64",
+    ),
+    # --- rnnlib.cliff -----------------------------------------------------------------------
+    row(
+        "cliff.cliff_states",
+        lambda: cliff.cliff_states("5", -2.0),
+        TypeError,
+        "w",
+        "numeric",
+        "'5'",
+    ),
+    row(
+        "cliff.cliff_states",
+        lambda: cliff.cliff_states(5.0, [-2.0, np.nan]),
+        ValueError,
+        "b",
+        "finite",
+        "nan",
+    ),
+    row("cliff.cliff_loss", lambda: cliff.cliff_loss(5.0, -2.0, target=None), TypeError, "target"),
+    row(
+        "cliff.cliff_loss_and_grad",
+        lambda: cliff.cliff_loss_and_grad(5.0, -2.0, z0=np.inf),
+        ValueError,
+        "z0",
+        "finite",
+        "inf",
+    ),
+    row(
+        "cliff.cliff_loss_and_grad",
+        lambda: cliff.cliff_loss_and_grad(np.ones(2), np.ones(3)),
+        ValueError,
+        "w and b",
+        "broadcast",
+        "(2,) and (3,)",
+    ),
+    row("cliff.cliff_grid", lambda: cliff.cliff_grid(0), ValueError, "n", ">= 1", "0"),
+    row("cliff.descend", lambda: cliff.descend(5.0, -2.0, -0.1, 3), ValueError, "lr", "-0.1"),
+    # --- rnnlib.gated -----------------------------------------------------------------------
+    row(
+        "gated.init_gated_params",
+        lambda: gated.init_gated_params(2, 3, 1, gate_bias="-2"),
+        TypeError,
+        "gate_bias",
+    ),
+    row(
+        "gated.gated_step_forward",
+        lambda: gated.gated_step_forward(np.ones(3), np.zeros(H), GP),
+        ValueError,
+        "x",
+        "D = 2",
+        "(3,)",
+    ),
+    row(
+        "gated.gated_step_backward",
+        lambda: gated.gated_step_backward(np.ones(H), "cache"),
+        TypeError,
+        "cache",
+        "gated_step_forward",
+    ),
+    row("gated.gated_forward", lambda: gated.gated_forward(GP, AXS + 1j), TypeError, "xs", "real"),
+    row(
+        "gated.gated_backward",
+        lambda: gated.gated_backward(GP, GTRACE, np.ones(3)),
+        ValueError,
+        "dys",
+        "(6, 2, 1)",
+        "(3,)",
+    ),
+    row(
+        "gated.gated_jacobians",
+        lambda: gated.gated_jacobians(GP, GTRACE, b=B),
+        ValueError,
+        "b",
+        "0..1",
+        "2",
+    ),
+    row(
+        "gated.gated_jacobians",
+        lambda: gated.gated_jacobians(gated.init_gated_params(2, H + 1, 1), GTRACE),
+        ValueError,
+        "trace",
+        "other sizes",
+        "H=4",
+    ),
+    row(
+        "gated.gated_jacobian_norms",
+        lambda: gated.gated_jacobian_norms(GP, "trace"),
+        TypeError,
+        "trace",
+        "GatedTrace",
+        "str",
+    ),
+    row(
+        "gated.train_gated",
+        lambda: gated.train_gated(gated_params(), "data", R.SGD(0.1), 1),
+        TypeError,
+        "data",
+        "(xs, targets)",
+        "str 'data'",
+    ),
+    row(
+        "gated.train_gated",
+        lambda: gated.train_gated(gated_params(), (AXS, ATARGETS), R.SGD(0.1), 1, clip_norm="1"),
+        TypeError,
+        "clip_norm",
+        "positive",
+        "str '1'",
+    ),
+    # --- rnnlib.report ----------------------------------------------------------------------
+    row("report.fmt", lambda: report.fmt(None), TypeError, "table cell", "NoneType"),
+    row("report.table", lambda: report.table([[1, 2]], "ab"), TypeError, "headers", "str 'ab'"),
+    row("report.table", lambda: report.table(["ab"], ["a", "b"]), TypeError, "row 0", "str 'ab'"),
+    row(
+        "report.side_by_side",
+        lambda: report.side_by_side({"W": np.ones((2, 2, 2))}),
+        ValueError,
+        "blocks['W']",
+        "(2, 2, 2)",
+    ),
+    # --- rnnlib.truncation ------------------------------------------------------------------
+    row(
+        "truncation.reach_from_blocks",
+        lambda: truncation.reach_from_blocks(5, [(6, 0, 0)]),
+        ValueError,
+        "blocks[0]",
+        "t_end <= T = 5",
+        "(6, 0, 0)",
+    ),
+    row(
+        "truncation.reach_from_blocks",
+        lambda: truncation.reach_from_blocks(5, "abc"),
+        TypeError,
+        "blocks",
+        "(t_end, t_loss, t_stop)",
+        "str 'abc'",
+    ),
+    row("truncation.reach_matrix", lambda: truncation.reach_matrix(5, 0), ValueError, "truncate"),
+    row(
+        "truncation.literal_blocks",
+        lambda: truncation.literal_blocks(5, None, 2),
+        TypeError,
+        "k1",
+        "positive integer",
+        "None",
+    ),
+    row(
+        "truncation.measured_reach",
+        lambda: truncation.measured_reach(P, XS, activation="soft"),
+        ValueError,
+        "activation",
+        "'soft'",
+    ),
+    row(
+        "truncation.truncation_errors",
+        lambda: truncation.truncation_errors(P, TRACE, DYS, 3),
+        TypeError,
+        "k2s",
+        "list of positive integers",
+        "int 3",
+    ),
+    row(
+        "truncation.randomized_mean_errors",
+        lambda: truncation.randomized_mean_errors(P, TRACE, DYS, [8], 4),
+        ValueError,
+        "ns",
+        "at most n_draws = 4",
+        "(8,)",
+    ),
+    row(
+        "truncation.randomized_mean_errors",
+        lambda: truncation.randomized_mean_errors(P, TRACE, DYS, [1], 0),
+        ValueError,
+        "n_draws",
+        ">= 1",
+    ),
+    row(
+        "truncation.full_gradient",
+        lambda: truncation.full_gradient(P, XS, YS[:, :1]),
+        ValueError,
+        "targets",
+        "(5, 1, 2)",
+    ),
+    row(
+        "truncation.windowed_gradient",
+        lambda: truncation.windowed_gradient(P, XS, YS[..., 0], 2, 2),
+        ValueError,
+        "targets",
+        "(5, 2, 2)",
+        "(5, 2)",
+    ),
+    row(
+        "truncation.windowed_gradient",
+        lambda: truncation.windowed_gradient(P, "xs", YS, 2, 2),
+        TypeError,
+        "xs",
+        "numeric",
+        "str 'xs'",
+    ),
+    # --- rnnlib.vanishing -------------------------------------------------------------------
+    row(
+        "vanishing.decay_curves",
+        lambda: vanishing.decay_curves(P, XS[:, 0], target="1"),
+        TypeError,
+        "target",
+        "finite number",
+        "str '1'",
+    ),
+    row("vanishing.power_norms", lambda: vanishing.power_norms(P["W_hh"], -1), ValueError, "K"),
+    # --- rnnlib.experiments -----------------------------------------------------------------
+    row(
+        "experiments.run_adding",
+        lambda: experiments.run_adding(5, steps="10"),
+        TypeError,
+        "steps",
+        "positive integer",
+        "str '10'",
+    ),
+    row(
+        "experiments.run_adding",
+        lambda: experiments.run_adding(5, steps=2, checkpoints=2),
+        TypeError,
+        "checkpoints",
+        "list of positive integers",
+        "int 2",
+    ),
+    row(
+        "experiments.run_adding",
+        lambda: experiments.run_adding(5, steps=2, batch=0),
+        ValueError,
+        "batch",
+        ">= 1",
+    ),
+    row(
+        "experiments.adding_test_set", lambda: experiments.adding_test_set(1), ValueError, "T >= 2"
+    ),
+    row(
+        "experiments.adding_predict",
+        lambda: experiments.adding_predict(GP, np.array(["gated"]), AXS),
+        ValueError,
+        "model",
+        "'gated'",
+        "array",
+    ),
+    row(
+        "experiments.adding_test_mse",
+        lambda: experiments.adding_test_mse(GP, "gated", AXS, ATARGETS[:, 0]),
+        ValueError,
+        "targets",
+        "(2, 1)",
+        "(2,)",
+    ),
+    row(
+        "experiments.adding_coefficients",
+        lambda: experiments.adding_coefficients(GP, "gated", "xs"),
+        TypeError,
+        "xs",
+        "numeric",
+    ),
+    row(
+        "experiments.gradient_flow",
+        lambda: experiments.gradient_flow(GP, "lstm", AXS[:, 0]),
+        ValueError,
+        "model",
+        "'lstm'",
+    ),
+    row(
+        "experiments.run_echo",
+        lambda: experiments.run_echo(2, 2, batch=0),
+        ValueError,
+        "batch",
+        ">= 1",
+    ),
+    row(
+        "experiments.measure_cost",
+        lambda: experiments.measure_cost({"a": 1}),
+        TypeError,
+        "calls['a']",
+        "function",
+        "int 1",
+    ),
+    row(
+        "experiments.measure_cost",
+        lambda: experiments.measure_cost([len]),
+        TypeError,
+        "calls",
+        "dict",
+        "list",
     ),
 ]
 
