@@ -284,31 +284,39 @@ print(
 )
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### What we observe, within this budget
+# ### Clipping, within this budget
 #
-# Clipping leaves the tanh network (seed 0) at the baseline: its gradient norm exceeded
-# $\tau = 1$ at fewer than a quarter of its 300 steps, the IRNN's (seed 0) at more than
-# three quarters. Each of the three clipped IRNNs gets part of the way: between 0.1 and
-# 0.6 of the baseline. How far one seed gets varies a lot (the worst test MSE is more than
-# 1.5 times the best), so a result like this is quoted over several seeds, never from one
-# run.
+# Clipping leaves the tanh network (seed 0) at the baseline. How often did it act, that
+# is, how often did the gradient norm exceed $\tau = 1$?
 
 # %% slideshow={"slide_type": "fragment"}
 r = {name: v["test_mse"] / BASELINE for name, v in variants.items()}
-irnn_clip = np.array([r[f"IRNN + clip, seed {seed}"] for seed in irnn_seeds])
 acted = {
     name: np.mean(np.array(variants[name]["history"]["grad_norm"]) > 1.0)
     for name in ["tanh + clip", "IRNN + clip, seed 0"]
 }
 for name, share in acted.items():
     print(f"{name}: clipping acted at {share:.0%} of the 300 steps")
-print(
-    f"IRNN + clip, seeds 0, 1, 2: median {np.median(irnn_clip):.2f} x baseline, "
-    f"from {irnn_clip.min():.2f} to {irnn_clip.max():.2f} (worst / best: "
-    f"{irnn_clip.max() / irnn_clip.min():.1f})"
-)
 assert r["tanh + clip"] > 0.85
 assert acted["tanh + clip"] < 0.25 and acted["IRNN + clip, seed 0"] > 0.75
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# At fewer than a quarter of the tanh network's steps, at more than three quarters of the
+# IRNN's: the tanh network's gradient is mostly below the threshold, so clipping hardly
+# changes its training.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The clipped IRNN, three seeds
+#
+# Each of the three gets part of the way: between 0.1 and 0.6 of the baseline. How far
+# one seed gets varies a lot (the worst test MSE is more than 1.5 times the best), so a
+# result like this is quoted over several seeds, never from one run.
+
+# %% slideshow={"slide_type": "fragment"}
+irnn_clip = np.array([r[f"IRNN + clip, seed {seed}"] for seed in irnn_seeds])
+print(f"IRNN + clip, seeds 0, 1, 2: median {np.median(irnn_clip):.2f} x baseline")
+print(f"from {irnn_clip.min():.2f} to {irnn_clip.max():.2f}, worst / best: ", end="")
+print(f"{irnn_clip.max() / irnn_clip.min():.1f}")
 assert irnn_clip.min() > 0.1 and irnn_clip.max() < 0.6
 assert irnn_clip.max() > 1.5 * irnn_clip.min()
 
@@ -401,27 +409,27 @@ print("largest relative error over the 8 parameters: below 1e-7")
 # %% slideshow={"slide_type": "fragment"}
 run_gated = run_adding(40, "gated", lr=1e-2)
 results = dict(variants, **{"gated cell": run_gated})
+irnn_mse = [variants[f"IRNN + clip, seed {seed}"]["test_mse"] for seed in irnn_seeds]
 print(
     f"gated cell: test MSE {run_gated['test_mse']:.4f} = "
     f"{run_gated['test_mse'] / BASELINE:.3f} x baseline"
 )
-assert run_gated["test_mse"] < 0.1 * BASELINE
+print(f"the best clipped IRNN's test MSE: {min(irnn_mse) / run_gated['test_mse']:.1f} x that")
+assert run_gated["test_mse"] < 0.1 * BASELINE and min(irnn_mse) > 5 * run_gated["test_mse"]
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Only the gated cell comes near a solution: every seed of the clipped IRNN ends with a
+# test MSE more than five times the gated cell's.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### All runs at $T = 40$
 #
-# The IRNN's bar is the median of its three seeds, a dot each seed. Only the gated cell
-# comes near a solution: each seed of the clipped IRNN ends with a test MSE more than five
-# times the gated cell's.
+# The IRNN's bar is the median of its three seeds, a dot each seed.
 
 # %% slideshow={"slide_type": "fragment"}
 bars = {name: results[name]["test_mse"] for name in ["tanh", "tanh + clip"]}
-bars["IRNN + clip, seeds 0, 1, 2"] = [
-    results[f"IRNN + clip, seed {s}"]["test_mse"] for s in irnn_seeds
-]
-bars["gated cell"] = run_gated["test_mse"]
-assert min(bars["IRNN + clip, seeds 0, 1, 2"]) > 5 * bars["gated cell"]
-fig = lt.plot_test_mse(bars, title="adding problem, T = 40, 300 steps each (seed 0 unless named)")
+bars.update({"IRNN + clip, seeds 0, 1, 2": irnn_mse, "gated cell": run_gated["test_mse"]})
+fig = lt.plot_test_mse(bars, title="T = 40, 300 steps each (seed 0 unless named)")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -461,7 +469,8 @@ assert abs(g["first"] - 1) < 0.1 and abs(g["second"] - 1) < 0.1 and abs(g["inter
 for seed in irnn_seeds:
     fit = fits[f"IRNN + clip, seed {seed}"]
     assert fit["first"] > fit["second"] + 0.1 and 0.15 < fit["second"] < 0.8
-print("gated: alpha_1, alpha_2 near 1; each IRNN + clip: alpha_1 > alpha_2 > 0.15; tanh: near 0")
+print("gated cell: alpha_1, alpha_2 near 1;  tanh, tanh + clip: both near 0")
+print("each clipped IRNN: alpha_1 > alpha_2 + 0.1 and alpha_2 > 0.15")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient flow, vanilla against gated
