@@ -31,7 +31,7 @@ GET_REVEAL = """() => { try {
 PROSE_MIN_PX, CODE_MIN_PX = 19.5, 15
 
 #: per slide: (h, v, content height in px, slide height in px, smallest prose and code
-#: font size in px, the selector of the smallest text); sizes are in slide pixels
+#: font size in px, the largest distortion of a figure's proportions); sizes are in slide pixels
 #: (reveal.js scales the slide to the window), including the slide's fitting zoom
 MEASURE_ALL = """() => {
   const out = [];
@@ -59,6 +59,17 @@ MEASURE_ALL = """() => {
     }
     return least === null ? null : Math.round(least * 10) / 10;
   };
+  // how far the most distorted figure's shown proportions are from its pixels' (0: none)
+  const distortion = (s) => {
+    let worst = 0;
+    for (const img of s.querySelectorAll('img')) {
+      if (!img.naturalHeight || !img.getClientRects().length) continue;
+      const r = img.getBoundingClientRect();
+      const shown = r.width / r.height, own = img.naturalWidth / img.naturalHeight;
+      worst = Math.max(worst, Math.abs(shown / own - 1));
+    }
+    return Math.round(worst * 1000) / 1000;
+  };
   const total = Reveal.getHorizontalSlides().length;
   for (let h = 0; h < total; h++) {
     const column = Reveal.getHorizontalSlides()[h];
@@ -67,7 +78,7 @@ MEASURE_ALL = """() => {
       Reveal.slide(h, v, Number.MAX_SAFE_INTEGER);  // every fragment shown
       const s = Reveal.getCurrentSlide();
       out.push([h, v, Math.round(extent(s)), height,
-                smallest(s, 'p, li'), smallest(s, 'pre, td, th')]);
+                smallest(s, 'p, li'), smallest(s, 'pre, td, th'), distortion(s)]);
     }
   }
   Reveal.slide(0, 0, 0);
@@ -161,9 +172,10 @@ def test_deck_renders_offline_as_slides(decks, slide_shots, deck):
     )
     slides = page.evaluate(MEASURE_ALL)
     too_tall = [(h, v, c) for h, v, c, limit, *_ in slides if c > limit]
+    stretched = [(h, v, d) for h, v, *_, d in slides if d > 0.02]
     small = [
         (h, v, prose, code)
-        for h, v, _, _, prose, code in slides
+        for h, v, _, _, prose, code, _ in slides
         if (prose or PROSE_MIN_PX) < PROSE_MIN_PX or (code or CODE_MIN_PX) < CODE_MIN_PX
     ]
     n = len(slides)
@@ -178,6 +190,9 @@ def test_deck_renders_offline_as_slides(decks, slide_shots, deck):
     assert not small, (
         f"{deck}: text smaller than {PROSE_MIN_PX} px (prose) or {CODE_MIN_PX} px (code) "
         f"(h, v, prose px, code px): {small}"
+    )
+    assert not stretched, (
+        f"{deck}: figures shown out of proportion (h, v, relative distortion): {stretched}"
     )
     assert not remote, f"{deck}: requests to the network: {remote[:5]}"
     assert not errors, f"{deck}: console errors: {errors[:5]}"

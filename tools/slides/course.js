@@ -38,13 +38,18 @@
     return Array.from(box.querySelectorAll(".jp-RenderedImage img, img.rnnlib-explorer-image"));
   }
 
+  /* Width and height both set, in proportion: a height alone lets a width-limited image
+     (max-width) or a stretched widget image (the explorers' flex box) lose its aspect. */
   function sizeFigures(box, limit) {
     for (const img of figures(box)) {
       if (!img.naturalHeight) continue; // not decoded yet: sized again on load
-      const height = Math.min(img.naturalHeight * UPSCALE, limit);
+      const ratio = img.naturalWidth / img.naturalHeight;
+      const room = img.parentElement.clientWidth || img.naturalWidth * UPSCALE;
+      const height = Math.min(img.naturalHeight * UPSCALE, limit, room / ratio);
       img.style.height = height + "px";
-      img.style.width = "auto";
-      img.style.maxWidth = "100%";
+      img.style.width = height * ratio + "px";
+      img.style.maxWidth = "none";
+      img.style.alignSelf = "flex-start";
     }
   }
 
