@@ -83,3 +83,15 @@ def test_a_curve_stays_on_the_axes_until_it_underflows_to_zero():
         g = e.art_decay["gradient"].get_ydata()
         shown = d[np.isfinite(g) & (g >= e.ax_decay.get_ylim()[0])]
         assert shown.max() == zero_from - 1, (activation, shown.max(), zero_from)
+
+
+def test_the_float32_limit_is_named_in_the_legend_not_on_its_line():
+    """The overflow crosses and rising curves run along the limit: a label written on the
+    line was covered by them (and by the status text's box)."""
+    e = VanishingExplorer()
+    e.set(T=100, scale=3.0, activation="relu")
+    labels = [t.get_text() for t in e.art_decay["legend"].get_texts()]
+    assert "largest float32 (3.4e38)" in labels
+    assert e.art_decay["ceiling"].get_ydata()[0] == np.finfo(np.float32).max
+    on_axes = [t.get_text() for t in e.ax_decay.texts if t is not e.art_decay["status"]]
+    assert not [t for t in on_axes if "float32" in t], on_axes
