@@ -177,7 +177,7 @@ assert np.isclose(after_20[4], 1.0)  # identity with ReLU keeps the state exactl
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** The middle column is the Xavier argument in numbers: 50 terms of
-# variance $1/50$ each add up to variance 1. The identity row with ReLU keeps
+# variance $\frac{1}{50}$ each add up to variance 1. The identity row with ReLU keeps
 # $\lVert h_t\rVert = 1$ exactly because the state has no negative entries.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
