@@ -7,7 +7,8 @@
 * every exercise (tag ``exercise``) has a checker call right after it and a reference
   solution (tag ``solution``) that defines ``<name>_reference``, never the student's
   name, and neither calls a checker nor prints a verdict;
-* every reference solution passes its checker (run here, outside the notebook).
+* every reference solution passes its checker (run here, outside the notebook);
+* every notebook but the last links to the next one (``[NN · Title](NN_name.ipynb)``).
 """
 
 import ast
@@ -89,6 +90,18 @@ def test_every_question_set_has_its_answers(notebook):
             )
     if not path.stem.startswith("00"):
         assert sets, f"{path.name}: no 'Check your understanding' set"
+
+
+@pytest.mark.parametrize(
+    "path, following", list(zip(NOTEBOOKS, NOTEBOOKS[1:], strict=False)), ids=lambda p: p.stem
+)
+def test_every_notebook_links_to_the_next(path, following):
+    """A student who finishes a notebook finds the next one (09 once ended with "Next:
+    gated cells" and no link)."""
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    link = re.search(rf"\[{following.stem[:2]} · [^\]]+\]\({following.name}\)", text)
+    assert link, f"{path.name}: no link '[{following.stem[:2]} · ...]({following.name})'"
 
 
 def test_presenter_notes_are_collapsed_and_say_what_they_are(notebook):
