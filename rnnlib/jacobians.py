@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._blas import one_blas_thread
 from ._validate import as_float_array, check_finite, check_int, check_params, describe
 from .activations import GAMMA, get_activation
 from .params import sigma_max
@@ -49,7 +50,7 @@ def jacobian_product(params: Mapping, trace: Trace, t: int, k: int) -> np.ndarra
         raise ValueError(f"need integers 0 <= k <= t <= T = {T}, got t = {t!r}, k = {k!r}")
     J = recurrent_jacobians(params, trace)
     P = np.eye(J.shape[1], dtype=J.dtype)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), one_blas_thread():
         for j in range(k + 1, t + 1):
             P = J[j - 1] @ P
     return P
@@ -73,7 +74,8 @@ def product_norms(J: ArrayLike, t: int | None = None) -> np.ndarray:
     norms = np.empty(t + 1)
     P = np.eye(J.shape[1])  # float64 products, also for float32 Jacobians
     norms[t] = 1.0
-    with np.errstate(all="ignore"):
+    # t small products and norms one after the other: one BLAS thread (see rnnlib._blas)
+    with np.errstate(all="ignore"), one_blas_thread():
         for k in range(t - 1, -1, -1):
             P = P @ J[k]  # J[k] = dh_{k+1}/dh_k
             norms[k] = np.linalg.norm(P, 2) if np.all(np.isfinite(P)) else np.inf

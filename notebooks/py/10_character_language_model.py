@@ -28,14 +28,6 @@
 # *About 60 minutes.*
 
 # %% slideshow={"slide_type": "skip"}
-import os
-
-# one BLAS thread: this model's matrices are small, and two threads sharing two busy cores
-# mostly wait for each other (set before numpy is first imported)
-if "OPENBLAS_NUM_THREADS" not in os.environ:
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-
-# %% slideshow={"slide_type": "skip"}
 import textwrap
 import time
 
