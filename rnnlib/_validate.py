@@ -82,6 +82,15 @@ def check_positive_int(value, name: str) -> int:
     return int(value)
 
 
+def check_int_in(value, name: str, low: int, high: int | None = None) -> int:
+    """An integer in low..high (high=None: no upper bound)."""
+    expected = f"an integer in {low}..{high}" if high is not None else f"an integer >= {low}"
+    value = check_int(value, name, expected)
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be {expected}, got {value}")
+    return value
+
+
 def check_real(
     value,
     name: str,
@@ -119,6 +128,13 @@ def check_real(
     if bad:
         raise ValueError(f"{name} must be {expected}, got {describe(value)}")
     return v
+
+
+def check_real_pair(value, name: str, what: str) -> tuple[float, float]:
+    """Two finite real numbers, e.g. a point (w0, b0) or a range (lo, hi)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} must be a pair {what} of numbers, got {describe(value)}")
+    return check_real(value[0], f"{name}[0]"), check_real(value[1], f"{name}[1]")
 
 
 def check_seed(seed, name: str = "seed") -> int:

@@ -35,7 +35,7 @@ def _matrix(W: ArrayLike, name: str, square: bool) -> np.ndarray:
             f"({'(H, H)' if square else '2-D'}), got shape {a.shape}"
         )
     check_finite(a, name)
-    return a
+    return a.astype(np.promote_types(a.dtype, np.float32), copy=False)  # linalg: no float16
 
 
 def spectral_radius(W: ArrayLike) -> float:

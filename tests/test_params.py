@@ -49,3 +49,13 @@ def test_every_scheme_uses_each_argument_it_is_given():
 def test_xavier_has_no_scale_and_says_so(scale):
     with pytest.raises(ValueError, match=r"scale is not used by scheme='xavier'.*got scale="):
         rnnlib.init_params(2, 3, 1, scheme="xavier", scale=scale)
+
+
+def test_norms_of_half_precision_matrices():
+    """numpy's linalg has no float16: the norms are computed in float32."""
+    W = np.array([[3.0, 0.0], [0.0, -2.0]], dtype=np.float16)
+    assert rnnlib.sigma_max(W) == 3.0
+    assert rnnlib.spectral_radius(W) == 3.0
+    p = rnnlib.init_params(2, 3, 1, dtype=np.float16)
+    bound = rnnlib.gradient_bound(p, "tanh", [0, 1])
+    assert np.allclose(bound, [1.0, rnnlib.sigma_max(p["W_hh"])], rtol=1e-3)

@@ -1,7 +1,8 @@
 """Checkers for the notebooks' "your turn" exercises, one module per topic.
 
 They build on ``rnnlib.checks.framework.check``: run the student's function on a few cases,
-compare with the reference, print precisely what differs, never raise.
+compare with the reference, print precisely what differs, never raise on a wrong answer
+(only on something that is not a function at all).
 """
 
 # nothing at package level: import the checkers of a topic from its module, e.g.

@@ -25,7 +25,7 @@ from ..engine import bptt, forward
 from ..params import init_params
 from ..rnn import step_backward, step_forward
 from ._steps import first_wrong_step, run_student
-from .framework import CheckResult, describe_difference, mistakes_for
+from .framework import CheckResult, check_student_fn, describe_difference, mistakes_for
 
 STEP_KEYS = ("dz", "W_xh", "W_hh", "b_h", "dh_prev")
 GRAD_KEYS = ("W_hy", "b_y", "W_xh", "W_hh", "b_h")
@@ -160,6 +160,7 @@ def check_step_backward(rnn_step_backward, quiet=False) -> CheckResult:
     mistake it reproduces, if any. When delta_t (dz) is wrong, it is reported alone:
     every other output is built from it.
     """
+    check_student_fn(rnn_step_backward, "rnn_step_backward")
     result = CheckResult("one backward step", True)
     rng = np.random.default_rng(4)
     # case 1 has D = H, so that a transposed W_xh term or a factor applied after the
@@ -266,6 +267,7 @@ def check_backward_loop(rnn_backward, quiet=False) -> CheckResult:
     0) and names the first wrong step; then each parameter gradient by name. Either
     message names the taught mistake the answer reproduces, if any.
     """
+    check_student_fn(rnn_backward, "rnn_backward")
     result = CheckResult("backward loop (BPTT)", True)
     rng = np.random.default_rng(5)
     for n, (D, H, O, T) in enumerate([(3, 3, 2, 5), (2, 4, 1, 6)], start=1):

@@ -31,7 +31,7 @@ from ..optim import SGD
 from ..params import init_params
 from ..text import unigram_entropy
 from .clipping import clip_each_parameter
-from .framework import CheckResult, describe_difference, diagnose, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, diagnose, run_student
 
 LR = 0.1
 #: (seed, V, H, B, k, tau): the first threshold is never reached, the second always is
@@ -219,6 +219,7 @@ def check_train_step(student_fn, quiet=False) -> CheckResult:
     """Check ``student_fn(params, optimizer, xs, targets, h0, tau) -> (loss, h_k, grads)``
     against ``rnnlib.charlm.train_step``; the verdict names the wrong part in words, in
     the order of the computation: forward and loss, carried state, clipping, update."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("training step (forward, loss, BPTT, clip, update)", True)
     for n, (seed, V, H, B, k, tau) in enumerate(CASES, start=1):
         params, xs, targets, h0 = case = _case(seed, V, H, B, k)
@@ -263,6 +264,7 @@ def check_unigram_entropy(student_fn, quiet=False) -> CheckResult:
     """Check ``student_fn(ids, V) -> H`` (bits per character) against
     ``rnnlib.text.unigram_entropy``; names the usual slips (nats, sign, 0 log 0,
     counts or the uniform distribution instead of frequencies)."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("unigram entropy", True)
     for n, (ids, V) in enumerate(ENTROPY_CASES, start=1):
         ok, got = run_student(result, n, student_fn, ids.copy(), V)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..clip import clip_by_norm, clip_by_value, global_norm, gradient_vector
-from .framework import CheckResult, describe_difference, diagnose, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, diagnose, run_student
 
 
 def _cases():
@@ -80,6 +80,7 @@ def _mistakes(grads, tau, keys):
 
 def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
     """Check ``student_fn(grads, tau) -> dict`` against rnnlib.clip_by_norm."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("clip_by_norm", True)
     for n, (grads, tau) in enumerate(_cases(), start=1):
         keys = list(grads)

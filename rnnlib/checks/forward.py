@@ -17,7 +17,7 @@ import numpy as np
 from .. import engine, rnn
 from ..params import init_params
 from ._steps import first_wrong_step, run_student
-from .framework import CheckResult, describe_difference, mistakes_for
+from .framework import CheckResult, check_student_fn, describe_difference, mistakes_for
 
 W_HH_TRANSPOSED = (
     "You used W_hh^T h_{t-1} (for a 1-D h_prev, h_prev @ W_hh is that); the recurrence is "
@@ -69,6 +69,7 @@ def check_step_forward(rnn_step, quiet=False) -> CheckResult:
     A wrong answer names the entry of h_t that differs (and by how much), and the taught
     mistake it reproduces, if any.
     """
+    check_student_fn(rnn_step, "rnn_step")
     result = CheckResult("one forward step h_t", True)
     for n, (x, h_prev, p) in enumerate(_cases_step(), start=1):
         inputs = {"x": x, "h_prev": h_prev, **p}
@@ -94,6 +95,7 @@ def check_forward_loop(rnn_forward, quiet=False) -> CheckResult:
     Reports the first time step t whose h_t is wrong (later steps inherit the
     error, so the first one is where to look), then the first wrong y_t.
     """
+    check_student_fn(rnn_forward, "rnn_forward")
     result = CheckResult("forward loop (hs, ys)", True)
     rng = np.random.default_rng(2)
     for n, (_, h0, p) in enumerate(_cases_step(), start=1):

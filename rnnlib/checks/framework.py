@@ -4,7 +4,8 @@ A checker runs the student's function on a few cases, compares every output with
 reference, and prints what is wrong precisely: which output, which time step (for
 arrays whose first axis is time), which entry, and by how much. It never raises on a
 wrong or unfinished answer, so a notebook always runs top to bottom; it returns a
-``CheckResult`` whose ``passed`` is True only for a correct answer.
+``CheckResult`` whose ``passed`` is True only for a correct answer. Only something that
+is not a function at all is refused, with a TypeError (``check_student_fn``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from .._validate import check_callable
 
 WIDTH = 88  # feedback is wrapped at word boundaries to this many characters
 
@@ -61,6 +64,12 @@ class CheckResult:
 
     def _repr_pretty_(self, p, cycle):  # pragma: no cover - display only
         p.text(str(self))
+
+
+def check_student_fn(fn: Any, name: str) -> Callable:
+    """The function a checker was given: a TypeError when it is not a function (say, the
+    value the function returns was passed instead), since there is nothing to check."""
+    return check_callable(fn, name, "a function (pass your function itself, not what it returns)")
 
 
 def matches(got: Any, expected: ArrayLike, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
@@ -185,6 +194,7 @@ def check(
     result must have the same structure. ``time_axis`` lists the output labels whose
     first axis is time. Prints the verdict (unless quiet) and returns a CheckResult.
     """
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult(name, True)
     for n, (args, expected) in enumerate(cases, start=1):
         ok, got = run_student(result, n, student_fn, *args)

@@ -29,7 +29,7 @@ from .backward import (
     NO_DERIVATIVE,
     _carry_variant,
 )
-from .framework import CheckResult, describe_difference, mistakes_for, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, mistakes_for, run_student
 
 H_T_INSTEAD_OF_H_PREV = (
     "You paired delta_t with h_t = hs[t]; at step t, W_hh multiplied h_{t-1}, so the term "
@@ -102,6 +102,7 @@ def check_dW_hh(student_fn, quiet=False) -> CheckResult:
     Names a known mistake when the answer reproduces one; otherwise the first time step
     whose term is wrong (found by feeding one delta_t at a time).
     """
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("dL/dW_hh = sum_t delta_t h_{t-1}^T", True)
     for n, (T, seed) in enumerate(((5, 1), (3, 2)), start=1):
         _, trace, _, g = _case(T, seed)
@@ -154,6 +155,7 @@ def check_input_gradients(student_fn, quiet=False) -> CheckResult:
     Names the first wrong step in the order BPTT computes them (t = T down to 1) and the
     taught mistake the answer reproduces, if any.
     """
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("dL/dx_t = W_xh^T delta_t", True)
     # case 1 has D = H, so that W_xh used untransposed gives a wrong value (named below)
     # rather than a shape error; case 2 is many-to-one

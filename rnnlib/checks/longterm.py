@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..gated import gated_step_backward, gated_step_forward, init_gated_params
-from .framework import CheckResult, describe_difference, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, run_student
 
 KEYS = ("da_c", "da_u", "W_xh", "W_hh", "b_h", "W_xu", "W_hu", "b_u", "dh_prev")
 CASES = [(2, 3, 0), (3, 4, 1)]  # (D, H, seed): D != H, so a reversed outer product shows
@@ -105,6 +105,7 @@ def _why(key, D, H):
 
 def check_gated_step_backward(student_fn, quiet=False) -> CheckResult:
     """student_fn(dh, cache) -> dict with the keys KEYS (see the module docstring)."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("backward step of the gated cell", True)
     for n, (D, H, seed) in enumerate(CASES, start=1):
         dh, cache = _case(D, H, seed)

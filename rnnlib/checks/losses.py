@@ -15,7 +15,7 @@ import numpy as np
 from ..activations import sigmoid
 from ..losses import sigmoid_mse, softmax, softmax_ce
 from ._steps import first_wrong_step, run_student
-from .framework import CheckResult, mistakes_for
+from .framework import CheckResult, check_student_fn, mistakes_for
 
 NO_ONE_HOT = (
     "You returned the softmax itself: subtract the one-hot target, dL/dy_t = "
@@ -85,6 +85,7 @@ def check_softmax_ce_grad(softmax_ce_grad, quiet=False) -> CheckResult:
 
     The last case has logits in the thousands: a naive exp() overflows there.
     """
+    check_student_fn(softmax_ce_grad, "softmax_ce_grad")
     result = CheckResult("softmax cross-entropy dL/dy_t", True)
     for n, (ys, labels) in enumerate(_cases(), start=1):
         _, expected = softmax_ce(ys, labels)
@@ -119,6 +120,7 @@ def _sigmoid_mse_mistakes(ys, targets):
 def check_sigmoid_mse_grad(sigmoid_mse_grad, quiet=False) -> CheckResult:
     """Compare sigmoid_mse_grad(ys, targets) -> dL/dy (T, O) with rnnlib.sigmoid_mse
     (mean form: L = (1/T) sum_t ||sigmoid(y_t) - target_t||^2)."""
+    check_student_fn(sigmoid_mse_grad, "sigmoid_mse_grad")
     result = CheckResult("sigmoid + squared error dL/dy_t", True)
     rng = np.random.default_rng(6)
     for n, (T, O) in enumerate([(4, 1), (5, 3), (3, 2)], start=1):  # T != 2: 2/T != 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import CheckResult, describe_difference, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, run_student
 
 
 def _momentum(theta, m, g, eta, beta):
@@ -91,6 +91,7 @@ def _momentum_mistakes(theta, m, g, eta, beta):
 
 def check_momentum_step(student_fn, quiet=False) -> CheckResult:
     """student_fn(theta, m, g, eta, beta) -> (new theta, new m) for one array."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("momentum step (outputs: theta, m)", True)
     for n, (seed, eta, beta) in enumerate(((0, 0.1, 0.9), (1, 0.05, 0.5)), start=1):
         rng = np.random.default_rng(seed)
@@ -229,6 +230,7 @@ ADAM_CASES = (
 def check_adam_step(student_fn, quiet=False) -> CheckResult:
     """student_fn(theta, m, v, g, n, eta, beta1, beta2, eps) -> (new theta, new m, new v)
     for one array; n = 1, 2, ... is the number of this update."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("Adam step (outputs: theta, m, v)", True)
     for k, (seed, n, eta, beta1, beta2, eps, scale) in enumerate(ADAM_CASES, start=1):
         rng = np.random.default_rng(seed)

@@ -25,7 +25,7 @@ from ..losses import mse
 from ..params import init_params
 from ..rnn import truncation_blocks
 from ..truncation import reach_from_blocks, reach_matrix
-from .framework import CheckResult, describe_difference, diagnose, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, diagnose, run_student
 
 #: (T, k1, k2): k1 divides T or not, k1 = k2 (detach) or k1 < k2, k2 >= T
 REACH_CASES = [
@@ -118,6 +118,7 @@ def _reach_mistakes(T, k1, k2):
 def check_reach(student_fn, quiet=False) -> CheckResult:
     """student_fn(T, k1, k2) -> (T, T) array, entry [u-1, s-1] = 1 when the loss at step u
     sends gradient to the parameter use at step s (see rnnlib.truncation_blocks)."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("reach matrix of truncated BPTT", True)
     for T, k1, k2 in REACH_CASES:
         case = f"T={T}, k1={k1}, k2={k2}"
@@ -238,6 +239,7 @@ def _detach_mistakes(params, xs, targets, k):
 def check_detached(student_fn, quiet=False) -> CheckResult:
     """student_fn(params, xs, targets, k) -> dict of the five gradients of the half-sum
     MSE under truncated BPTT with the hidden state detached every k steps."""
+    check_student_fn(student_fn, "student_fn")
     result = CheckResult("truncated BPTT by detaching", True)
     for n, (seed, T, B, k) in enumerate(DETACH_CASES, start=1):
         params, xs, targets, k = _case(seed, T, B, k)

@@ -16,7 +16,7 @@ import numpy as np
 from ..engine import forward
 from ..jacobians import jacobian_product
 from ..params import init_params
-from .framework import CheckResult, describe_difference, run_student
+from .framework import CheckResult, check_student_fn, describe_difference, run_student
 
 
 def _problem(seed=3, T=6, H=3, D=2):
@@ -92,6 +92,7 @@ def _mistakes(W, dfs, T, t, k):
 
 def check_jacobian_product(student_fn, quiet=False) -> CheckResult:
     """Check ``student_fn(W_hh, dfs, t, k)`` against rnnlib.jacobian_product."""
+    check_student_fn(student_fn, "student_fn")
     params, trace = _problem()
     W, dfs, T = params["W_hh"], trace.dfs(), trace.T
     H = W.shape[0]

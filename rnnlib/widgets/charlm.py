@@ -8,8 +8,18 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import numpy as np
 
+from .._validate import check_seed
 from ..engine import forward
-from ..text import Vocabulary, check_temperature, next_char_probabilities, one_hot, sample
+from ..text import (
+    Vocabulary,
+    _check_count,
+    _check_model,
+    _check_text,
+    check_temperature,
+    next_char_probabilities,
+    one_hot,
+    sample,
+)
 from ..viz.charlm import draw_temperature, update_temperature
 from .base import Explorer
 
@@ -33,6 +43,11 @@ class SamplingExplorer(Explorer):
         seed: int = 0,
         temperature: float = 1.0,
     ):
+        _check_model(params, vocab)
+        _check_text(prefix, "prefix")
+        n = _check_count(n, "n", 0)
+        if seed is not None:
+            seed = check_seed(seed)
         self.params, self.vocab, self.prefix, self.n, self.seed = params, vocab, prefix, n, seed
         check_temperature(temperature)
         ids = vocab.encode(prefix)

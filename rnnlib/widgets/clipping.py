@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from .._validate import check_real, check_real_pair
 from ..cliff import cliff_loss, descend
 from ..viz import clipping as viz
 from ..viz.style import COLORS, redrawable_title
@@ -35,6 +36,8 @@ class ClippingExplorer(BlitExplorer):
         lr: float = LR,
         steps: int = STEPS,
     ):
+        threshold = check_real(threshold, "threshold", low=1e-2, high=1e2)  # the slider's range
+        start = check_real_pair(start, "start", "(w0, b0)")
         self.start, self.lr, self.steps = start, lr, steps
         self.free_path, self.free_norms = descend(*start, lr, steps)
         controls = {

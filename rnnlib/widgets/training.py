@@ -15,7 +15,14 @@ import ipywidgets as widgets
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..optim import make_optimizer
+from .._validate import (
+    as_float_array,
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_real_pair,
+)
+from ..optim import OPTIMIZERS, make_optimizer
 from ..params import copy_params, init_params
 from ..training import train
 from ..viz.style import COLORS
@@ -44,13 +51,25 @@ class LearningRateExplorer(BlitExplorer):
         exponents: tuple[float, float] = (-3.0, 1.0),
         step: float = 0.2,
     ):
-        xs = np.asarray(xs, dtype=float)
+        xs = as_float_array(xs, "xs", np.float64)
         if xs.ndim != 3:
             raise ValueError(f"xs must have shape (T, B, D), got shape {xs.shape}")
-        lo, hi = exponents
+        targets = as_float_array(targets, "targets", np.float64)
+        if targets.ndim != 3 or targets.shape[:2] != xs.shape[:2]:
+            raise ValueError(
+                f"targets must have shape (T, B, O) with T, B = {xs.shape[:2]} from xs, "
+                f"got shape {targets.shape}"
+            )
+        lo, hi = check_real_pair(exponents, "exponents", "(lo, hi)")
+        if not lo < hi:
+            raise ValueError(f"exponents must have lo < hi, got {(lo, hi)}")
+        lr = check_real(lr, "lr", low=0, low_open=True)
         if not lo <= np.log10(lr) <= hi:
             raise ValueError(f"lr must lie in 10^{lo:g}..10^{hi:g}, got {lr!r}")
-        self.data = (xs, np.asarray(targets, dtype=float))
+        check_choice(optimizer, "optimizer", tuple(OPTIMIZERS))
+        steps = check_positive_int(steps, "steps")
+        step = check_real(step, "step", low=0, low_open=True)
+        self.data = (xs, targets)
         self.steps, self.optimizer = steps, optimizer
         self.params0 = init_params(
             xs.shape[2], n_hidden, self.data[1].shape[-1], seed=seed, scheme="xavier"

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import FixedLocator, LogFormatterSciNotation, NullLocator
 
+from .._validate import check_int_in, check_positive_int
 from ..data import sine_next_step
 from ..engine import forward
 from ..losses import mse
@@ -26,6 +27,8 @@ class TruncationExplorer(BlitExplorer):
     gradient against full BPTT for every k, with the current k marked."""
 
     def __init__(self, T: int = 40, n_hidden: int = 16, seed: int = 0, k: int = 5):
+        T = check_positive_int(T, "T")
+        k = check_int_in(k, "k", 1, T)  # the slider's range
         self.T = T
         self.params = init_params(
             1, n_hidden, 1, seed=seed, scheme="orthogonal", radius=0.95, scale=0.5

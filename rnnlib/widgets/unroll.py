@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from .._validate import check_choice, check_int_in, check_positive_int
 from ..params import n_parameters
 from ..viz.graph import AXES_BOX, UnrolledGraph
 from .base import Explorer
@@ -28,6 +29,10 @@ class UnrollExplorer(Explorer):
     def __init__(
         self, T: int = 3, T_max: int = 10, outputs: str = "all", D: int = 3, H: int = 4, O: int = 1
     ):
+        T_max = check_positive_int(T_max, "T_max")
+        T = check_int_in(T, "T", 1, T_max)  # the slider's range
+        check_choice(outputs, "outputs", tuple(value for _, value in OUTPUT_CHOICES))
+        D, H, O = (check_positive_int(v, n) for v, n in ((D, "D"), (H, "H"), (O, "O")))
         self.sizes = (D, H, O)
         controls = {
             "T": widgets.IntSlider(

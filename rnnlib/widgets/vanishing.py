@@ -17,6 +17,13 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from .._validate import (
+    check_choice,
+    check_float_dtype,
+    check_int_in,
+    check_positive_int,
+    check_real,
+)
 from ..params import init_params
 from ..vanishing import decay_curves
 from ..viz import vanishing as viz
@@ -42,6 +49,12 @@ class VanishingExplorer(BlitExplorer):
         T_max: int = 100,
         dtype: type[np.floating] = np.float32,
     ):
+        T_max = check_int_in(T_max, "T_max", 5)
+        T = check_int_in(T, "T", 5, T_max)  # the sliders' ranges
+        scale = check_real(scale, "scale", low=0.1, high=3.0)
+        check_choice(activation, "activation", ACTIVATIONS)
+        n_in = check_positive_int(n_in, "n_in")
+        dtype = check_float_dtype(dtype)
         self.T_max = T_max
         base = init_params(n_in, n_hidden, 1, seed=seed, scheme="xavier", radius=1.0)
         self.base = {k: v.astype(dtype) for k, v in base.items()}
