@@ -172,7 +172,12 @@ def bits_per_character(
     p = check_params(params)
     V = p["W_xh"].shape[1]
     B = check_positive_int(B, "B")
-    arr = _check_ids(ids, V, min_length=B + 1)
+    arr = _check_ids(ids, V, min_length=2)
+    if arr.size < B + 1:
+        raise ValueError(
+            f"B = {B} streams need a text of at least B + 1 = {B + 1} characters; "
+            f"ids has {arr.size}"
+        )
     k = check_positive_int(k, "k")
     L = (arr.size - 1) // B
     if max_steps is not None:

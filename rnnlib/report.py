@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._validate import as_float_array, check_positive_int, describe
+from ._validate import as_float_array, check_int_in, check_positive_int, describe
 
 Cell = str | float | int | np.ndarray | Sequence[float]
 
@@ -67,7 +67,7 @@ def side_by_side(blocks: Mapping[str, Cell], digits: int = 4, gap: int = 4) -> s
     decimals. Rows are aligned at the top, so that "which side the factor goes on" can
     be read off the printout.
     """
-    digits = check_positive_int(digits, "digits")
+    digits = check_int_in(digits, "digits", 1, 17)  # float64 has 17 significant digits
     gap = check_positive_int(gap, "gap")
     if not isinstance(blocks, Mapping) or not blocks:
         raise TypeError(

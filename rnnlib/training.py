@@ -26,7 +26,7 @@ History = dict[str, list | bool]
 def _loss_fn(loss):
     if callable(loss):
         return loss
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:  # a list is not looked up in a dict
         raise ValueError(f"loss must be a callable or one of {', '.join(LOSSES)}; got {loss!r}")
     return LOSSES[loss]
 

@@ -566,6 +566,14 @@ ROWS = [
     ),
     row(
         "train_tbptt",
+        lambda: R.train_tbptt(params(), XS, YS, ["mse"], R.SGD(0.1), k1=2),
+        ValueError,
+        "loss",
+        "callable or one of mse",
+        "['mse']",
+    ),
+    row(
+        "train_tbptt",
         lambda: R.train_tbptt(params(), XS, YS, "mse", R.SGD(0.1), k1=3, k2=2),
         ValueError,
         "k2 >= k1",
@@ -786,6 +794,14 @@ MODULE_ROWS = [
     ),
     row(
         "charlm.bits_per_character",
+        lambda: charlm.bits_per_character(PC, IDS, B=IDS.size),
+        ValueError,
+        "B = 11 streams",
+        "at least B + 1 = 12 characters",
+        "ids has 11",
+    ),
+    row(
+        "charlm.bits_per_character",
         lambda: charlm.bits_per_character(PC, IDS, B=0),
         ValueError,
         "B",
@@ -916,6 +932,14 @@ MODULE_ROWS = [
         ValueError,
         "blocks['W']",
         "(2, 2, 2)",
+    ),
+    row(
+        "report.side_by_side",
+        lambda: report.side_by_side({"W": np.eye(2)}, digits=10**6),
+        ValueError,
+        "digits",
+        "1..17",
+        "1000000",
     ),
     # --- rnnlib.truncation ------------------------------------------------------------------
     row(
