@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._blas import one_blas_thread
 from ._validate import (
     as_float_array,
     check_choice,
@@ -33,6 +34,7 @@ from ._validate import (
     check_seed,
     describe,
 )
+from .activations import get_activation
 from .engine import forward
 from .losses import softmax
 
@@ -339,20 +341,25 @@ def generate(
     if seed is not None:
         seed = check_seed(seed)
     rng = np.random.default_rng(seed)
-    eye = np.eye(V, dtype=p["W_hh"].dtype)
-    trace = forward(p, eye[arr], activation=activation)
+    trace = forward(p, arr, one_hot=True, activation=activation)  # the prefixes
     h, y = trace.hs[-1], trace.ys[-1]  # (S, H), (S, V)
+    # the steps after the prefix, one character at a time (as forward computes them, without
+    # checking the checked parameters again at every step): W_xh onehot(c) is column c of W_xh
+    f, _ = get_activation(activation)
+    W_xh_T_b_h = p["W_xh"].T + p["b_h"]  # row c: W_xh onehot(c) + b_h
+    W_hh_T, W_hy_T = np.ascontiguousarray(p["W_hh"].T), np.ascontiguousarray(p["W_hy"].T)
     out = np.empty((n, arr.shape[1]), dtype=np.int64)
-    for i in range(n):
-        if temperature is None:
-            c = np.argmax(y, axis=-1)
-        else:
-            cdf = np.cumsum(next_char_probabilities(y, temperature), axis=-1)
-            u = rng.random(len(cdf)) * cdf[:, -1]
-            c = np.minimum((cdf <= u[:, None]).sum(axis=-1), V - 1)  # inverse CDF
-        out[i] = c
-        trace = forward(p, eye[c][None], h0=h, activation=activation)  # x_t = onehot(c)
-        h, y = trace.hs[-1], trace.ys[-1]
+    with one_blas_thread():
+        for i in range(n):
+            if temperature is None:
+                c = np.argmax(y, axis=-1)
+            else:
+                cdf = np.cumsum(softmax(y.astype(np.float64) / temperature), axis=-1)
+                u = rng.random(len(cdf)) * cdf[:, -1]
+                c = np.minimum((cdf <= u[:, None]).sum(axis=-1), V - 1)  # inverse CDF
+            out[i] = c
+            h = f(W_xh_T_b_h[c] + np.dot(h, W_hh_T))  # h_t = f(W_xh x_t + b_h + W_hh h_{t-1})
+            y = np.dot(h, W_hy_T) + p["b_y"]  # y_t = W_hy h_t + b_y
     return out
 
 

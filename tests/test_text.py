@@ -272,6 +272,20 @@ def test_greedy_generation_follows_the_argmax_of_its_own_outputs(vocab, model):
         assert np.array_equal(alone[:, 0], out[:, s])  # the streams do not interact
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_generation_replays_with_forward_for_every_activation(vocab, model, activation):
+    """generate's steps after the prefix compute what forward computes on the whole text."""
+    prefixes = np.array([[2, 3], [5, 1]])
+    out = tx.generate(model, prefixes, 10, temperature=0.9, seed=2, activation=activation)
+    u = np.random.default_rng(2).random((10, 2))
+    for s in range(2):
+        ids = np.concatenate([prefixes[:, s], out[:, s]])
+        ys = rnnlib.forward(model, tx.one_hot(ids, vocab.V, np.float64), activation=activation).ys
+        for i in range(10):
+            cdf = np.cumsum(tx.next_char_probabilities(ys[1 + i], 0.9))
+            assert out[i, s] == np.searchsorted(cdf, u[i, s] * cdf[-1], side="right")
+
+
 @pytest.mark.parametrize(
     "prefixes, error, match",
     [

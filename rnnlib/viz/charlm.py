@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
@@ -15,7 +16,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .style import COLORS, axes_or_new
+from .style import COLORS, axes_or_new, redrawable_title
 from .training import CURVE_COLORS
 
 #: how a character that is hard to read in a cell is shown
@@ -175,14 +176,33 @@ def draw_temperature(
     prefix: str,
     top: int = 12,
 ) -> dict:
-    """Draw one temperature row (see plot_temperature_rows); returns its artists."""
+    """Draw one temperature row (see plot_temperature_rows); returns its artists.
+
+    The characters under the bars and the title are texts of their own (the axes keep
+    blank ones in their place), so that ``update_temperature`` can change them in place.
+    """
     top = min(top, len(p))
     order = np.argsort(p)[::-1][:top]
     bars = ax_p.bar(range(top), p[order], color=COLORS["y"])
-    ax_p.set_xticks(range(top), [visible(chars[i]) for i in order], family="monospace")
+    ax_p.set_xticks(range(top), [" "] * top, family="monospace")  # room for the labels
+    size, pad = mpl.rcParams["xtick.major.size"], mpl.rcParams["xtick.major.pad"]
+    under, va, ha = ax_p.get_xaxis_text1_transform(size + pad)  # where tick labels go
+    labels = [
+        ax_p.text(
+            i,
+            0,
+            visible(chars[c]),
+            transform=under,
+            va=va,
+            ha=ha,
+            family="monospace",
+            fontsize=mpl.rcParams["xtick.labelsize"],
+        )
+        for i, c in enumerate(order)
+    ]
     ax_p.set_ylim(0, 1)
     ax_p.set_ylabel("p(next)")
-    title = ax_p.set_title(f"temperature {temperature:.1f}", fontsize=12)
+    title = redrawable_title(ax_p, f"temperature {temperature:.1f}", fontsize=12)
     ax_t.axis("off")
     words = ax_t.text(
         0,
@@ -194,18 +214,17 @@ def draw_temperature(
         fontsize=11,
         transform=ax_t.transAxes,
     )
-    return {"bars": bars, "title": title, "text": words, "ax_p": ax_p}
+    return {"bars": bars, "labels": labels, "title": title, "text": words}
 
 
 def update_temperature(
     art: dict, temperature: float, p: np.ndarray, sample: str, chars: Sequence[str], prefix: str
 ) -> None:
-    """Put a new temperature into the artists of ``draw_temperature``."""
-    top = len(art["bars"])
-    order = np.argsort(p)[::-1][:top]
-    for bar, value in zip(art["bars"], p[order], strict=True):
-        bar.set_height(value)
-    art["ax_p"].set_xticks(range(top), [visible(chars[i]) for i in order], family="monospace")
+    """Put a new temperature into the artists of ``draw_temperature`` (no new artists)."""
+    order = np.argsort(p)[::-1][: len(art["bars"])]
+    for bar, label, c in zip(art["bars"], art["labels"], order, strict=True):
+        bar.set_height(p[c])
+        label.set_text(visible(chars[c]))
     art["title"].set_text(f"temperature {temperature:.1f}")
     art["text"].set_text(_sample_lines(prefix, sample))
 

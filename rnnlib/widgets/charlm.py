@@ -21,13 +21,13 @@ from ..text import (
     sample,
 )
 from ..viz.charlm import draw_temperature, update_temperature
-from .base import Explorer
+from .blit import BlitExplorer
 
 #: the temperature slider's range
 TEMPERATURES = (0.2, 1.5)
 
 
-class SamplingExplorer(Explorer):
+class SamplingExplorer(BlitExplorer):
     """Left: p(next character | prefix) = softmax(y / temperature), the most likely
     characters. Right: ``n`` characters sampled after the prefix (same seed for every
     temperature, so that only the temperature changes)."""
@@ -67,9 +67,13 @@ class SamplingExplorer(Explorer):
         super().__init__({"temperature": slider})
 
     def _row(self, temperature: float) -> tuple[np.ndarray, str]:
-        p = next_char_probabilities(self.y, temperature)
-        text = sample(self.params, self.vocab, self.prefix, self.n, temperature, seed=self.seed)
-        return p, text
+        """p(next | prefix) and the sample at this temperature (the last one is kept: the
+        first display asks for the same temperature twice)."""
+        if getattr(self, "_last", (None,))[0] != temperature:
+            p = next_char_probabilities(self.y, temperature)
+            text = sample(self.params, self.vocab, self.prefix, self.n, temperature, seed=self.seed)
+            self._last = (temperature, p, text)
+        return self._last[1:]
 
     def draw(self) -> None:
         ax_p, ax_t = self.fig.subplots(1, 2, width_ratios=[1, 2.6])
@@ -77,6 +81,8 @@ class SamplingExplorer(Explorer):
         p, text = self._row(temperature)
         self.art = draw_temperature(ax_p, ax_t, temperature, p, text, self.vocab.chars, self.prefix)
         self.last_sample = text
+        # redrawn on each change; the axes, ticks and labels are drawn once (BlitExplorer)
+        self.dynamic = [*self.art["bars"], *self.art["labels"], self.art["title"], self.art["text"]]
 
     def update(self, temperature: float) -> None:
         p, text = self._row(temperature)
