@@ -1,9 +1,12 @@
 """The generic exercise checker: precise, never raising, honest about unfinished work."""
 
+import importlib
+import warnings
+
 import numpy as np
 import pytest
 
-from rnnlib.checks.framework import CheckResult, check, describe_difference, run_student
+from rnnlib.checks.framework import CheckResult, check, describe_difference, matches, run_student
 
 
 def reference(xs):
@@ -85,7 +88,7 @@ def test_wrong_shape_nan_and_non_array():
     r = check("cumsum", lambda xs: reference(xs) * np.nan, CASES, quiet=True)
     assert "contains NaN or inf" in r.messages[0]
     r = check("cumsum", lambda xs: "hello", CASES, quiet=True)
-    assert "expected an array, got str" in r.messages[0]
+    assert "expected an array of real numbers, got str 'hello'" in r.messages[0]
 
 
 def test_second_case_failure_is_named():
@@ -173,3 +176,59 @@ def test_a_shape_error_inside_the_student_function_lists_the_input_shapes():
     # numpy's gufunc wording is replaced by what it means
     assert "a matrix product A @ B does not fit: A has 2 columns but B has 3 rows" in r.messages[0]
     assert "matmul" not in r.messages[0]
+
+
+def test_complex_results_are_not_read_as_their_real_part():
+    """np.asarray(got, dtype=float) would drop the imaginary part (with only a warning)
+    and call a complex answer correct."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        msg = describe_difference("h_t", np.ones(2) + 1j, np.ones(2))
+        assert not matches(np.ones(2) + 1j, np.ones(2))
+    assert (
+        msg
+        == "h_t: expected an array of real numbers, got an array of shape (2,) and dtype complex128"
+    )
+
+
+CHECKERS = [
+    ("backward", "check_step_backward"),
+    ("backward", "check_backward_loop"),
+    ("charlm", "check_train_step"),
+    ("charlm", "check_unigram_entropy"),
+    ("clipping", "check_clip_by_norm"),
+    ("forward", "check_step_forward"),
+    ("forward", "check_forward_loop"),
+    ("gradients", "check_dW_hh"),
+    ("gradients", "check_input_gradients"),
+    ("longterm", "check_gated_step_backward"),
+    ("losses", "check_softmax_ce_grad"),
+    ("losses", "check_sigmoid_mse_grad"),
+    ("training", "check_momentum_step"),
+    ("training", "check_adam_step"),
+    ("truncation", "check_reach"),
+    ("truncation", "check_detached"),
+    ("vanishing", "check_jacobian_product"),
+]
+STRANGE_RESULTS = {
+    "a ragged list": [[1.0, 2.0], [3.0]],
+    "complex numbers": np.ones((3, 3)) * 1j,
+    "a string": "h_t",
+    "a tuple with a ragged list": ([[1.0, 2.0], [3.0]], 1j),
+    "a dict of ragged lists": dict.fromkeys(
+        ["dz", "W_xh", "W_hh", "b_h", "dh_prev", "W_hy", "b_y", "h0", "W_xu", "W_hu", "b_u"],
+        [[1.0, 2.0], [3.0]],
+    ),
+}
+
+
+@pytest.mark.parametrize("module, name", CHECKERS)
+def test_checkers_judge_any_result_without_raising(module, name):
+    """Whatever the student's function returns, the checker says it is not correct
+    (a notebook runs on), without a warning in the output."""
+    checker = getattr(importlib.import_module(f"rnnlib.checks.{module}"), name)
+    for what, value in STRANGE_RESULTS.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = checker(lambda *args, value=value: value, quiet=True)
+        assert not result.passed and result.messages, what

@@ -1383,6 +1383,14 @@ MODULE_ROWS = [
     ),
     row(
         "widgets.charlm.SamplingExplorer",
+        lambda: SamplingExplorer(PC, VOCAB, prefix="ab", temperature=3.0),
+        ValueError,
+        "temperature",
+        "[0.2, 1.5]",
+        "3.0",
+    ),
+    row(
+        "widgets.charlm.SamplingExplorer",
         lambda: SamplingExplorer(PC, VOCAB, prefix="ab", seed=-1),
         ValueError,
         "seed",
@@ -1441,6 +1449,7 @@ NO_ROW = {
     "text.python_docs": "takes no arguments",
     "gated.GatedTrace": "a result type, exercised through gated_backward and gated_jacobians",
     "checks.framework.CheckResult": "a result type",
+    "checks.framework.as_numbers": JUDGES_ANY_VALUE,
     "checks.framework.matches": JUDGES_ANY_VALUE,
     "checks.framework.diagnose": JUDGES_ANY_VALUE,
     "checks.framework.describe_difference": JUDGES_ANY_VALUE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .framework import describe_difference, diagnose, run_student  # noqa: F401  (re-exported)
+from .framework import as_numbers, describe_difference, diagnose, run_student  # noqa: F401  (re-exported)
 
 RTOL, ATOL = 1e-6, 1e-9
 
@@ -22,9 +22,8 @@ def first_wrong_step(label, got, expected, first_t=1, *, backward=False, mistake
     msg = describe_difference(label, got, expected, mistakes=mistakes, why=why)
     if msg is None:
         return None
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
+    g = as_numbers(got)
+    if g is None:
         return msg
     e = np.asarray(expected, dtype=float)
     if g.shape != e.shape or g.ndim == 0:

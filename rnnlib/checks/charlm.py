@@ -30,6 +30,7 @@ from ..losses import softmax_ce
 from ..optim import SGD
 from ..params import init_params
 from ..text import unigram_entropy
+from ._steps import as_numbers
 from .clipping import clip_each_parameter
 from .framework import CheckResult, check_student_fn, describe_difference, diagnose, run_student
 
@@ -273,7 +274,8 @@ def check_unigram_entropy(student_fn, quiet=False) -> CheckResult:
         expected = unigram_entropy(ids, V)
         counts = np.bincount(ids, minlength=V)
         seen = counts[counts > 0]
-        if got is not None and np.ndim(got) == 0 and np.isnan(got):
+        value = as_numbers(got)
+        if value is not None and value.ndim == 0 and np.isnan(value):
             result.fail(
                 [
                     f"case {n}: got NaN. Some of the V = {V} characters never occur: their "

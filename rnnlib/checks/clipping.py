@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..clip import clip_by_norm, clip_by_value, global_norm, gradient_vector
+from ._steps import as_numbers
 from .framework import CheckResult, check_student_fn, describe_difference, diagnose, run_student
 
 
@@ -102,12 +103,13 @@ def check_clip_by_norm(student_fn, quiet=False) -> CheckResult:
             kind = f"keys {sorted(got)}" if isinstance(got, dict) else type(got).__name__
             result.fail([head + f"expected a dict with keys {sorted(keys)}, got {kind}"])
             break
-        bad_shapes = [k for k in keys if np.shape(got[k]) != np.shape(grads[k])]
+        shapes = {k: getattr(as_numbers(got[k]), "shape", None) for k in keys}
+        bad_shapes = [k for k in keys if shapes[k] != np.shape(grads[k])]
         if bad_shapes:
             k = bad_shapes[0]
             result.fail(
                 [
-                    head + f"{k} has shape {np.shape(got[k])}, expected {np.shape(grads[k])}: "
+                    head + f"{k} has shape {shapes[k]}, expected {np.shape(grads[k])}: "
                     "clipping multiplies each array by a number, so every array keeps its shape"
                 ]
             )

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validate import check_callable
+from .._validate import as_real_array, check_callable, describe
 
 WIDTH = 88  # feedback is wrapped at word boundaries to this many characters
 
@@ -72,11 +72,20 @@ def check_student_fn(fn: Any, name: str) -> Callable:
     return check_callable(fn, name, "a function (pass your function itself, not what it returns)")
 
 
+def as_numbers(got: Any) -> np.ndarray | None:
+    """What a student's function returned as a float array, or None when it is not real
+    numbers (a string, None, a ragged list, complex numbers: their imaginary part would
+    otherwise be dropped silently)."""
+    try:
+        return as_real_array(got, "result").astype(float)
+    except TypeError:
+        return None
+
+
 def matches(got: Any, expected: ArrayLike, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """True when ``got`` is an array of the shape of ``expected`` and equal to it."""
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
+    g = as_numbers(got)
+    if g is None:
         return False
     e = np.asarray(expected, dtype=float)
     return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol))
@@ -138,10 +147,9 @@ def describe_difference(
     """
     if got is None:
         return f"{label}: got None (did you forget to return it?)"
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"{label}: expected an array, got {type(got).__name__}"
+    g = as_numbers(got)
+    if g is None:
+        return f"{label}: expected an array of real numbers, got {describe(got)}"
     e = np.asarray(expected, dtype=float)
     hint = diagnose(g, mistakes, rtol, atol)
     if g.shape != e.shape:

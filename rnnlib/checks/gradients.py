@@ -29,7 +29,14 @@ from .backward import (
     NO_DERIVATIVE,
     _carry_variant,
 )
-from .framework import CheckResult, check_student_fn, describe_difference, mistakes_for, run_student
+from .framework import (
+    CheckResult,
+    as_numbers,
+    check_student_fn,
+    describe_difference,
+    mistakes_for,
+    run_student,
+)
 
 H_T_INSTEAD_OF_H_PREV = (
     "You paired delta_t with h_t = hs[t]; at step t, W_hh multiplied h_{t-1}, so the term "
@@ -74,8 +81,8 @@ def _step_term_message(student_fn, dzs, hs, t, result):
     right = np.outer(dzs[t - 1], hs[t - 1])
     if describe_difference("term", got, right) is None:
         return None
-    g = np.asarray(got, dtype=float)
-    if g.shape == right.shape and np.allclose(g, 0.0):
+    g = as_numbers(got)
+    if g is not None and g.shape == right.shape and np.allclose(g, 0.0):
         return f"Step t = {t} contributes nothing: is it missing from your sum?"
     return describe_difference(
         f"the term of step t = {t} (delta_t alone, zero elsewhere)",
@@ -119,7 +126,10 @@ def check_dW_hh(student_fn, quiet=False) -> CheckResult:
         if msg is None:
             continue
         result.fail([msg])
-        if not any(hint in msg for _, hint in mistakes) and np.shape(got) == expected.shape:
+        if (
+            not any(hint in msg for _, hint in mistakes)
+            and getattr(as_numbers(got), "shape", None) == expected.shape
+        ):
             for t in range(1, T + 1):  # the first step whose term is wrong
                 step_msg = _step_term_message(student_fn, dzs, hs, t, result)
                 if step_msg:

@@ -25,6 +25,7 @@ from ..losses import mse
 from ..params import init_params
 from ..rnn import truncation_blocks
 from ..truncation import reach_from_blocks, reach_matrix
+from ._steps import as_numbers
 from .framework import CheckResult, check_student_fn, describe_difference, diagnose, run_student
 
 #: (T, k1, k2): k1 divides T or not, k1 = k2 (detach) or k1 < k2, k2 >= T
@@ -126,10 +127,7 @@ def check_reach(student_fn, quiet=False) -> CheckResult:
         if not ok:
             break
         expected = reach_matrix(T, (k1, k2))
-        try:
-            g = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            g = None
+        g = as_numbers(got)
         if g is None or g.shape != expected.shape:
             msg = describe_difference(
                 "reach matrix",

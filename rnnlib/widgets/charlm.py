@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import numpy as np
 
-from .._validate import check_seed
+from .._validate import check_real, check_seed
 from ..engine import forward
 from ..text import (
     Vocabulary,
@@ -50,6 +50,7 @@ class SamplingExplorer(BlitExplorer):
             seed = check_seed(seed)
         self.params, self.vocab, self.prefix, self.n, self.seed = params, vocab, prefix, n, seed
         check_temperature(temperature)
+        check_real(temperature, "temperature", low=TEMPERATURES[0], high=TEMPERATURES[1])  # slider
         ids = vocab.encode(prefix)
         dtype = np.asarray(params["W_hh"]).dtype
         self.y = forward(params, one_hot(ids, vocab.V, dtype)).ys[-1]  # logits after the prefix
