@@ -75,6 +75,14 @@ def check_int(value, name: str, expected: str = "an integer") -> int:
     return int(value)
 
 
+def check_bool(value, name: str) -> bool:
+    """True or False (numpy's bools included); not a number, string or array that
+    merely looks true or false."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
 def check_positive_int(value, name: str) -> int:
     value = check_int(value, name, "a positive integer")
     if value < 1:

@@ -1255,6 +1255,14 @@ MODULE_ROWS = [
         "str 'rnn_step'",
     ),
     row(
+        "checks.forward.check_step_forward",
+        lambda: checks_forward.check_step_forward(lambda x, h, p: h, quiet="yes"),
+        TypeError,
+        "quiet",
+        "True or False",
+        "str 'yes'",
+    ),
+    row(
         "checks.framework.check_student_fn",
         lambda: checks_framework.check_student_fn(None, "rnn_step"),
         TypeError,

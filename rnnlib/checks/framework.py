@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validate import as_real_array, check_callable, describe
+from .._validate import as_real_array, check_bool, check_callable, describe
 
 WIDTH = 88  # feedback is wrapped at word boundaries to this many characters
 
@@ -43,7 +43,7 @@ class CheckResult:
 
     def report(self, quiet: bool = False) -> CheckResult:
         """Print the verdict (unless quiet) and return self."""
-        if not quiet:
+        if not check_bool(quiet, "quiet"):
             print(self)
         return self
 
