@@ -90,12 +90,17 @@ class Vocabulary:
     rare: frozenset[str] = frozenset()
 
     def __post_init__(self):
+        for name, value, kind in (("chars", self.chars, "a tuple"), ("rare", self.rare, "a set")):
+            if not isinstance(value, tuple if name == "chars" else (set, frozenset)) or not all(
+                isinstance(c, str) and len(c) == 1 for c in value
+            ):
+                raise TypeError(
+                    f"{name} must be {kind} of single characters, got {describe(value)}"
+                )
         if not self.chars or self.chars[0] != RARE:
             raise ValueError(f"chars must start with the rare symbol RARE = {RARE!r}")
         if len(set(self.chars)) != len(self.chars):
             raise ValueError("chars must not repeat a character")
-        if any(not isinstance(c, str) or len(c) != 1 for c in self.chars):
-            raise ValueError("chars must be single characters")
         if self.rare & set(self.chars):
             raise ValueError("a rare character cannot also have its own id")
         ids = {c: i for i, c in enumerate(self.chars)}

@@ -670,6 +670,14 @@ MODULE_ROWS = [
     ),
     row(
         "text.Vocabulary",
+        lambda: text.Vocabulary((text.RARE, 1)),
+        TypeError,
+        "chars",
+        "tuple of single characters",
+        "(",
+    ),
+    row(
+        "text.Vocabulary",
         lambda: text.Vocabulary.from_text("abc", min_count=0),
         ValueError,
         "min_count",

@@ -81,8 +81,10 @@ def test_vocabulary_rejects_inconsistent_tables():
         tx.Vocabulary(("a", "b"))
     with pytest.raises(ValueError, match="must not repeat"):
         tx.Vocabulary((tx.RARE, "a", "a"))
-    with pytest.raises(ValueError, match="single characters"):
+    with pytest.raises(TypeError, match="chars must be a tuple of single characters"):
         tx.Vocabulary((tx.RARE, "ab"))
+    with pytest.raises(TypeError, match="rare must be a set of single characters, got str 'b'"):
+        tx.Vocabulary((tx.RARE, "a"), "b")
     with pytest.raises(ValueError, match="cannot also have its own id"):
         tx.Vocabulary((tx.RARE, "a"), frozenset("a"))
     with pytest.raises(TypeError, match="min_count must be a positive integer"):
