@@ -29,9 +29,9 @@ def visible(text: str) -> str:
 
 
 def _grid(ax, x0, chars, colors, title):
-    """One chunk as a (k, B) grid of characters: time down, streams across."""
-    k, B = chars.shape
-    for t in range(k):
+    """One chunk as a (k1, B) grid of characters: time down, streams across."""
+    k1, B = chars.shape
+    for t in range(k1):
         for b in range(B):
             ax.add_patch(
                 Rectangle((x0 + b, -t - 1), 1, 1, facecolor=colors[t, b], edgecolor="white", lw=1.5)
@@ -51,15 +51,15 @@ def _grid(ax, x0, chars, colors, title):
 def plot_partitions(text: str, layouts: dict[str, np.ndarray], n_show: int = 3) -> Figure:
     """The first chunks of each partition of ``text``, side by side.
 
-    layouts: {title: P} with P (n_chunks, k, B) from rnnlib.text.batch_positions. Each
+    layouts: {title: P} with P (n_chunks, k1, B) from rnnlib.text.batch_positions. Each
     cell is one input character, coloured by the part of the text it comes from (the
     stream for sequential partitioning); an arrow marks where chunk j + 1 continues the
     text of chunk j, so that the hidden state may be carried. Returns the figure.
     """
     rows = len(layouts)
     first = next(iter(layouts.values()))
-    _, k, B = first.shape
-    fig, axes = plt.subplots(rows, 1, figsize=(8.5, 1.1 + rows * (0.42 * k + 0.8)))
+    _, k1, B = first.shape
+    fig, axes = plt.subplots(rows, 1, figsize=(8.5, 1.1 + rows * (0.42 * k1 + 0.8)))
     axes = np.atleast_1d(axes)
     N = len(text)
     cmap = plt.get_cmap("Pastel1" if B <= 9 else "tab20")
@@ -77,8 +77,8 @@ def plot_partitions(text: str, layouts: dict[str, np.ndarray], n_show: int = 3) 
                 continues = np.all(P[j + 1, 0] == P[j, -1] + 1)
                 ax.annotate(
                     "",
-                    xy=(x0 + B + gap - 0.1, -k / 2),
-                    xytext=(x0 + B + 0.1, -k / 2),
+                    xy=(x0 + B + gap - 0.1, -k1 / 2),
+                    xytext=(x0 + B + 0.1, -k1 / 2),
                     arrowprops=dict(
                         arrowstyle="->",
                         color=COLORS["h"] if continues else COLORS["y"],
@@ -88,7 +88,7 @@ def plot_partitions(text: str, layouts: dict[str, np.ndarray], n_show: int = 3) 
                 )
                 ax.text(
                     x0 + B + gap / 2,
-                    -k / 2 - 0.4,
+                    -k1 / 2 - 0.4,
                     "$h$ carried" if continues else "new $h_0$",
                     ha="center",
                     va="top",
@@ -97,7 +97,7 @@ def plot_partitions(text: str, layouts: dict[str, np.ndarray], n_show: int = 3) 
                 )
         ax.annotate(
             "time",
-            xy=(-0.35, -k + 0.2),
+            xy=(-0.35, -k1 + 0.2),
             xytext=(-0.35, -0.2),
             ha="center",
             va="top",
@@ -105,9 +105,9 @@ def plot_partitions(text: str, layouts: dict[str, np.ndarray], n_show: int = 3) 
             fontsize=10,
             arrowprops=dict(arrowstyle="->", color="0.4"),
         )
-        ax.text(B / 2, -k - 0.25, "streams", ha="center", va="top", fontsize=10, color="0.3")
+        ax.text(B / 2, -k1 - 0.25, "streams", ha="center", va="top", fontsize=10, color="0.3")
         ax.set_xlim(-0.8, n * (B + gap) - gap + 0.2)
-        ax.set_ylim(-k - 0.9, 1.3)
+        ax.set_ylim(-k1 - 0.9, 1.3)
         ax.set_aspect("equal")
         ax.axis("off")
         ax.set_title(title, loc="left", fontsize=12)
@@ -295,7 +295,7 @@ def plot_input_gradients(
 ) -> Figure:
     """Left: the heat map ||dL_t/dx_s|| (row t: the prediction at step t, column s: the
     input at step s <= t, log colours). Right (optional): its mean over many texts
-    against the distance t - s, with the truncation window of training."""
+    against the distance t - s, with the gradient window k_2 of training (``window``)."""
     T = M.shape[0]
     panels = 2 if mean_by_distance is not None else 1
     fig, axes = plt.subplots(
@@ -331,7 +331,7 @@ def plot_input_gradients(
             ax2.text(
                 window,
                 0.97,
-                f" truncation\n window {window}",
+                f" gradient window\n $k_2$ = {window}",
                 transform=ax2.get_xaxis_transform(),
                 va="top",
                 fontsize=10,
