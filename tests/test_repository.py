@@ -44,3 +44,17 @@ def test_readme_module_map_names_every_module():
     assert missing == [], f"add a line for each to the module map in README.md: {missing}"
     mapped = re.findall(r"^\| `(rnnlib/[\w/]+\.py)` \|", readme, flags=re.M)
     assert [m for m in mapped if m not in modules] == []  # no line for a module that is gone
+
+
+def _words(text):
+    return " ".join(text.replace("#", " ").replace(">", " ").split())
+
+
+def test_the_instructors_notes_quote_notebook_00s_words_on_widgets_not_yet_run():
+    """One explanation of the text shown where a widget will be (a cell not yet run),
+    the same in the instructors' notes as in notebook 00."""
+    docs = (ROOT / "docs" / "instructors.md").read_text()
+    quote = re.search(r"Notebook 00 says\s+the same to students.*?\n\n((?:\s*>.*\n)+)", docs)
+    assert quote, "docs/instructors.md no longer quotes notebook 00 on widgets not yet run"
+    notebook = (ROOT / "notebooks" / "py" / "00_start_here.py").read_text()
+    assert _words(quote.group(1)) in _words(notebook)
