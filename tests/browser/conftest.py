@@ -294,6 +294,23 @@ READY = f"""() => {{
 }}"""
 
 
+#: per cell stored collapsed (presenter notes, answers): [index, its slide type or tags,
+#: its input hidden on the page, the height of its rendered text]
+COLLAPSED_SHOWN = """() => {
+    const nb = window.jupyterapp.shell.currentWidget.content;
+    return nb.widgets
+        .map((cell, i) => [cell, i])
+        .filter(([cell]) => (cell.model.getMetadata('jupyter') || {}).source_hidden)
+        .map(([cell, i]) => {
+            const text = cell.node.querySelector('.jp-MarkdownOutput, .jp-InputArea-editor');
+            const kind = (cell.model.getMetadata('slideshow') || {}).slide_type === 'notes'
+                ? 'notes' : (cell.model.getMetadata('tags') || []).join(',');
+            return [i, kind, cell.inputHidden,
+                    text ? Math.round(text.getBoundingClientRect().height) : 0];
+        });
+}"""
+
+
 def wait_executed(page, timeout=90_000):
     """Wait until Run All has finished: every code cell has an execution count."""
     page.wait_for_function(EXECUTED, timeout=timeout, polling=200)
@@ -366,12 +383,14 @@ class Notebooks:
     wait, each page whose kernel has become idle starts Run All (the longest-running
     notebooks were opened first), so the kernels compute side by side while the tests
     check the pages that are done. Before Run All, what each page shows of its widget
-    outputs is recorded (``unrun``), with a screenshot.
+    outputs is recorded (``unrun``), with a screenshot, and how it shows its collapsed
+    cells (``collapsed_unrun``).
     """
 
     def __init__(self, browser, lab, needed):
         self.browser, self.lab = browser, lab
         self.unrun = {}  # name: the widget outputs as shown before Run All
+        self.collapsed_unrun = {}  # name: its collapsed cells as shown before Run All
         self.pages = {}  # name: page whose Run All has started
         order = sorted(needed, key=lambda n: -RUN_SECONDS.get(n[:2], 0))
         self.loading = {name: start_opening(browser, lab, f"{name}.ipynb") for name in order}
@@ -391,6 +410,7 @@ class Notebooks:
 
     def _run(self, name, page):
         self.unrun[name] = widget_outputs(page)
+        self.collapsed_unrun[name] = page.evaluate(COLLAPSED_SHOWN)
         if self.unrun[name]:
             page.locator(f"#{self.unrun[name][0]['id']}").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"lab_{name}_unrun.png"))

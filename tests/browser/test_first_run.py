@@ -57,3 +57,15 @@ def test_jupyterlab_starts_without_news_and_without_an_old_deck(notebooks, lab, 
     assert deck["active"] is False
     assert page.viewport_size == VIEWPORT
     page.screenshot(path=str(artifacts / "lab_first_start.png"))
+
+
+@pytest.mark.notebook("00_start_here")
+def test_collapsed_cells_stay_collapsed_when_a_notebook_opens(notebooks):
+    """Presenter notes and the answers to predictions open as one-line bars, out of the
+    students' reading flow. (Run All expands them: JupyterLab shows a collapsed markdown
+    cell again when it runs it; docs/instructors.md says so.)"""
+    notebooks.page("00_start_here")  # what the page showed before Run All was recorded
+    for name, cells in notebooks.collapsed_unrun.items():
+        assert cells, f"{name}: no collapsed cells recorded"
+        shown = [(i, kind, height) for i, kind, hidden, height in cells if not hidden or height]
+        assert not shown, f"{name}: collapsed cells shown when the notebook opens: {shown}"
