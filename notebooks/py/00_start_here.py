@@ -30,11 +30,10 @@
 #
 # * `make lab` installs everything (the first time) and opens JupyterLab.
 # * Work through the notebooks in order; each ends with questions and answers.
-# * **Predict**: guess first; the answer waits in a collapsed cell (click its bar).
-#   Running a cell opens it, so **Run All** opens every answer: to guess first, step
-#   through with **Shift+Enter**.
-# * **Your turn**: write a small function; the checker says what is wrong and, for the
-#   usual mistakes, why. A collapsed reference solution follows: try first.
+# * **Predict**: guess, then click the collapsed answer's bar. Run All opens every
+#   answer: step with **Shift+Enter** to guess first.
+# * **Your turn**: write a small function; the checker names the usual mistakes.
+#   A collapsed reference solution follows: try first.
 # * Where the source lecture notes are vague or slightly wrong, the notebook says so once
 #   and links [ERRATA.md](../ERRATA.md).
 # * Every notebook is also a slide deck (README).
