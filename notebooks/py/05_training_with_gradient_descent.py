@@ -223,7 +223,7 @@ plt.show()
 # ## When the model memorises
 #
 # Now make memorising easy: only **2** training sequences, with noise of standard deviation
-# $\sigma = 0.1$ added to every $s_t$, and 600 steps of Adam (introduced below). The
+# $\kappa = 0.1$ added to every $s_t$, and 600 steps of Adam (introduced below). The
 # held-out set: 64 other noisy sequences.
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -239,20 +239,20 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A floor no honest model can beat
 #
-# The target is $y^\star_t = s_{t+1} + \varepsilon_{t+1}$ with noise $\varepsilon_{t+1}$ of
-# variance $\sigma^2$, drawn independently of everything the network has read up to step $t$.
+# The target is $y^\star_t = s_{t+1} + \nu_{t+1}$ with noise $\nu_{t+1}$ of
+# variance $\kappa^2$, drawn independently of everything the network has read up to step $t$.
 # So for any prediction $y_t$ made at step $t$, on fresh sequences:
 #
-# $$\mathbb E\big[(y_t - s_{t+1} - \varepsilon_{t+1})^2\big] = \mathbb E\big[(y_t - s_{t+1})^2\big] + \sigma^2 \;\ge\; \sigma^2 = 0.01.$$
+# $$\mathbb E\big[(y_t - s_{t+1} - \nu_{t+1})^2\big] = \mathbb E\big[(y_t - s_{t+1})^2\big] + \kappa^2 \;\ge\; \kappa^2 = 0.01.$$
 #
-# (The cross term vanishes: $\mathbb E[\varepsilon_{t+1}] = 0$ and it is independent of
+# (The cross term vanishes: $\mathbb E[\nu_{t+1}] = 0$ and it is independent of
 # $y_t - s_{t+1}$.) Predicting the clean sine exactly reaches this floor; a *training* loss
 # below it means the network predicts noise it could not have known: it memorised it.
 
 # %% slideshow={"slide_type": "subslide"}
-sigma = 0.1
-xs_few, targets_few = rnnlib.sine_next_step(T=30, n=2, seed=0, noise=sigma)
-xs_new, targets_new = rnnlib.sine_next_step(T=30, n=64, seed=1, noise=sigma)
+kappa = 0.1  # the noise's standard deviation
+xs_few, targets_few = rnnlib.sine_next_step(T=30, n=2, seed=0, noise=kappa)
+xs_new, targets_new = rnnlib.sine_next_step(T=30, n=64, seed=1, noise=kappa)
 clean = rnnlib.sine_next_step(T=30, n=2, seed=0)[1]  # the same waves without noise
 floor = rnnlib.mse(clean, targets_few)[0]  # the loss of predicting the clean sine exactly
 params_few = rnnlib.init_params(1, 8, 1, seed=0, scheme="xavier")
@@ -269,7 +269,7 @@ history_few = rnnlib.train(
 )
 train_few, held_few = np.array(history_few["loss"]), np.array(held_few[:600])
 best = int(np.argmin(held_few))
-print(f"clean-sine loss on the 2 training sequences: {floor:.4f} (sigma^2 = {sigma**2:g})")
+print(f"clean-sine loss on the 2 training sequences: {floor:.4f} (kappa^2 = {kappa**2:g})")
 print(f"training loss after 600 steps: {train_few[-1]:.4f}")
 print(
     f"held-out loss: lowest {held_few[best]:.4f} after {best} steps, {held_few[-1]:.4f} at the end"
@@ -354,8 +354,8 @@ explorer
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond plain gradient descent: the equations
 #
-# For one parameter array $\theta$ and its gradient $g$, all operations entry by entry
-# ($g^2 = g \odot g$), state $m, v, G$ starting at 0, update number $n = 1, 2, \dots$:
+# For the parameters $\theta$ and the gradient $g$, all operations entry by entry
+# ($g^2 = g \odot g$; so the same lines serve any one parameter array on its own), state $m, v, G$ starting at 0, update number $n = 1, 2, \dots$:
 #
 # | optimiser | state update | step |
 # |---|---|---|
@@ -371,10 +371,12 @@ explorer
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Read the table row by row: each optimiser keeps a little memory
-# ($m$, $v$ or $G$) per parameter entry and reshapes the step from it. $m$ averages
-# gradients (a direction), $v$ and $G$ average or sum squared gradients (a size per entry);
-# dividing by $\sqrt{v}$ or $\sqrt{G}$ gives every entry a step of about $\eta$ regardless
-# of the size of its gradient. $\epsilon$ only protects against division by zero.
+# ($m$, $v$ or $G$) per parameter entry and reshapes the step from it. $m$ accumulates
+# gradients (a direction; momentum's $m$ is a decayed sum, Adam's an average), $v$ and $G$
+# average or sum squared gradients (a size per entry). For a steady gradient, dividing by
+# $\sqrt{\hat v}$ (Adam) makes the step about $\eta$ whatever the gradient's size, and so does
+# $\sqrt{v}$ (RMSprop) once $v$ has filled up (its first step is longer, as derived below);
+# dividing by $\sqrt{G}$ makes it $\eta/\sqrt{n}$. $\epsilon$ only protects against division by zero.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Momentum: a constant gradient, amplified
@@ -493,7 +495,9 @@ print(
 assert np.allclose(first["rmsprop"], 1 / np.sqrt(1 - 0.9), rtol=1e-4)  # RMSprop's beta = 0.9
 assert np.allclose(first["adam"], 1.0, rtol=1e-4)
 # without the correction: m_1 = (1 - b1) g, v_1 = (1 - b2) g^2
-print(f"Adam without bias correction: step / eta = {(1 - b1) / np.sqrt(1 - b2):.2f}")
+uncorrected = (1 - b1) / np.sqrt(1 - b2)
+print(f"Adam without bias correction: step / eta = {uncorrected:.2f}")
+assert round(uncorrected, 2) == 3.16 == round(1 / np.sqrt(1 - 0.9), 2)  # as RMSprop's
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Five optimisers, one task
@@ -566,9 +570,9 @@ assert max(final[0.1], key=final[0.1].get) == "rmsprop"  # the worst at 0.1
 # ## Does gradient descent find *the* minimum?
 #
 # The lecture notes promise to "reach a global minimum (or a good local minimum)"
-# ([ERRATA.md, entry 3](../ERRATA.md#erratum-3)). Precisely: each small step lowers the
-# loss, so gradient descent settles where the gradient is (nearly) zero: a local minimum, a
-# saddle point or a flat region, in a low-loss region. For a non-convex loss nothing
+# ([ERRATA.md, entry 3](../ERRATA.md#erratum-3)). Precisely: each small enough step lowers
+# the loss, so with a small enough $\eta$ gradient descent slows down where the gradient is
+# small: a minimum, a saddle point or a plateau, whatever its loss. For a non-convex loss nothing
 # guarantees that this is the global minimum, nor that a local minimum it finds is a good
 # one. The RNN's loss is not convex, as a symmetry shows.
 
@@ -581,8 +585,9 @@ assert max(final[0.1], key=final[0.1].get) == "rmsprop"  # the worst at 0.1
 # ### Two solutions with exactly the same loss
 #
 # Relabel the hidden units with a permutation $P$: $W_{xh} \to P W_{xh}$,
-# $W_{hh} \to P W_{hh} P^\top$, $b_h \to P b_h$, $W_{hy} \to W_{hy} P^\top$. Then
-# $h_t \to P h_t$ at every step and $y_t$ is unchanged, so the loss is the same. On the
+# $W_{hh} \to P W_{hh} P^\top$, $b_h \to P b_h$, $W_{hy} \to W_{hy} P^\top$. Because $f$ acts
+# entry by entry, $f(Pz) = P f(z)$; with $h_0 = 0$ (so $P h_0 = h_0$), induction gives
+# $h_t \to P h_t$ at every step, and $y_t$ is unchanged, so the loss is the same. On the
 # straight line between the two, the loss rises: a convex function could not do that.
 
 # %% slideshow={"slide_type": "fragment"}
@@ -674,7 +679,7 @@ def adam_step_reference(theta, m, v, g, n, eta, beta1, beta2, eps):
 # * A small step lowers the loss by about $\eta \|g\|^2$; too large a step overshoots and can diverge.
 # * Judge a model on held-out sequences: a training loss that falls while the held-out loss rises is overfitting.
 # * Momentum accumulates gradients ($m$); Adagrad and RMSprop divide by the root of summed or averaged squares ($G$, $v$); Adam does both, bias-corrected.
-# * Rankings of optimisers depend on the rate and the budget; gradient descent reaches a low-loss region, not a guaranteed global minimum.
+# * Rankings of optimisers depend on rate and budget; gradient descent slows where the gradient is small, not necessarily at the global minimum.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Check your understanding
@@ -691,9 +696,11 @@ def adam_step_reference(theta, m, v, g, n, eta, beta1, beta2, eps):
 #
 # 1. The gradient is that of $L$ at the current parameters; changing $W_{hh}$ before computing
 #    $\partial L/\partial W_{xh}$ would mix derivatives taken at two different points.
-# 2. A large step overshoots along the steepest directions first: the $O(\eta^2)$ term beats
-#    $-\eta\|g\|^2$ there, and the loss rises until the iterates settle into a flatter region.
-# 3. On fresh sequences no prediction can beat $\sigma^2$ in expectation, because the noise of
+# 2. A large step overshoots along the most curved directions first (the largest second
+#    derivative, a Hessian eigenvalue $\lambda$): along such a direction the step overshoots
+#    the minimum once $\eta > 2/\lambda$, so the $O(\eta^2)$ term beats $-\eta\|g\|^2$, and the
+#    loss rises until the iterates reach a less curved region.
+# 3. On fresh sequences no prediction can beat $\kappa^2$ in expectation, because the noise of
 #    the next value is unknown at step $t$; going below it on the training set means fitting
 #    that particular noise. Stop at the held-out minimum (early stopping), which came early here.
 # 4. Too long: $m_1 = (1-\beta_1)g$ and $v_1 = (1-\beta_2)g^2$ give a step
