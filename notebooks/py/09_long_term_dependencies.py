@@ -100,7 +100,7 @@ assert np.isclose(BASELINE, 1 / 6) and abs(mse_constant_1 - BASELINE) < 0.003
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
 # **Answer.**
 # The loss at step $T$ reaches $x_{t_1,1}$ only through
-# $\partial h_T/\partial h_{t_1} = \prod_{j=t_1+1}^{T} \mathrm{diag}(f'(z_j))\,W_{hh}$,
+# $\partial h_T/\partial h_{t_1} = \prod_{j=T}^{t_1+1} \mathrm{diag}(f'(z_j))\,W_{hh}$,
 # a product of $T - t_1 \ge T/2$ factors (notebook 06). When the factors shrink the
 # gradient, the signal to keep $x_{t_1,1}$ shrinks exponentially in $T$: short sequences
 # are learned first. Where "too long" starts depends on the budget: measured next.
@@ -241,7 +241,7 @@ assert first[at[1000]] > 0.75 and second[at[1000]] > 0.75 and ratios[at[1000]] <
 # ### Why: the gradient hardly arrives
 #
 # The loss at step $T$ reaches the first marked value only through
-# $\partial h_T/\partial h_k = \prod_{j=k+1}^{T} \mathrm{diag}(f'(z_j))\,W_{hh}$. On a test
+# $\partial h_T/\partial h_k = \prod_{j=T}^{k+1} \mathrm{diag}(f'(z_j))\,W_{hh}$. On a test
 # sequence, for the $T = 40$ network after 300 steps:
 
 # %% slideshow={"slide_type": "fragment"}
@@ -588,8 +588,9 @@ g40 = rnnlib.bptt(p40, trace40, dys40)
 clipped, _ = rnnlib.clip_by_norm(dict(g40), 1e-3)  # a tiny threshold: clipping is active
 scale = np.linalg.norm(clipped["W_xh"]) / np.linalg.norm(g40["W_xh"])
 early = np.linalg.norm(g40.dzs[:20]) / np.linalg.norm(g40.dzs)  # steps 1..20 of 40
-print(f"share of ||dL/dz|| from steps 1..20: {early:.1e}, before and after clipping")
-print(f"clipping scaled every entry by {scale:.3g}; it never scales up")
+print(f"share of ||dL/dz|| from steps 1..20, before clipping: {early:.1e}")
+print(f"clipping scaled every entry of every gradient by {scale:.3g} (it never scales up),")
+print("so every step's term, and the share, by the same factor")
 print(f"the clipped tanh run: clipping acted at {acted['tanh + clip']:.0%} of its 300 steps")
 assert scale < 1 and early < 1e-6
 assert all(np.allclose(clipped[k], scale * g40[k]) for k in rnnlib.PARAM_NAMES)
@@ -627,8 +628,9 @@ assert abs(moved - full) < 1e-6 and abs(moved) > 0.3 and cut == 0
 #
 # A learning rate multiplies every term of the step by the same $\eta$. The part that
 # could teach the network to use $x_{t_1,1}$ stays as small *relative to the rest* as
-# before (misconception 1 measured it), and Adam, which divides by the gradient's own
-# size, ignores its overall scale anyway. Trained with a three times larger rate:
+# before (misconception 1 measured it). With Adam, used here, $\eta$ scales the whole step
+# too; its division by the gradient's running size acts per entry, on the sum over all
+# steps, so it cannot single out the early steps' part. Trained with a three times larger rate:
 
 # %% slideshow={"slide_type": "fragment"}
 faster = run_adding(40, "tanh", lr=3e-2)
@@ -656,10 +658,14 @@ print(
     f"||dh_40/dh_20|| = {flow_relu[20]:.1e}, ||dh_40/dh_0|| = {flow_relu[0]:.1e}"
 )
 assert rnnlib.sigma_max(p_relu["W_hh"]) > 1 and 0.4 < off < 0.7 and flow_relu[0] < 1e-5
+all_on = np.linalg.norm(np.linalg.matrix_power(p_relu["W_hh"], 40), 2)  # every f' = 1
+print(f"the same W_hh with every unit on (f' = 1 at all 40 steps): ||W_hh^40|| = {all_on:.1f}")
+assert all_on > 1
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# ReLU removes saturation, not vanishing: what shrinks the product here is the share of
-# units that are off at each step. The IRNN starts from $W_{hh} = I$, which keeps the
+# ReLU removes saturation, not vanishing. With every unit on, the same 40 factors would
+# multiply to $W_{hh}^{40}$, of norm above 1 (printed): what shrinks the product here is
+# the units that are off, each zeroing its row at its step. The IRNN starts from $W_{hh} = I$, which keeps the
 # *active* units' path at exactly 1.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
