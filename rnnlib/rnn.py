@@ -206,7 +206,8 @@ def truncation_blocks(T: int, truncate: Truncation = None) -> list[Block]:
     the losses of the steps since the previous pass, t_loss < t <= t_end, through
     themselves and the k2 - k1 steps before them, i.e. through the steps
     t_stop < t <= t_end with t_stop = max(t_loss - (k2 - k1), 0). So a full block of k1
-    new steps goes back k2 steps (Williams & Peng's BPTT(k2; k1), written with k2 first);
+    new steps goes back at most k2 steps, exactly k2 once t_loss >= k2 - k1 (Williams &
+    Peng's BPTT(k2; k1), written with k2 first);
     truncate=k = (k, k) gives t_stop = t_loss: the hidden state is detached every k
     steps, also when k does not divide T; k2 >= T truncates nothing (t_stop = 0 for every
     pass), so the passes add up to full BPTT. truncate=None is the single pass (T, 0, 0).

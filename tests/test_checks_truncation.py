@@ -90,7 +90,7 @@ def test_check_reach_unfinished_and_wrong_shape(capsys):
 
 
 # --- check_detached ---------------------------------------------------------------------
-def detached_answer(params, xs, targets, k, bug=None):
+def detached_answer(params, xs, targets, k1, bug=None):
     """A student's detached_gradients, correct unless ``bug`` plants one mistake."""
     if bug == "no_cut":
         trace = rnnlib.forward(params, xs)
@@ -99,10 +99,10 @@ def detached_answer(params, xs, targets, k, bug=None):
     T = xs.shape[0]
     total = dict.fromkeys(rnnlib.PARAM_NAMES, 0.0)
     h = None
-    for s in range(0, T - k + 1 if bug == "drop_last" else T, k):
-        chunk = rnnlib.forward(params, xs[s : s + k], h0=None if bug == "reset" else h)
+    for s in range(0, T - k1 + 1 if bug == "drop_last" else T, k1):
+        chunk = rnnlib.forward(params, xs[s : s + k1], h0=None if bug == "reset" else h)
         form = "mean" if bug == "mean" else "half_sum"
-        _, dys = rnnlib.mse(chunk.ys, targets[s : s + k], form=form)
+        _, dys = rnnlib.mse(chunk.ys, targets[s : s + k1], form=form)
         g = rnnlib.bptt(params, chunk, dys)
         if bug == "not_summed":
             total = dict(g)
@@ -118,7 +118,7 @@ def test_check_detached_accepts_a_correct_answer(capsys):
 
 
 def test_detach_cases_include_k_not_dividing_T():
-    assert any(T % k for _, T, _, k in DETACH_CASES)
+    assert any(T % k1 for _, T, _, k1 in DETACH_CASES)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_detach_cases_include_k_not_dividing_T():
     ],
 )
 def test_check_detached_names_each_planted_mistake(bug, case, words, capsys):
-    res = check_detached(lambda p, x, t, k: detached_answer(p, x, t, k, bug))
+    res = check_detached(lambda p, x, t, k1: detached_answer(p, x, t, k1, bug))
     out = capsys.readouterr().out
     assert not res.passed and len(res.messages) == 1
     assert res.messages[0].startswith(f"case {case} ")
@@ -142,8 +142,8 @@ def test_check_detached_names_each_planted_mistake(bug, case, words, capsys):
 
 
 def test_check_detached_names_a_single_wrong_gradient(capsys):
-    def wrong_b_y(p, x, t, k):
-        g = detached_answer(p, x, t, k)
+    def wrong_b_y(p, x, t, k1):
+        g = detached_answer(p, x, t, k1)
         g["b_y"] = 2 * g["b_y"]
         return g
 
@@ -153,8 +153,8 @@ def test_check_detached_names_a_single_wrong_gradient(capsys):
 
 
 def test_check_detached_wrong_shape_and_type(capsys):
-    def transposed(p, x, t, k):
-        g = detached_answer(p, x, t, k)
+    def transposed(p, x, t, k1):
+        g = detached_answer(p, x, t, k1)
         g["W_xh"] = g["W_xh"].T
         return g
 

@@ -73,10 +73,11 @@ use_course_style()
 # * carries the losses since the previous pass: $L_u$ for $t_{loss} < u \le t_{end}$
 #   ($t_{loss}$ is the previous $t_{end}$, or 0);
 # * goes back through these steps and the $k_2 - k_1$ steps before them: the steps
-#   $t_{stop} < s \le t_{end}$ with $t_{stop} = \max\big(t_{loss} - (k_2 - k_1),\ 0\big)$.
+#   $t_{stop} < s \le t_{end}$ with $t_{stop} = \max\big(t_{loss} - (k_2 - k_1),\ 0\big)$,
+#   but $t_{stop} = 0$ when $k_2 \ge T$: then nothing is truncated.
 #
-# The gradients of all passes are summed. A full block ($k_1$ new losses) goes back
-# exactly $k_2$ steps; $k_2 \ge T$ truncates nothing (every pass reaches step 1).
+# The gradients of all passes are summed. A full block ($k_1$ new losses) goes back at
+# most $k_2$ steps, exactly $k_2$ once $t_{loss} \ge k_2 - k_1$.
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Draw a time line on the board and mark $t_{end} = 3, 6, 9, 10$ for
@@ -107,8 +108,8 @@ use_course_style()
 # after every step, and BPTT($h$; $h'$) adds how often, every $h'$ steps, as a second
 # argument. In that name the depth is what defines the method. Code follows the order
 # of events, "run $k_1$ steps, then go back $k_2$", as Sutskever (2013) writes it. So
-# BPTT($k_2$; $k_1$) and `truncate=(k1, k2)` are the same method; `truncate=k` means
-# `(k, k)`, detaching every `k` steps.
+# BPTT($k_2$; $k_1$) and `truncate=(k1, k2)` are the same method; `truncate=k1` means
+# `(k1, k1)`, detaching every $k_1$ steps.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The passes of one example
@@ -131,6 +132,8 @@ use_course_style()
 blocks = rnnlib.truncation_blocks(10, (3, 5))
 print(table(blocks, ["t_end", "t_loss", "t_stop"]))
 assert blocks == [(3, 0, 0), (6, 3, 1), (9, 6, 4), (10, 9, 7)]
+# k2 >= T: every pass reaches step 1, although max(t_loss - (k2 - k1), 0) = 2 at the last
+assert [t_stop for _, _, t_stop in rnnlib.truncation_blocks(10, (4, 10))] == [0, 0, 0]
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### On a time line
@@ -220,12 +223,12 @@ params = rnnlib.init_params(1, 16, 1, seed=0, scheme="orthogonal", radius=0.95, 
 xs, targets = rnnlib.sine_next_step(T, 1, seed=0)
 trace = rnnlib.forward(params, xs)
 _, dys = rnnlib.mse(trace.ys, targets)
-ks = np.arange(1, T + 6)
-err_kk = truncation_errors(params, trace, dys, ks)  # k1 = k2 = k
-err_1k = truncation_errors(params, trace, dys, ks, k1=1)  # a pass at every step
+k2s = np.arange(1, T + 6)
+err_kk = truncation_errors(params, trace, dys, k2s)  # k1 = k2
+err_1k = truncation_errors(params, trace, dys, k2s, k1=1)  # a pass at every step
 print(
     table(
-        [[k, err_kk[k - 1], err_1k[k - 1]] for k in (1, 5, 10, 20, 34, 39, 40)],
+        [[k2, err_kk[k2 - 1], err_1k[k2 - 1]] for k2 in (1, 5, 10, 20, 34, 39, 40)],
         ["k2", "k1 = k2", "k1 = 1"],
         digits=2,
     )
@@ -236,14 +239,14 @@ print(
 
 # %% slideshow={"slide_type": "fragment"}
 fig = vt.plot_errors(
-    ks, {"$k_1 = k_2$ (detach every $k_2$)": err_kk, "$k_1 = 1$ (a pass at every step)": err_1k}, T
+    k2s, {"$k_1 = k_2$ (detach every $k_2$)": err_kk, "$k_1 = 1$ (a pass at every step)": err_1k}, T
 )
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the curves say
 #
-# * With a pass at every step, every loss goes back a full $k_2$ steps: the error falls
+# * With a pass at every step, every loss goes back $k_2$ steps (or to step 1): the error falls
 #   steadily as $k_2$ grows.
 # * Detaching every $k_2$ steps, a loss early in a chunk reaches only a few steps, and the
 #   chunk boundaries move with $k_2$: the error is not monotone (here it is larger at
@@ -290,18 +293,18 @@ print("k1 = 1 falls steadily; detaching is not monotone; k2 >= T: exact up to ro
 d = 6
 
 
-def spanning(T, k):
+def spanning(T, k1):
     """Fraction of the losses L_u, u > d, whose pass goes back at least d steps."""
     reach = [
         u - t_stop
-        for t_end, t_loss, t_stop in rnnlib.truncation_blocks(T, k)
+        for t_end, t_loss, t_stop in rnnlib.truncation_blocks(T, k1)
         for u in range(t_loss + 1, t_end + 1)
         if u > d
     ]
     return np.mean(np.array(reach) >= d)
 
 
-print(f"k = 3: {spanning(1200, 3):.3f} of the losses;  k = 12: {spanning(1200, 12):.3f}")
+print(f"k1 = 3: {spanning(1200, 3):.3f} of the losses;  k1 = 12: {spanning(1200, 12):.3f}")
 assert spanning(1200, 3) == 0 and np.isclose(spanning(1200, 12), 7 / 12, atol=0.01)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -313,12 +316,14 @@ assert spanning(1200, 3) == 0 and np.isclose(spanning(1200, 12), 7 / 12, atol=0.
 
 # %% slideshow={"slide_type": "fragment"}
 windows = [3, 5, 6, 12]
-echo = {k: run_echo(d, k, T=400, batch=32, epochs=3, n_hidden=16, lr=1e-2, seed=1) for k in windows}
-ratio = {k: r["test_mse"] / r["chance"] for k, r in echo.items()}
+echo = {
+    k1: run_echo(d, k1, T=400, batch=32, epochs=3, n_hidden=16, lr=1e-2, seed=1) for k1 in windows
+}
+ratio = {k1: r["test_mse"] / r["chance"] for k1, r in echo.items()}
 print(f"chance level: {echo[3]['chance']:.4f}  (1/4 = 0.25)")
 print(
     table(
-        [[k, echo[k]["test_mse"], ratio[k]] for k in windows],
+        [[k1, echo[k1]["test_mse"], ratio[k1]] for k1 in windows],
         ["detach every k1 = k2", "test MSE", "/ chance"],
         digits=3,
     )
@@ -328,7 +333,7 @@ print(
 # ### Test error against the window
 
 # %% slideshow={"slide_type": "fragment"}
-fig = vt.plot_window_sweep(windows, [ratio[k] for k in windows], d)
+fig = vt.plot_window_sweep(windows, [ratio[k1] for k1 in windows], d)
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -345,7 +350,7 @@ plt.show()
 assert abs(echo[3]["chance"] - 0.25) < 0.005
 assert ratio[3] > 0.9 and ratio[5] > 0.9
 assert ratio[6] < 0.1 and ratio[12] < 0.1
-print({k: f"{v:.2f} x chance" for k, v in ratio.items()})
+print({k1: f"{v:.2f} x chance" for k1, v in ratio.items()})
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** Ask why $k_1 = d = 6$ is enough although the loss at the end of a
@@ -366,10 +371,10 @@ explorer = TruncationExplorer(T=40, k=5)
 explorer
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
-# **Presenter notes.** Move k from 1 to 40. Point at the first column block: with small k
-# the loss at step 40 reaches only the last few steps. Ask: at which k does the error
-# become exactly zero, and why is the curve not monotone? (The chunk boundaries move with
-# k; a loss just after a boundary reaches almost nothing.)
+# **Presenter notes.** Move $k_1$ from 1 to 40. Point at the first column block: with small
+# $k_1$ the loss at step 40 reaches only the last few steps. Ask: at which $k_1$ does the
+# error become exactly zero, and why is the curve not monotone? (The chunk boundaries move
+# with $k_1$; a loss just after a boundary reaches almost nothing.)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What truncation costs, and what it saves
@@ -386,8 +391,8 @@ explorer
 # | whole sequence | $T$ forward, $T$ back | $T$ forward, $\approx T k_2/k_1$ back |
 #
 # Per update the cost is $O(k_2)$ instead of $O(T)$; only the **backward** work repeats
-# when $k_1 < k_2$. So "truncation saves memory and time", as the notes have it, holds per
-# update; over a whole sequence it saves no work (see
+# when $k_1 < k_2$. So "it helps save memory and time", as the notes say of truncated BPTT,
+# holds per update; over a whole sequence it saves no work (see
 # [ERRATA.md](../ERRATA.md#erratum-13), entry 13).
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
@@ -428,7 +433,7 @@ _, dys_long = rnnlib.mse(trace_long.ys, targets_long, form="half_sum")
 for k1, k2 in [(50, 50), (10, 50), (40, 40)]:  # 40 does not divide 300
     g_ref = rnnlib.bptt(params_cost, trace_long, dys_long, truncate=(k1, k2))
     g_win = windowed_gradient(params_cost, xs_long, targets_long, k1, k2)
-    worst = max(rnnlib.rel_error(g_win[k], g_ref[k]) for k in rnnlib.PARAM_NAMES)
+    worst = max(rnnlib.rel_error(g_win[name], g_ref[name]) for name in rnnlib.PARAM_NAMES)
     assert worst < 1e-12
     print(f"k1 = {k1}, k2 = {k2}: same gradients (largest relative difference below 1e-12)")
 
@@ -479,9 +484,10 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Reading the measurement
 #
-# * **Per update** full BPTT grows in proportion to $T$; the window stays flat ($k_2$ steps).
+# * **Per update** full BPTT grows with $T$ (a fixed cost per pass plus a part
+#   proportional to $T$); the window stays roughly flat ($k_2$ steps).
 # * **Memory** of full BPTT grows with $T$; the window's stays flat.
-# * **The whole sequence** takes time in proportion to $T$ for both: the window computes
+# * **The whole sequence** takes time that grows with $T$ for both: the window computes
 #   the same steps, plus a fixed cost per pass (each pass calls `forward`, `mse` and
 #   `bptt`, which check inputs and allocate arrays), paid $T/50$ times. That is why the
 #   window can take longer in total; by how much depends on the machine and the sizes.
@@ -494,8 +500,14 @@ assert win_mem[-1] / win_mem[0] < 1.3  # flat in T
 assert full_mem[-1] > 10 * win_mem[-1]
 slower = per_update["full BPTT"][-1] / per_update["detach every 50"][-1]
 assert slower > 4  # per update: T = 1600 steps against 50 (a ratio near 32 minus fixed costs)
+assert per_update["full BPTT"][-1] > 2 * per_update["full BPTT"][0]  # grows with T
+win_update = np.array(per_update["detach every 50"])
+assert win_update.max() < 2 * win_update.min()  # roughly flat in T
+assert all(total[n][-1] > 2 * total[n][0] for n in names)  # the whole sequence: grows
 print(f"T grew {growth:.0f}x: full-BPTT memory grew in proportion, the window's stayed flat")
-print("per update, full BPTT at T = 1600 took more than 4 times as long as one window")
+print("per update, full BPTT at T = 1600 took more than 4 times as long as one window,")
+print("and more than twice as long as at T = 200; one window stayed within a factor 2")
+print("the whole sequence took more than twice as long at T = 1600 as at T = 200, for both")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The fixed cost of one pass
@@ -529,12 +541,12 @@ print(
 # chunk. It does **not** reset the state to zero.
 
 # %% slideshow={"slide_type": "fragment"}
-k = 10
+k1 = 10
 trace_all = rnnlib.forward(params, xs)  # one pass over all 40 steps
-chunk2 = rnnlib.forward(params, xs[k : 2 * k], h0=trace_all.hs[k])  # carried value
-chunk2_reset = rnnlib.forward(params, xs[k : 2 * k])  # a reset: h0 = 0
-gap_carried = np.abs(chunk2.hs - trace_all.hs[k : 2 * k + 1]).max()
-gap_reset = np.abs(chunk2_reset.hs - trace_all.hs[k : 2 * k + 1]).max()
+chunk2 = rnnlib.forward(params, xs[k1 : 2 * k1], h0=trace_all.hs[k1])  # carried value
+chunk2_reset = rnnlib.forward(params, xs[k1 : 2 * k1])  # a reset: h0 = 0
+gap_carried = np.abs(chunk2.hs - trace_all.hs[k1 : 2 * k1 + 1]).max()
+gap_reset = np.abs(chunk2_reset.hs - trace_all.hs[k1 : 2 * k1 + 1]).max()
 print(f"carried: max |h difference| = {gap_carried}")
 print(f"reset:   max |h difference| = {gap_reset:.3f}")
 assert gap_carried == 0 and gap_reset > 0.1
@@ -616,6 +628,7 @@ print(f"one randomized draw: {err_rand[0]:.3f}, fixed: {err_fixed:.3f}")
 # stops at $t_{stop} = \max(t_{loss} - (k_2 - k_1), 0)$, or 0 when $k_2 \ge T$. The checker
 # also uses values of $T$ that $k_1$ does not divide.
 
+
 # %% slideshow={"slide_type": "fragment"} tags=["exercise"]
 def reach(T, k1, k2):
     """R (T, T) with R[u-1, s-1] = 1 iff t_stop(u) < s <= u."""
@@ -624,6 +637,7 @@ def reach(T, k1, k2):
 
 # %% slideshow={"slide_type": "fragment"}
 result = check_reach(reach)
+
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def reach_reference(T, k1, k2):
@@ -639,15 +653,16 @@ def reach_reference(T, k1, k2):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn 2: truncated BPTT by detaching
 #
-# Write `detached_gradients(params, xs, targets, k)` using only `rnnlib.forward`,
+# Write `detached_gradients(params, xs, targets, k1)` using only `rnnlib.forward`,
 # `rnnlib.mse(..., form="half_sum")` and `rnnlib.bptt` **without** its `truncate`
-# argument: cut the sequence into chunks of `k` steps (the last one shorter when `k` does
+# argument: cut the sequence into chunks of `k1` steps (the last one shorter when $k_1$ does
 # not divide $T$), start each chunk from the last hidden state of the previous one, and
-# sum the chunks' gradients. The checker compares with `rnnlib.bptt(..., truncate=k)`.
+# sum the chunks' gradients. The checker compares with `rnnlib.bptt(..., truncate=k1)`.
+
 
 # %% slideshow={"slide_type": "fragment"} tags=["exercise"]
-def detached_gradients(params, xs, targets, k):
-    """Sum over chunks of k steps of the chunk's BPTT gradients (dict of the five
+def detached_gradients(params, xs, targets, k1):
+    """Sum over chunks of k1 steps of the chunk's BPTT gradients (dict of the five
     parameters), each chunk starting from the carried (detached) hidden state."""
     raise NotImplementedError  # your code here
 
@@ -655,14 +670,15 @@ def detached_gradients(params, xs, targets, k):
 # %% slideshow={"slide_type": "fragment"}
 result = check_detached(detached_gradients)
 
+
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
-def detached_gradients_reference(params, xs, targets, k):
-    """Sum over chunks of k steps of the chunk's BPTT gradients."""
+def detached_gradients_reference(params, xs, targets, k1):
+    """Sum over chunks of k1 steps of the chunk's BPTT gradients."""
     total = dict.fromkeys(rnnlib.PARAM_NAMES, 0.0)
     h = None  # h_0 = 0 for the first chunk
-    for start in range(0, xs.shape[0], k):  # the last chunk may be shorter
-        chunk = rnnlib.forward(params, xs[start : start + k], h0=h)
-        _, dys_chunk = rnnlib.mse(chunk.ys, targets[start : start + k], form="half_sum")
+    for start in range(0, xs.shape[0], k1):  # the last chunk may be shorter
+        chunk = rnnlib.forward(params, xs[start : start + k1], h0=h)
+        _, dys_chunk = rnnlib.mse(chunk.ys, targets[start : start + k1], form="half_sum")
         grads = rnnlib.bptt(params, chunk, dys_chunk)
         total = {name: total[name] + grads[name] for name in total}
         h = chunk.hs[-1]  # the value is carried; no gradient flows back through it
@@ -673,8 +689,8 @@ def detached_gradients_reference(params, xs, targets, k):
 # ## Summary
 #
 # * `truncate=(k1, k2)` is BPTT($k_2$; $k_1$): every $k_1$ steps and at $T$, the losses
-#   since the last pass go back through themselves and $k_2 - k_1$ more steps.
-#   $k_2 = k_1$ detaches every $k_1$ steps; $k_2 \ge T$ is full BPTT.
+#   since the last pass go back through themselves and up to $k_2 - k_1$ more steps
+#   (to step 1 when $k_2 \ge T$: full BPTT). $k_2 = k_1$ detaches every $k_1$ steps.
 # * A loss reaches only the steps of its window: a biased gradient. The echo longer than
 #   the window was not learned.
 # * Per update: $O(k_2)$ time and memory instead of $O(T)$; per sequence: no saving.
@@ -706,8 +722,9 @@ def detached_gradients_reference(params, xs, targets, k):
 #    $t_{end} - k_1 < u \le t_{end} - k_2$ lie outside their own pass, and no other pass
 #    carries them: they send no gradient (90 % of them for 100 and 10).
 # 3. Detaching every 10 steps: no; every window has at most 10 steps, so no loss's
-#    gradient contains the 30-step chain. BPTT(40; 10): yes; every loss in a full block has
-#    a window of 31 to 40 steps, which contains the chain.
+#    gradient contains the 30-step chain. BPTT(40; 10): its gradient contains the chain
+#    (every loss in a full block has a window of 31 to 40 steps); that is necessary, not
+#    sufficient: notebook 09 shows that such a gradient may still vanish.
 # 4. It keeps one window of $k_2$ steps, whatever $T$ is; but every step of the sequence
 #    is still computed forward and backward (at least) once, so time grows with $T$.
 # 5. About $2000 \cdot 50/10 = 10\,000$ steps back (the table counted 9900: the first

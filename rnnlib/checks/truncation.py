@@ -7,7 +7,7 @@ check_reach:     the student's reach matrix of truncated BPTT with a pass every 
                  window measured from each loss instead of from its pass, k1 ignored, a
                  last (shorter) pass that reaches too far back, a filled upper triangle.
 check_detached:  the student's truncated BPTT written by detaching the hidden state every
-                 k steps, with cases where k does not divide T; the verdict names the wrong
+                 k1 steps, with cases where k1 does not divide T; the verdict names the wrong
                  gradient and recognises the slips: no cut at all, a reset state instead of
                  a carried one, the passes not summed, the last shorter chunk dropped, the
                  state carried from one step too early, the mean instead of the half-sum
@@ -152,13 +152,13 @@ def check_reach(student_fn, quiet=False) -> CheckResult:
     return result.report(quiet)
 
 
-def _case(seed, T, B, k):
+def _case(seed, T, B, k1):
     params = init_params(1, 5, 1, seed=seed, scheme="xavier")
     xs, targets = sine_next_step(T, B, seed=seed)
-    return params, xs, targets, k
+    return params, xs, targets, k1
 
 
-#: (seed, T, B, k): k divides T in the first case only
+#: (seed, T, B, k1): k1 divides T in the first case only
 DETACH_CASES = [(0, 12, 2, 4), (1, 11, 3, 3), (2, 10, 1, 4)]
 
 
@@ -166,7 +166,7 @@ def _chunked(
     params,
     xs,
     targets,
-    k,
+    k1,
     *,
     reset=False,
     last_only=False,
@@ -174,22 +174,22 @@ def _chunked(
     carry=-1,
     form="half_sum",
 ):
-    """Sum over chunks of k steps of each chunk's BPTT gradients: the right computation,
+    """Sum over chunks of k1 steps of each chunk's BPTT gradients: the right computation,
     or one of the mistakes its keywords plant."""
     T = xs.shape[0]
     total = dict.fromkeys(PARAM_NAMES, 0.0)
     h = None
-    starts = range(0, T - k + 1 if drop_last else T, k)
+    starts = range(0, T - k1 + 1 if drop_last else T, k1)
     for s in starts:
-        tr = forward(params, xs[s : s + k], h0=None if reset else h)
-        _, dys = mse(tr.ys, targets[s : s + k], form=form)
+        tr = forward(params, xs[s : s + k1], h0=None if reset else h)
+        _, dys = mse(tr.ys, targets[s : s + k1], form=form)
         g = bptt(params, tr, dys)
         total = {n: (0.0 if last_only else total[n]) + g[n] for n in PARAM_NAMES}
         h = tr.hs[carry]
     return total
 
 
-def _detach_mistakes(params, xs, targets, k):
+def _detach_mistakes(params, xs, targets, k1):
     """{parameter: [(its gradient under a mistake, hint)]}."""
     tr = forward(params, xs)
     _, dys = mse(tr.ys, targets, form="half_sum")
@@ -200,48 +200,47 @@ def _detach_mistakes(params, xs, targets, k):
             "never cut (each chunk must run its own backward pass)",
         ),
         (
-            _chunked(params, xs, targets, k, reset=True),
+            _chunked(params, xs, targets, k1, reset=True),
             "These are the gradients of chunks that "
             "each start from h = 0: the state was reset, but detaching keeps its value h_t and "
             "cuts only the gradient path through it",
         ),
         (
-            _chunked(params, xs, targets, k, last_only=True),
+            _chunked(params, xs, targets, k1, last_only=True),
             "These are the last chunk's "
             "gradients only: every chunk's backward pass adds its part, so the passes' gradients "
             "must be summed",
         ),
         (
-            _chunked(params, xs, targets, k, carry=-2),
+            _chunked(params, xs, targets, k1, carry=-2),
             "The next chunk started from the state one "
             "step too early: a chunk's trace.hs[-1] is h_t at its last step (hs[0] is its h_0)",
         ),
         (
-            _chunked(params, xs, targets, k, form="mean"),
+            _chunked(params, xs, targets, k1, form="mean"),
             "These are the gradients of the mean "
             'loss of each chunk: the exercise uses the half-sum form, mse(..., form="half_sum")',
         ),
     ]
-    if xs.shape[0] % k:
+    if xs.shape[0] % k1:
         variants.append(
             (
-                _chunked(params, xs, targets, k, drop_last=True),
-                "The last, shorter chunk is "
-                "missing: when k does not divide T, the final T mod k steps form a chunk of their "
-                "own (range(0, T, k) yields its start)",
+                _chunked(params, xs, targets, k1, drop_last=True),
+                "The last, shorter chunk is missing: when k1 does not divide T, the final "
+                "T mod k1 steps form a chunk of their own (range(0, T, k1) yields its start)",
             )
         )
     return {n: [(g[n], hint) for g, hint in variants] for n in PARAM_NAMES}
 
 
 def check_detached(student_fn, quiet=False) -> CheckResult:
-    """student_fn(params, xs, targets, k) -> dict of the five gradients of the half-sum
-    MSE under truncated BPTT with the hidden state detached every k steps."""
+    """student_fn(params, xs, targets, k1) -> dict of the five gradients of the half-sum
+    MSE under truncated BPTT with the hidden state detached every k1 steps."""
     check_student_fn(student_fn, "student_fn")
     result = CheckResult("truncated BPTT by detaching", True)
-    for n, (seed, T, B, k) in enumerate(DETACH_CASES, start=1):
-        params, xs, targets, k = _case(seed, T, B, k)
-        ok, got = run_student(result, n, student_fn, params, xs, targets, k)
+    for n, (seed, T, B, k1) in enumerate(DETACH_CASES, start=1):
+        params, xs, targets, k1 = _case(seed, T, B, k1)
+        ok, got = run_student(result, n, student_fn, params, xs, targets, k1)
         if not ok:
             break
         if not isinstance(got, dict):
@@ -250,8 +249,8 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
             break
         tr = forward(params, xs)
         _, dys = mse(tr.ys, targets, form="half_sum")
-        expected = bptt(params, tr, dys, truncate=k)
-        mistakes = _detach_mistakes(params, xs, targets, k)
+        expected = bptt(params, tr, dys, truncate=k1)
+        mistakes = _detach_mistakes(params, xs, targets, k1)
         msgs = [
             describe_difference(
                 name,
@@ -263,6 +262,6 @@ def check_detached(student_fn, quiet=False) -> CheckResult:
             for name in PARAM_NAMES
         ]
         msgs = [m for m in msgs if m]
-        if result.fail(msgs[:1] and [f"case {n} (T={T}, k={k}): " + msgs[0]]):
+        if result.fail(msgs[:1] and [f"case {n} (T={T}, k1={k1}): " + msgs[0]]):
             break
     return result.report(quiet)
