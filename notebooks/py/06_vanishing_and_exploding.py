@@ -80,7 +80,8 @@ use_course_style()
 # ### Check it against finite differences
 #
 # A small $\tanh$ network ($H = 3$, $T = 5$). `rnnlib.recurrent_jacobians` returns
-# $J_1, \dots, J_T$; we perturb $h_2$ and rerun one step to estimate $J_3$ numerically.
+# $J_1, \dots, J_T$; we perturb $h_2$ by $\pm\Delta$ along each axis (`delta` in the code,
+# as in `rnnlib.numerical_gradient`) and rerun one step to estimate $J_3$ numerically.
 
 # %% slideshow={"slide_type": "fragment"}
 D, H, T = 2, 3, 5
@@ -184,14 +185,15 @@ print("singular values of W_hh:", sigmas.round(3), "| ||diag(f'(z_3))||_2 =", d.
 #
 # $$\Big\|\frac{\partial h_T}{\partial h_k}\Big\|_2 \le \prod_{j=k+1}^{T} \|J_j\|_2 \le (\gamma\,\sigma_{\max})^{T-k}$$
 #
-# **4.** A transpose has the same norm, so
+# **4.** With a loss at step $T$ only, $\frac{\partial L}{\partial h_k} = \big(\frac{\partial h_T}{\partial h_k}\big)^\top \frac{\partial L}{\partial h_T}$,
+# and a transpose has the same norm, so
 # $\;\big\|\frac{\partial L}{\partial h_k}\big\| \le (\gamma\,\sigma_{\max})^{T-k}\,\big\|\frac{\partial L}{\partial h_T}\big\|$.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What the bound promises, and what it does not
 #
-# If $\gamma\,\sigma_{\max} < 1$, step 4 forces the gradient to shrink geometrically with
-# the distance $T - k$: it **must** vanish. If $\gamma\,\sigma_{\max} > 1$, the bound grows,
+# If $\gamma\,\sigma_{\max} < 1$, step 4 forces the gradient of a loss at $T$ to shrink
+# geometrically with the distance $T - k$: it **must** vanish. If $\gamma\,\sigma_{\max} > 1$, the bound grows,
 # but it is only an upper limit: the gradient **may** explode, or not. The lecture notes say
 # the gradient vanishes when the recurrent term's magnitude stays below 1 and explodes when
 # it stays above 1; precisely,
@@ -521,8 +523,9 @@ plt.show()
 #
 # $\frac{\partial L}{\partial W_{hh}} = \sum_{t=1}^T \delta_t\, h_{t-1}^\top$ with
 # $\delta_t = \frac{\partial L}{\partial h_t} \circ f'(z_t)$ (`rnnlib.contributions`).
-# For a loss at step $T$ only, $\delta_t$ carries the product back from $T$ to $t$, so the
-# terms of early steps fade: the weights learn almost nothing from the distant past.
+# For a loss at step $T$ only, $\delta_t$ carries the product back from $T$ to $t$. For
+# this vanishing network ($\tanh$, $\rho = 0.9$) the terms of early steps fade: the
+# weights learn almost nothing from the distant past.
 
 # %% slideshow={"slide_type": "fragment"}
 p = network(0.9)
@@ -535,6 +538,7 @@ norms = np.linalg.norm(terms, axis=(1, 2))
 ratio = norms[-1] / norms[1]
 print(f"||term at t = 1|| = {norms[0]:.1f} (h_0 = 0), term at t = {T} / term at t = 2: {ratio:.1e}")
 assert norms[0] == 0 and ratio > 1e6
+assert tr.activation == "tanh" and np.isclose(rnnlib.spectral_radius(p["W_hh"]), 0.9)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Contributions fade with the distance to the loss
@@ -554,6 +558,7 @@ plt.show()
 # $f'(z_j)$ (shape `(T, H)`); for $t = k$ return the identity. The checker names the
 # wrong factor or step (a missing derivative, $\operatorname{diag}(f')$ on the wrong side, ...).
 
+
 # %% slideshow={"slide_type": "fragment"} tags=["exercise"]
 def jacobian_product(W_hh, dfs, t, k):
     """dh_t/dh_k = J_t J_{t-1} ... J_{k+1}, J_j = diag(f'(z_j)) W_hh.
@@ -565,6 +570,7 @@ def jacobian_product(W_hh, dfs, t, k):
 
 # %% slideshow={"slide_type": "-"}
 result = check_jacobian_product(jacobian_product)
+
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def jacobian_product_reference(W_hh, dfs, t, k):
@@ -579,11 +585,11 @@ def jacobian_product_reference(W_hh, dfs, t, k):
 # ## Summary
 #
 # * $\partial h_j/\partial h_{j-1} = \operatorname{diag}(f'(z_j))\,W_{hh}$ (rows scaled); BPTT multiplies by its transpose.
-# * The gradient reaching step $k$ carries a product of $T-k$ such factors: it shrinks or grows geometrically with the distance.
+# * The gradient reaching step $k$ carries a product of $T-k$ such factors: it can shrink or grow geometrically with the distance.
 # * $\|\partial h_T/\partial h_k\| \le (\gamma\,\sigma_{\max})^{T-k}$: below 1 it must vanish; above 1 it *may* explode.
 # * Saturated units ($|z|$ large, $f' \approx 0$) can make $\tanh$ and sigmoid gradients vanish even when the bound allows growth.
 # * Eigenvalues describe the long run only: a non-normal $W_{hh}$ can grow first with $\rho < 1$.
-# * With a loss at the end, early steps contribute almost nothing to $\partial L/\partial W_{hh}$.
+# * Loss at the end, $\tanh$, $\rho = 0.9$: early steps added almost nothing to $\partial L/\partial W_{hh}$.
 #
 # Next: clipping tames explosions (07); vanishing needs other remedies (08, 09).
 
