@@ -30,7 +30,7 @@ import numpy as np
 
 import rnnlib
 from rnnlib.checks.clipping import check_clip_by_norm
-from rnnlib.cliff import cliff_grid, cliff_loss, cliff_loss_and_grad, descend
+from rnnlib.cliff import T_CLIFF, TARGET, Z0, cliff_grid, cliff_loss, cliff_loss_and_grad, descend
 from rnnlib.viz import clipping as viz
 from rnnlib.viz import use_course_style
 from rnnlib.widgets.clipping import LR, START, STEPS, ClippingExplorer
@@ -44,7 +44,9 @@ use_course_style()
 # gradient-descent step $\theta \leftarrow \theta - \eta\, g$ with a huge $g$ moves the
 # parameters $\theta$ far from where the gradient was measured, into a region it says
 # nothing about. Clipping limits the step by limiting $g$ to a **threshold** $\tau > 0$.
-# The notes only say "cap gradients at a threshold"; there are two different rules
+# The detailed notes ("cap gradients at a threshold") and the intuitive notes do not say
+# which of two different rules; the implementation notes' "scales down gradients"
+# suggests rescaling, but not whether by norm or per entry
 # ([ERRATA.md, entry 15](../ERRATA.md#erratum-15)).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -110,6 +112,7 @@ plt.show()
 # (`rnnlib.clip_by_value`) and compare directions with the cosine
 # $\cos(g, \hat g) = g^\top \hat g / (\|g\|\,\|\hat g\|)$.
 
+
 # %% slideshow={"slide_type": "skip"}
 def flat(g):
     """All parameter gradients as one vector."""
@@ -151,10 +154,14 @@ assert abs(cos_norm - 1) < 1e-12 and cos_value < 0.9 and large > 0.5
 #
 # $$z_0 = 0.5, \qquad z_t = w\,\sigma(z_{t-1}) + b \;\;(h_{t-1} = \sigma(z_{t-1})), \qquad L(w, b) = \big(\sigma(z_{50}) - 0.7\big)^2$$
 #
-# `rnnlib.cliff` computes $L$ and its exact gradient by backpropagation through the 50
-# steps, elementwise: a whole grid of $(w, b)$ is one call.
+# This model carries the pre-activation $z_t$, so it starts from a value $z_0$ (the
+# initial state is $h_0 = \sigma(z_0)$). `rnnlib.cliff` computes $L$ and its exact
+# gradient by backpropagation through the 50 steps, elementwise: a whole grid of
+# $(w, b)$ is one call. Below, central finite differences with step $\Delta$ (`delta`)
+# check it.
 
 # %% slideshow={"slide_type": "fragment"}
+assert (Z0, T_CLIFF, TARGET) == (0.5, 50, 0.7)  # the values the text states
 w0, b0 = 5.0, -3.0
 loss, dw, db = cliff_loss_and_grad(w0, b0)
 delta = 1e-6
@@ -194,7 +201,8 @@ plt.show()
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
 # **Answer.**
 #
-# Far off the plot, onto a flat region with a tiny gradient: it never comes back.
+# Far off the plot, onto a flat region with a tiny gradient: it does not come back
+# within the 80 steps.
 # The clipped run moves at most $\eta\tau$ per step and stays near the wall.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -217,7 +225,7 @@ assert (START, LR, STEPS) == ((6.0, -3.6), 1.0, 80)  # the values the text state
 assert np.allclose(free[: i + 1], clipped[: i + 1])  # the same path up to the wall ...
 assert n_free[:i].max() <= 0.5  # ... where every gradient is below tau
 assert n_free[i] > 10 and np.abs(free[-1]).max() > 20  # thrown far away
-assert n_free[i + 1 :].max() < 1e-2  # ... onto a flat region: it never comes back
+assert n_free[i + 1 :].max() < 1e-2  # ... onto a flat region: not back within 80 steps
 assert longest <= LR * 0.5 + 1e-12 and cliff_loss(*clipped[-1]) < cliff_loss(*free[-1])
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -233,7 +241,7 @@ plt.show()
 # **Presenter notes.** The gradient on the wall is not wrong: the loss really changes that
 # fast there. What is wrong is assuming it stays valid over a step of length
 # $\eta\,\|g\|$. After the jump the unclipped run sits on a flat region with a tiny
-# gradient and never comes back. Clipping keeps each step short; the path zig-zags
+# gradient and does not come back within the 80 steps. Clipping keeps each step short; the path zig-zags
 # along the wall instead.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -290,6 +298,7 @@ explorer.set(threshold=0.5)
 # otherwise unchanged copies. The checker names the usual mistakes (one norm per
 # parameter, clipping by value, rescaling a gradient already below $\tau$).
 
+
 # %% slideshow={"slide_type": "fragment"} tags=["exercise"]
 def clip_by_norm(grads, tau):
     """g <- tau g / ||g|| if ||g|| > tau (||g|| over all arrays together).
@@ -301,6 +310,7 @@ def clip_by_norm(grads, tau):
 
 # %% slideshow={"slide_type": "-"}
 result = check_clip_by_norm(clip_by_norm)
+
 
 # %% jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["solution"]
 def clip_by_norm_reference(grads, tau):
@@ -326,14 +336,15 @@ def clip_by_norm_reference(grads, tau):
 # 2. Find a 2-D gradient whose direction value clipping does *not* change.
 # 3. On the cliff, what happens with a huge learning rate and clipping? With a tiny one?
 # 4. Does clipping change the gradient of a step whose norm is below the threshold?
-# 5. Why does the unclipped run stay stuck after its jump?
+# 5. Why does the unclipped run stay stuck after its jump, for the rest of the 80 steps?
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "skip"} tags=["answers"]
 # **Answers.**
 #
 # 1. Per-matrix clipping shrinks each matrix by its own factor, so the combined step no
 #    longer points along $-g$: the matrices move in proportions the gradient did not ask for.
-#    One global factor keeps the step a descent direction.
+#    One global factor keeps the step along $-g$, the steepest-descent direction;
+#    per-matrix clipping is still a descent direction, but a different one.
 # 2. Any $g$ whose entries are all within $[-\tau, \tau]$ (unchanged), or, for example,
 #    $g = (9, 9)$ or $(9, -9)$ with $\tau = 5$: both entries are cut by the same factor.
 # 3. With clipping every step is at most $\eta\tau$ long, so a huge $\eta$ still takes huge
