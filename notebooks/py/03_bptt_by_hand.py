@@ -22,7 +22,7 @@
 # * BPTT on a one-unit network with pen and paper: predict every number, then check it;
 # * the backward recursion, derived from the chain rule, and $\partial L/\partial W_{hh}$
 #   entry by entry;
-# * the two worked examples of the notes, with every number;
+# * the notes' two examples, with sizes and numbers chosen here;
 # * to write one backward step and the whole backward loop yourself.
 #
 # *About 60 minutes. Have pen, paper and a calculator ready.*
@@ -427,8 +427,8 @@ assert rnnlib.rel_error(p_j["W_hh"] @ np.diag(f_prime), jac_fd) > 1e-2
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Example 1: two steps, squared error at each step
 #
-# The implementation notes' worked example with vectors: $D = 2$, $H = 2$, $O = 1$, $\tanh$
-# hidden units, identity output, $h_0 = 0$ and
+# The implementation notes' example with vectors, with sizes and numbers chosen here:
+# $D = 2$, $H = 2$, $O = 1$, $\tanh$ hidden units, identity output, $h_0 = 0$ and
 # $L = \frac12\big[(\hat y_1 - y^\star_1)^2 + (\hat y_2 - y^\star_2)^2\big]$. Weights chosen by
 # hand; $W_{hh}$ is not symmetric, so a forgotten transpose shows.
 
@@ -577,7 +577,7 @@ assert np.allclose(after, np.outer(dh[2], h[1]) @ np.diag(1 - h[2] ** 2)) and mi
 # `rnnlib.bptt_reference` is this backward pass as written here: one loop from $t = T$
 # down to 1, each step done by `rnnlib.step_backward`, one equation per line (its source
 # is printed below, in the notebook). `rnnlib.bptt`, the fast version used everywhere
-# else, is tested against it. Both agree with the hand computation to rounding error.
+# else, agrees with it. Both agree with the hand computation to rounding error.
 
 # %% slideshow={"slide_type": "fragment"}
 params = {"W_xh": W_xh, "W_hh": W_hh, "b_h": b_h, "W_hy": W_hy, "b_y": b_y}
@@ -639,8 +639,9 @@ print("L =", round(bce, 6))
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
 # **Answer.**
 # $\partial L/\partial h_3$. Each step back multiplies by $1 - h_t^2 \le 1$ and by
-# $W_{hh}^\top$, whose entries here are below 1 in size: the gradient weakens on its way
-# back (notebook 06 makes "weakens" precise).
+# $W_{hh}^\top$, whose largest singular value $\sigma_{\max}(W_{hh})$ is below 1 here (printed
+# below), so it shortens every vector: the gradient weakens on its way back (notebook 06
+# makes "weakens" precise).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Three steps back, in numbers
@@ -663,7 +664,9 @@ for t in (3, 2, 1):
     )
 print("||dL/dh_t||, t = 3, 2, 1:", [round(float(np.linalg.norm(ds[t])), 4) for t in (3, 2, 1)])
 assert np.linalg.norm(ds[3]) > np.linalg.norm(ds[2]) > np.linalg.norm(ds[1])  # weakens going back
-assert np.abs(V_hh).max() < 1
+sigma_max = np.linalg.norm(V_hh, 2)  # largest singular value of W_hh (and of W_hh^T)
+print(f"sigma_max(W_hh) = {sigma_max:.3f}")
+assert sigma_max < 1
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Gradient flow on the unrolled graph
