@@ -54,11 +54,11 @@ use_course_style()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The output layer reads the state of the same step:
 #
-# $$y_t = W_{hy} h_t + b_y, \qquad \hat y_t = g(y_t)$$
+# $$y_t = W_{hy} h_t + b_y, \qquad \hat y_t = \phi(y_t)$$
 #
-# $y_t$ are the **logits**; the output activation $g$ (identity, sigmoid or softmax,
+# $y_t$ are the **logits**; the output activation $\phi$ (identity, sigmoid or softmax,
 # notebook 02) turns them into the prediction $\hat y_t$. The target at step $t$ is
-# $y^\star_t$: three names for three things (two of the source notes write $y_t$ for both
+# $y^\star_t$: three names for three things (the lecture, implementation and intuitive notes write $y_t$ for both
 # the output and the target, [ERRATA.md, entry 8](../ERRATA.md#erratum-8)).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -147,8 +147,10 @@ assert np.allclose(tr_same.hs, tr_same.hs[:, :1]) and np.allclose(g_same["W_xh"]
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
 # **Answer.**
 # Only the identity with ReLU units keeps it exactly (for a state with no
-# negative entries, ReLU changes nothing and $W_{hh} = I$ copies it). Orthogonal comes
-# close but $\tanh$ shrinks every entry a little at each step; small weights lose the
+# negative entries, ReLU changes nothing and $W_{hh} = I$ copies it). Orthogonal and the
+# identity with $\tanh$ keep most of it, but $\tanh$ shrinks every entry a little at each
+# step: for this seed $\lVert h_{20}\rVert$ is 0.74 (orthogonal) and 0.81 (identity, $\tanh$),
+# printed in the table below. Small weights lose the
 # state almost at once; Xavier's $W_{hh}$ stretches some directions and shrinks others.
 
 # %% slideshow={"slide_type": "skip"}
@@ -174,6 +176,12 @@ after_20 = [row[-1] for row in rows]  # small, xavier, orthogonal, identity (tan
 assert np.isclose(rows[1][2], 1.0, atol=0.05) and rows[0][3] < 0.1  # Xavier: std 1; small: fades
 assert after_20[0] < after_20[1] < after_20[2] < after_20[3] < after_20[4]
 assert np.isclose(after_20[4], 1.0)  # identity with ReLU keeps the state exactly
+assert (round(after_20[2], 2), round(after_20[3], 2)) == (0.74, 0.81)  # orthogonal, identity tanh
+small = rnnlib.init_params(50, 50, 1, seed=1)  # the default: scheme "small", scale 0.01
+assert all(
+    np.array_equal(small[k], rnnlib.init_params(50, 50, 1, seed=1, scheme="small", scale=0.01)[k])
+    for k in small
+)
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
 # **Presenter notes.** The middle column is the Xavier argument in numbers: 50 terms of
@@ -253,7 +261,7 @@ explorer = UnrollExplorer(T=3, T_max=10, D=D, H=H, O=O)
 explorer
 
 # %% slideshow={"slide_type": "skip"}
-explorer.set(T=7)  # drive the slider from code, as a user would
+explorer.set(T=7)  # the slider moved to T = 7
 print("explorer shows T =", explorer.graph.T, "| h_7 drawn:", explorer.graph.visible("h_7"))
 assert explorer.graph.visible("h_7") and not explorer.graph.visible("h_8")
 
@@ -267,6 +275,7 @@ assert explorer.graph.visible("h_7") and not explorer.graph.visible("h_8")
 # %% slideshow={"slide_type": "fragment"}
 n_rnn = sum(p.size for p in params.values())  # count the arrays themselves
 assert n_rnn == n_parameters(D, H, O)
+assert n_parameters(10, 20, 5) == 20 * 10 + 20 * 20 + 20 + 5 * 20 + 5 == 725  # question 1 below
 rows = [[T_, n_rnn, T_ * n_rnn] for T_ in (1, 5, 10, 100)]
 print(f"D = {D}, H = {H}, O = {O}")
 print(table(rows, ["T", "RNN (shared)", "unrolled, unshared"]))
@@ -398,7 +407,7 @@ def rnn_forward_reference(xs, h0, params):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
-# * $z_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h$, $h_t = \tanh(z_t)$, $y_t = W_{hy} h_t + b_y$, $\hat y_t = g(y_t)$.
+# * $z_t = W_{xh} x_t + W_{hh} h_{t-1} + b_h$, $h_t = \tanh(z_t)$, $y_t = W_{hy} h_t + b_y$, $\hat y_t = \phi(y_t)$.
 # * Inputs $x_1..x_T$, states $h_0..h_T$: $h_0$ is the initial state, $h_t$ the state after $x_t$.
 # * Weights start small and random (equal weights would keep all units equal), biases at zero;
 #   the scheme decides how fast an unfed state fades.

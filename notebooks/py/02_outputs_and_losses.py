@@ -47,10 +47,10 @@ def below(err):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## From logits to predictions
 #
-# The network produces logits $y_t = W_{hy} h_t + b_y$. An output activation $g$ turns them
-# into the prediction $\hat y_t = g(y_t)$, chosen by the task:
+# The network produces logits $y_t = W_{hy} h_t + b_y$. An output activation $\phi$ turns them
+# into the prediction $\hat y_t = \phi(y_t)$, chosen by the task:
 #
-# | task | $g$ | $\hat y_t$ |
+# | task | $\phi$ | $\hat y_t$ |
 # |---|---|---|
 # | regression | identity | $y_t$ |
 # | yes / no | sigmoid | $\sigma(y_t) = 1/(1 + e^{-y_t})$, a probability |

@@ -1,6 +1,6 @@
 """Figures for output activations and losses (notebook 02).
 
-Output activation g turns the logit y into the prediction y_hat = g(y); each loss is
+Output activation phi turns the logit y into the prediction y_hat = phi(y); each loss is
 shown as a function of one logit together with its gradient dL/dy, both computed
 by rnnlib's losses (so the figure shows exactly what the library computes).
 """
