@@ -471,7 +471,9 @@ a = tf_hits.mean()
 print(f"teacher forcing: {a:.0%} of next characters right")
 print(f"free running: {on_text[4].mean():.0%} of streams still on the text after 5 characters,")
 print(f"{on_text[-1].mean():.0%} after {n_gen}; a^5 = {a**5:.0%} if the hits were independent")
-assert on_text[4].mean() > a**5  # survival decays more slowly than a^n
+after_hit = (tf_hits[1:] & tf_hits[:-1]).sum() / tf_hits[:-1].sum()  # P(hit | hit before)
+print(f"after a hit, the next character is right {after_hit:.0%} of the time")
+assert on_text[4].mean() > a**5 and after_hit > a  # hits are positively correlated
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Errors compound
@@ -482,7 +484,7 @@ plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The streams stay on the text longer than $a^n$ predicts: the hits are positively
-# correlated, not independent (a passage that is easy to predict stays easy for a while).
+# correlated, not independent (after a hit, the next one is more likely than $a$: printed).
 # After its first miss the free-running network reads its own characters: inputs that
 # training never showed it, since every training input was the true text. Teacher forcing
 # never shows the model its own mistakes; that mismatch is called **exposure bias**.
