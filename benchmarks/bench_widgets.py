@@ -82,7 +82,7 @@ CASES = [
         ClippingExplorer,
         {"threshold": [0.01, 0.1, 0.5, 1.0, 5.0, 100.0]},
     ),
-    ("truncation.TruncationExplorer", TruncationExplorer, {"k": [1, 5, 13, 40]}),
+    ("truncation.TruncationExplorer", TruncationExplorer, {"k1": [1, 5, 13, 40]}),
     ("charlm.SamplingExplorer", _sampling_explorer, {"temperature": [0.2, 0.7, 1.0, 1.5]}),
 ]
 

@@ -1336,9 +1336,9 @@ MODULE_ROWS = [
     ),
     row(
         "widgets.truncation.TruncationExplorer",
-        lambda: TruncationExplorer(T=10, k=0),
+        lambda: TruncationExplorer(T=10, k1=0),
         ValueError,
-        "k",
+        "k1",
         "1..10",
         "0",
     ),

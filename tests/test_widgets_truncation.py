@@ -19,29 +19,29 @@ def _close():
 
 # --- explorer ---------------------------------------------------------------------------
 def test_explorer_updates_when_set():
-    ex = TruncationExplorer(T=12, k=3)
-    assert ex.controls["k"].description == "truncation length"
+    ex = TruncationExplorer(T=12, k1=3)
+    assert ex.controls["k1"].description == "truncation length"
     png = ex.image.value
-    ex.set(k=6)
+    ex.set(k1=6)
     assert ex.image.value != png
     assert np.array_equal(ex.im.get_array(), reach_matrix(12, 6))
     assert ex.marker.get_xdata()[0] == 6
-    ex.set(k=12)
+    ex.set(k1=12)
     assert "exact" in ex.text.get_text()
     with pytest.raises(ValueError):
         ex.set(length=3)
 
 
 def test_status_reads_well_at_both_ends():
-    ex = TruncationExplorer(T=12, k=3)
-    ex.set(k=1)
+    ex = TruncationExplorer(T=12, k1=3)
+    ex.set(k1=1)
     assert ex.text.get_text().startswith("detach every step:")  # not "every 1 steps"
-    ex.set(k=2)
+    ex.set(k1=2)
     assert ex.text.get_text().startswith("detach every 2 steps:")
 
 
 def test_the_marker_at_k_equal_T_leaves_its_label_readable():
-    ex = TruncationExplorer(T=40, k=40)
+    ex = TruncationExplorer(T=40, k1=40)
     renderer = ex.fig.canvas.get_renderer()
     label = next(t for t in ex.fig.axes[1].texts if t.get_text().startswith("0 at"))
     marker = ex.marker.get_window_extent(renderer)
@@ -49,6 +49,6 @@ def test_the_marker_at_k_equal_T_leaves_its_label_readable():
 
 
 def test_error_axis_labels_powers_of_ten_as_elsewhere():
-    ex = TruncationExplorer(T=12, k=3)
+    ex = TruncationExplorer(T=12, k1=3)
     labels = [t.get_text() for t in ex.fig.axes[1].get_yticklabels()]
     assert labels and all(label.startswith("$\\mathdefault{10^{") for label in labels), labels

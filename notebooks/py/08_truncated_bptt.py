@@ -367,7 +367,7 @@ print({k1: f"{v:.2f} x chance" for k1, v in ratio.items()})
 # of that many steps, and the marker shows the relative error of that gradient.
 
 # %% slideshow={"slide_type": "fragment"} tags=["nbval-ignore-output"]
-explorer = TruncationExplorer(T=40, k=5)
+explorer = TruncationExplorer(T=40, k1=5)
 explorer
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "notes"}
@@ -485,7 +485,7 @@ plt.show()
 # ### Reading the measurement
 #
 # * **Per update** full BPTT grows with $T$ (a fixed cost per pass plus a part
-#   proportional to $T$); the window stays roughly flat ($k_2$ steps).
+#   proportional to $T$); a window's work stays $k_2$ steps.
 # * **Memory** of full BPTT grows with $T$; the window's stays flat.
 # * **The whole sequence** takes time that grows with $T$ for both: the window computes
 #   the same steps, plus a fixed cost per pass (each pass calls `forward`, `mse` and
@@ -501,12 +501,10 @@ assert full_mem[-1] > 10 * win_mem[-1]
 slower = per_update["full BPTT"][-1] / per_update["detach every 50"][-1]
 assert slower > 4  # per update: T = 1600 steps against 50 (a ratio near 32 minus fixed costs)
 assert per_update["full BPTT"][-1] > 2 * per_update["full BPTT"][0]  # grows with T
-win_update = np.array(per_update["detach every 50"])
-assert win_update.max() < 2 * win_update.min()  # roughly flat in T
 assert all(total[n][-1] > 2 * total[n][0] for n in names)  # the whole sequence: grows
 print(f"T grew {growth:.0f}x: full-BPTT memory grew in proportion, the window's stayed flat")
 print("per update, full BPTT at T = 1600 took more than 4 times as long as one window,")
-print("and more than twice as long as at T = 200; one window stayed within a factor 2")
+print("and more than twice as long as at T = 200")
 print("the whole sequence took more than twice as long at T = 1600 as at T = 200, for both")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}

@@ -1,5 +1,5 @@
-"""Truncation explorer: move the truncation length k (k1 = k2 = k, the hidden state is
-detached every k steps) and see which losses still reach which steps, and how far the
+"""Truncation explorer: move the truncation length k1 (k2 = k1, the hidden state is
+detached every k1 steps) and see which losses still reach which steps, and how far the
 truncated gradient is from the full one."""
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ from ..truncation import reach_matrix, truncation_errors
 from ..viz.style import COLORS
 from .blit import BlitExplorer
 
-#: errors below this (0 at k >= T) are drawn at this height of the log axis
+#: errors below this (0 at k1 >= T) are drawn at this height of the log axis
 FLOOR = 1e-7
 
 
 class TruncationExplorer(BlitExplorer):
-    """Left: the reach matrix of BPTT(k; k). Right: relative error of the truncated
-    gradient against full BPTT for every k, with the current k marked."""
+    """Left: the reach matrix of BPTT(k1; k1). Right: relative error of the truncated
+    gradient against full BPTT for every k1, with the current k1 marked."""
 
-    def __init__(self, T: int = 40, n_hidden: int = 16, seed: int = 0, k: int = 5):
+    def __init__(self, T: int = 40, n_hidden: int = 16, seed: int = 0, k1: int = 5):
         T = check_positive_int(T, "T")
-        k = check_int_in(k, "k", 1, T)  # the slider's range
+        k1 = check_int_in(k1, "k1", 1, T)  # the slider's range
         self.T = T
         self.params = init_params(
             1, n_hidden, 1, seed=seed, scheme="orthogonal", radius=0.95, scale=0.5
@@ -39,7 +39,7 @@ class TruncationExplorer(BlitExplorer):
         self.ks = np.arange(1, T + 1)
         self.errors = truncation_errors(self.params, trace, dys, self.ks)
         slider = widgets.IntSlider(
-            value=k,
+            value=k1,
             min=1,
             max=T,
             step=1,
@@ -48,7 +48,7 @@ class TruncationExplorer(BlitExplorer):
             style={"description_width": "initial"},
             layout=widgets.Layout(width="420px"),
         )
-        super().__init__({"k": slider})
+        super().__init__({"k1": slider})
 
     def draw(self) -> None:
         ax1, ax2 = self.fig.subplots(1, 2, width_ratios=[1, 1.3])
@@ -72,7 +72,7 @@ class TruncationExplorer(BlitExplorer):
         (self.marker,) = ax2.semilogy([1], [1.0], "o", ms=10, color=COLORS["loss"])
         ax2.set(xlabel="truncation length $k_1 = k_2$", ylabel="relative error vs full")
         ax2.set_ylim(FLOOR / 2, 2.0)
-        # left of the point k = T, clear of the marker that sits there when k = T
+        # left of the point k1 = T, clear of the marker that sits there when k1 = T
         ax2.annotate(
             "0 at k\u2081 = T",
             xy=(T, FLOOR),
@@ -90,11 +90,11 @@ class TruncationExplorer(BlitExplorer):
         self.text = ax2.text(0.97, 0.95, "", transform=ax2.transAxes, ha="right", va="top")
         self.dynamic = [self.im, self.marker, self.text]  # redrawn on each change (blitting)
 
-    def update(self, k: int) -> None:
-        self.im.set_data(reach_matrix(self.T, int(k)))
-        err = self.errors[int(k) - 1]
-        self.marker.set_data([k], [max(err, FLOOR)])
-        every = "every step" if k == 1 else f"every {k} steps"
+    def update(self, k1: int) -> None:
+        self.im.set_data(reach_matrix(self.T, int(k1)))
+        err = self.errors[int(k1) - 1]
+        self.marker.set_data([k1], [max(err, FLOOR)])
+        every = "every step" if k1 == 1 else f"every {k1} steps"
         self.text.set_text(
-            f"detach {every}: error {err:.2g}" if err > 0 else f"k\u2081 = {k} \u2265 T: exact"
+            f"detach {every}: error {err:.2g}" if err > 0 else f"k1\u2081 = {k1} \u2265 T: exact"
         )
