@@ -355,7 +355,8 @@ explorer
 # ## Beyond plain gradient descent: the equations
 #
 # For the parameters $\theta$ and the gradient $g$, all operations entry by entry
-# ($g^2 = g \odot g$; so the same lines serve any one parameter array on its own), state $m, v, G$ starting at 0, update number $n = 1, 2, \dots$:
+# ($g^2 = g \odot g$; so the same lines serve any one parameter array on its own), state
+# $m, v, G$ starting at 0, update number $n = 1, 2, \dots$:
 #
 # | optimiser | state update | step |
 # |---|---|---|
