@@ -72,7 +72,7 @@ use_course_style()
 #
 # * carries the losses since the previous pass: $L_u$ for $t_{loss} < u \le t_{end}$
 #   ($t_{loss}$ is the previous $t_{end}$, or 0);
-# * goes back through these steps and the $k_2 - k_1$ steps before them: the steps
+# * goes back through these steps and up to $k_2 - k_1$ steps before them: the steps
 #   $t_{stop} < s \le t_{end}$ with $t_{stop} = \max\big(t_{loss} - (k_2 - k_1),\ 0\big)$,
 #   but $t_{stop} = 0$ when $k_2 \ge T$: then nothing is truncated.
 #
