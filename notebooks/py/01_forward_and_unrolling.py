@@ -146,12 +146,11 @@ assert np.allclose(tr_same.hs, tr_same.hs[:, :1]) and np.allclose(g_same["W_xh"]
 
 # %% [markdown] jupyter={"source_hidden": true} slideshow={"slide_type": "fragment"} tags=["answer"]
 # **Answer.**
-# Only the identity with ReLU units keeps it exactly (for a state with no
-# negative entries, ReLU changes nothing and $W_{hh} = I$ copies it). Orthogonal and the
-# identity with $\tanh$ keep most of it, but $\tanh$ shrinks every entry a little at each
-# step: for this seed $\lVert h_{20}\rVert$ is 0.74 (orthogonal) and 0.81 (identity, $\tanh$),
-# printed in the table below. Small weights lose the
-# state almost at once; Xavier's $W_{hh}$ stretches some directions and shrinks others.
+# Only the identity with ReLU keeps it exactly ($W_{hh} = I$ copies a state with no
+# negative entries, which ReLU leaves alone). With $\tanh$, which shrinks every entry a
+# little at each step, orthogonal and identity keep most of it: $\lVert h_{20}\rVert$ = 0.74
+# and 0.81 for this seed (the table). Small weights lose the state almost at once;
+# Xavier's $W_{hh}$ stretches some directions and shrinks others.
 
 # %% slideshow={"slide_type": "skip"}
 rng = np.random.default_rng(0)
@@ -175,6 +174,9 @@ print(table(rows, columns, digits=3))
 after_20 = [row[-1] for row in rows]  # small, xavier, orthogonal, identity (tanh, ReLU)
 assert np.isclose(rows[1][2], 1.0, atol=0.05) and rows[0][3] < 0.1  # Xavier: std 1; small: fades
 assert after_20[0] < after_20[1] < after_20[2] < after_20[3] < after_20[4]
+
+# %% slideshow={"slide_type": "skip"}
+# the numbers the answer quotes, and what the default scheme is
 assert np.isclose(after_20[4], 1.0)  # identity with ReLU keeps the state exactly
 assert (round(after_20[2], 2), round(after_20[3], 2)) == (0.74, 0.81)  # orthogonal, identity tanh
 small = rnnlib.init_params(50, 50, 1, seed=1)  # the default: scheme "small", scale 0.01
